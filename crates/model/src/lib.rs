@@ -13,3 +13,5 @@ pub use error_class::{Classify, ErrorClass};
 pub use outlet::{ExtractionMode, RepublicationPolicy};
 pub use slug::slugify;
 pub use week::IsoWeek;
+pub mod card;
+pub use card::ArticleCard;

@@ -1,1 +1,233 @@
-//! placeholder
+//! Storage stage: the whole tidings domain on embedded SQLite (the default, one machine) or on
+//! PostgreSQL (several nodes). One [`Store`] API; underneath, one set of queries in the common SQL
+//! of both databases ([`sql`]), one migration set per dialect, and writes that belong together in
+//! one transaction.
+
+mod articles;
+mod error;
+pub mod migrate;
+mod outlets;
+pub mod sql;
+pub mod testing;
+mod views;
+mod weeks;
+
+pub use articles::{StoredArticle, UpsertOutcome};
+pub use error::StoreError;
+pub use outlets::{Outlet, OutletSettings};
+pub use views::ViewOutcome;
+
+use r2d2_postgres::{PostgresConnectionManager, postgres};
+use r2d2_sqlite::{SqliteConnectionManager, rusqlite};
+use sql::{Dialect, Exec};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the data lives, parsed from a database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// Accepts `sqlite://PATH`, `sqlite:PATH`, a bare file path, and `postgres://` /
+    /// `postgresql://` URLs.
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Location::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(StoreError::BadUrl(url.to_owned()));
+        }
+        Ok(Location::Sqlite(PathBuf::from(path)))
+    }
+}
+
+/// Tuning for [`Store::open_with`].
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub pool_size: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { pool_size: 8 }
+    }
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(r2d2::Pool<SqliteConnectionManager>),
+    Postgres(r2d2::Pool<PostgresConnectionManager<postgres::NoTls>>),
+}
+
+/// The database. Cheap to clone (it is a connection pool); all methods block, so async callers
+/// run them on a blocking thread.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.backend {
+            Backend::Sqlite(_) => "Store(sqlite)",
+            Backend::Postgres(_) => "Store(postgres)",
+        })
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, &OpenOptions::default())
+    }
+
+    pub fn open_with(url: &str, options: &OpenOptions) -> Result<Self, StoreError> {
+        match Location::parse(url)? {
+            Location::Sqlite(path) => open_sqlite(path, options),
+            Location::Postgres(url) => open_postgres(&url, options),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs `f` on a pooled connection, outside any explicit transaction (reads).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Exec) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => f(&mut *pool.get()?),
+            Backend::Postgres(pool) => f(&mut *pool.get()?),
+        }
+    }
+
+    /// Runs `f` in one transaction: all of it is stored, or none of it.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Exec) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut conn = pool.get()?;
+                // IMMEDIATE takes the write lock now, so busy_timeout applies instead of a
+                // deadlock error when two writers upgrade from read to write.
+                let mut tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let value = f(&mut tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
+            Backend::Postgres(pool) => {
+                let mut conn = pool.get()?;
+                let mut tx = conn.transaction()?;
+                let value = f(&mut tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// Cheap liveness check for `/healthz`.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| c.query_one("SELECT 1", &[]).map(|_| ()))
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.read(|c| {
+            c.query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )?
+            .i64(0)
+        })
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+     PRAGMA synchronous = NORMAL;
+     PRAGMA foreign_keys = ON;
+     PRAGMA busy_timeout = 10000;";
+
+fn open_sqlite(path: PathBuf, options: &OpenOptions) -> Result<Store, StoreError> {
+    // Open one connection by hand first: it fails fast with SQLite's own message, where the
+    // pool would retry until its timeout.
+    let mut first = rusqlite::Connection::open(&path)
+        .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+    first
+        .execute_batch(SQLITE_PRAGMAS)
+        .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+    migrate::run(&mut first)?;
+    drop(first);
+    let manager =
+        SqliteConnectionManager::file(&path).with_init(|c| c.execute_batch(SQLITE_PRAGMAS));
+    let pool = r2d2::Pool::builder()
+        .max_size(options.pool_size.max(1))
+        .connection_timeout(Duration::from_secs(15))
+        .build(manager)?;
+    Ok(Store {
+        backend: Backend::Sqlite(pool),
+    })
+}
+
+fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Open(format!("bad PostgreSQL URL: {e}")))?;
+    config.connect_timeout(Duration::from_secs(10));
+    let mut first = config
+        .connect(postgres::NoTls)
+        .map_err(|e| StoreError::Open(e.to_string()))?;
+    migrate::run(&mut first)?;
+    drop(first);
+    let manager = PostgresConnectionManager::new(config, postgres::NoTls);
+    let pool = r2d2::Pool::builder()
+        .max_size(options.pool_size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(15))
+        .build(manager)?;
+    Ok(Store {
+        backend: Backend::Postgres(pool),
+    })
+}
+
+/// Current time as stored: UTC Unix seconds.
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            Location::parse("sqlite://data/t.db").unwrap(),
+            Location::Sqlite("data/t.db".into())
+        );
+        assert_eq!(
+            Location::parse("t.db").unwrap(),
+            Location::Sqlite("t.db".into())
+        );
+        assert!(matches!(
+            Location::parse("postgres://u@h/db").unwrap(),
+            Location::Postgres(_)
+        ));
+        assert!(Location::parse("mysql://x").is_err());
+        assert!(Location::parse("").is_err());
+    }
+}

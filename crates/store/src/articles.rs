@@ -1,0 +1,654 @@
+//! Articles: storing one (with its tags, entities, quotes and story) in one transaction, and
+//! reading one back as Article JSON.
+
+use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
+use crate::sql::{Exec, Row, Value};
+use crate::{Outlet, Store, StoreError, now, params};
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use tidings_model::{
+    Article, Engagement, EntityKind, EntityMention, IsoWeek, OutletRef, Provenance, Quote, slugify,
+};
+
+/// What [`Store::upsert_article`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    pub id: i64,
+    pub story_id: i64,
+    /// False when an article with the same key was already stored and has been updated.
+    pub created: bool,
+}
+
+/// An article as the site shows it: the article, its outlet (for the republication policy), and
+/// the stored original when this is a republication of an article we have.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub outlet: Outlet,
+    pub original_article_id: Option<i64>,
+}
+
+impl Store {
+    /// Stores `a` — creating it, or updating the article with the same identity (canonical URL,
+    /// else outlet + title + day). Outlet, tags, entities, quotes and story assignment are
+    /// written in the same transaction: an interrupted import leaves nothing half-written.
+    pub fn upsert_article(
+        &self,
+        a: &Article,
+        source: Option<&str>,
+    ) -> Result<UpsertOutcome, StoreError> {
+        validate(a)?;
+        self.write(|tx| upsert_article(tx, a, source))
+    }
+
+    pub fn article(&self, id: i64) -> Result<Option<StoredArticle>, StoreError> {
+        self.read(|c| load_article(c, id))
+    }
+
+    pub fn article_count(&self) -> Result<i64, StoreError> {
+        self.read(|c| c.query_one("SELECT COUNT(*) FROM articles", &[])?.i64(0))
+    }
+}
+
+fn validate(a: &Article) -> Result<(), StoreError> {
+    if a.title.trim().is_empty() {
+        return Err(StoreError::Invalid("article has no title".into()));
+    }
+    if a.outlet.name.trim().is_empty() {
+        return Err(StoreError::Invalid("article has no outlet".into()));
+    }
+    if a.engagement.views < 0 || a.engagement.comments < 0 {
+        return Err(StoreError::Invalid("negative engagement counters".into()));
+    }
+    Ok(())
+}
+
+/// Identity of an article across imports.
+pub(crate) fn article_key(a: &Article, outlet_slug: &str, published: DateTime<Utc>) -> String {
+    match a.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => format!("url:{}", url.split('#').next().unwrap_or(url)),
+        None => format!(
+            "page:{outlet_slug}/{}/{}",
+            published.format("%Y-%m-%d"),
+            slugify(&a.title)
+        ),
+    }
+}
+
+fn content_hash(text: &str) -> String {
+    let normalized: String = text
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ");
+    hex::encode(Sha256::digest(normalized.as_bytes()))
+}
+
+fn ts(t: Option<DateTime<Utc>>) -> Value {
+    t.map(|t| t.timestamp()).into()
+}
+
+fn from_ts(secs: Option<i64>) -> Option<DateTime<Utc>> {
+    secs.and_then(|s| Utc.timestamp_opt(s, 0).single())
+}
+
+fn upsert_article(
+    tx: &mut dyn Exec,
+    a: &Article,
+    source: Option<&str>,
+) -> Result<UpsertOutcome, StoreError> {
+    let outlet_id = ensure_outlet(tx, &a.outlet)?;
+    let outlet_slug = slugify(&a.outlet.name);
+    let published = a.published_at.unwrap_or_else(Utc::now);
+    let key = article_key(a, &outlet_slug, published);
+    let existing = tx.query_opt(
+        "SELECT id, story_id FROM articles WHERE article_key = ?",
+        params![&key],
+    )?;
+    let fields = ArticleFields::new(a, outlet_id, published);
+    let (id, story_id, created) = match existing {
+        Some(row) => {
+            let id = row.i64(0)?;
+            fields.update(tx, id)?;
+            (id, row.opt_i64(1)?, false)
+        }
+        None => (fields.insert(tx, &key, source)?, None, true),
+    };
+    replace_tags(tx, id, &a.tags)?;
+    replace_entities(tx, id, &a.entities)?;
+    replace_quotes(tx, id, &a.quotes)?;
+    let story_id = match story_id {
+        Some(s) => s,
+        None => assign_story(tx, id, a)?,
+    };
+    refresh_story(tx, story_id)?;
+    Ok(UpsertOutcome {
+        id,
+        story_id,
+        created,
+    })
+}
+
+/// The scalar columns of an article, bound in one order for INSERT and UPDATE.
+struct ArticleFields(Vec<Value>);
+
+const FIELD_COLUMNS: [&str; 22] = [
+    "outlet_id",
+    "url",
+    "content_hash",
+    "title",
+    "authors_json",
+    "published_at",
+    "updated_at",
+    "week_key",
+    "section",
+    "section_slug",
+    "language",
+    "summary",
+    "text",
+    "html",
+    "word_count",
+    "image_url",
+    "original_outlet",
+    "original_url",
+    "original_published_at",
+    "views_imported",
+    "comments_imported",
+    "modified_at",
+];
+
+impl ArticleFields {
+    fn new(a: &Article, outlet_id: i64, published: DateTime<Utc>) -> Self {
+        let authors = serde_json::to_string(&a.authors).unwrap_or_else(|_| "[]".into());
+        let word_count = if a.word_count > 0 {
+            a.word_count
+        } else {
+            Article::count_words(&a.text)
+        };
+        Self(vec![
+            outlet_id.into(),
+            a.url.clone().into(),
+            content_hash(&a.text).into(),
+            a.title.trim().into(),
+            authors.into(),
+            published.timestamp().into(),
+            ts(a.updated_at),
+            IsoWeek::of(published).key().into(),
+            a.section.clone().into(),
+            a.section.as_deref().map(slugify).into(),
+            a.language.clone().into(),
+            a.summary.clone().into(),
+            a.text.clone().into(),
+            a.html.clone().into(),
+            word_count.into(),
+            a.image_url.clone().into(),
+            a.provenance.original_outlet.clone().into(),
+            a.provenance.original_url.clone().into(),
+            ts(a.provenance.original_published_at),
+            a.engagement.views.into(),
+            a.engagement.comments.into(),
+            now().into(),
+        ])
+    }
+
+    fn insert(
+        mut self,
+        tx: &mut dyn Exec,
+        key: &str,
+        source: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let columns = FIELD_COLUMNS.join(", ");
+        let marks = vec!["?"; FIELD_COLUMNS.len() + 3].join(", ");
+        self.0.push(key.into());
+        self.0.push(source.into());
+        self.0.push(now().into());
+        let row = tx.query_one(
+            &format!(
+                "INSERT INTO articles ({columns}, article_key, source, ingested_at)
+                 VALUES ({marks}) RETURNING id"
+            ),
+            &self.0,
+        )?;
+        row.i64(0)
+    }
+
+    fn update(mut self, tx: &mut dyn Exec, id: i64) -> Result<(), StoreError> {
+        let sets = FIELD_COLUMNS
+            .iter()
+            .map(|c| format!("{c} = ?"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.0.push(id.into());
+        tx.execute(&format!("UPDATE articles SET {sets} WHERE id = ?"), &self.0)?;
+        Ok(())
+    }
+}
+
+fn replace_tags(tx: &mut dyn Exec, id: i64, tags: &[String]) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM article_tags WHERE article_id = ?", params![id])?;
+    let mut seen = HashSet::new();
+    for (position, tag) in tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .enumerate()
+    {
+        let slug = slugify(tag);
+        if seen.insert(slug.clone()) {
+            tx.execute(
+                "INSERT INTO article_tags (article_id, tag, slug, position) VALUES (?, ?, ?, ?)",
+                params![id, tag, slug, position as i64],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Finds the entity with this name's slug, or creates it.
+fn ensure_entity(tx: &mut dyn Exec, name: &str, kind: EntityKind) -> Result<i64, StoreError> {
+    let slug = slugify(name);
+    if let Some(row) = tx.query_opt(
+        "SELECT COALESCE(merged_into, id) FROM entities WHERE slug = ?",
+        params![&slug],
+    )? {
+        return row.i64(0);
+    }
+    tx.query_one(
+        "INSERT INTO entities (name, kind, slug, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        params![name, kind.as_str(), slug, now()],
+    )?
+    .i64(0)
+}
+
+fn replace_entities(
+    tx: &mut dyn Exec,
+    id: i64,
+    entities: &[EntityMention],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM article_entities WHERE article_id = ?",
+        params![id],
+    )?;
+    for e in entities {
+        let entity_id = ensure_entity(tx, &e.name, e.kind)?;
+        tx.execute(
+            "INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (?, ?, ?)
+             ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions",
+            params![id, entity_id, e.mentions],
+        )?;
+    }
+    Ok(())
+}
+
+fn replace_quotes(tx: &mut dyn Exec, id: i64, quotes: &[Quote]) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM quotes WHERE article_id = ?", params![id])?;
+    for (position, q) in quotes.iter().enumerate() {
+        let speaker_entity = match &q.speaker {
+            Some(name) => tx
+                .query_opt(
+                    "SELECT COALESCE(merged_into, id) FROM entities WHERE slug = ? AND kind <> 'place'",
+                    params![slugify(name)],
+                )?
+                .map(|r| r.i64(0))
+                .transpose()?,
+            None => None,
+        };
+        tx.execute(
+            "INSERT INTO quotes (article_id, position, speaker, speaker_entity_id, text, verb)
+             VALUES (?, ?, ?, ?, ?, ?)",
+            params![
+                id,
+                position as i64,
+                q.speaker.clone(),
+                speaker_entity,
+                q.text.clone(),
+                q.verb.clone()
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts a new article into a story: a republication joins its original's story; an original
+/// gathers the republications of it that arrived first; anything else starts a story of its own.
+/// (Clustering of independent reports into one story comes with the clustering stage.)
+fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreError> {
+    if a.provenance.is_republication() {
+        if let Some((original_id, story_id)) = find_original(tx, a)? {
+            tx.execute(
+                "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
+                params![original_id, story_id, id],
+            )?;
+            return Ok(story_id);
+        }
+    }
+    let published = a.published_at.map_or_else(now, |t| t.timestamp());
+    let story_id = tx
+        .query_one(
+            "INSERT INTO stories (headline, first_article_id, first_seen_at, last_updated_at)
+             VALUES (?, ?, ?, ?) RETURNING id",
+            params![a.title.trim(), id, published, published],
+        )?
+        .i64(0)?;
+    tx.execute(
+        "UPDATE articles SET story_id = ? WHERE id = ?",
+        params![story_id, id],
+    )?;
+    if !a.provenance.is_republication() {
+        adopt_republications(tx, id, story_id, a)?;
+    }
+    Ok(story_id)
+}
+
+/// Names an outlet may be cited by in a republication note: its domain and its name.
+fn outlet_matches_sql() -> &'static str {
+    "(o.domain = ? OR o.slug = ?)"
+}
+
+fn cited_outlet(p: &Provenance) -> Option<(String, String)> {
+    let cited = p.original_outlet.as_deref().or(p.original_url.as_deref())?;
+    let host = cited
+        .split("://")
+        .last()
+        .unwrap_or(cited)
+        .split('/')
+        .next()
+        .unwrap_or(cited);
+    Some((normalize_domain(host), slugify(cited)))
+}
+
+const MATCH_WINDOW_SECS: i64 = 14 * 86_400;
+
+fn find_original(tx: &mut dyn Exec, a: &Article) -> Result<Option<(i64, i64)>, StoreError> {
+    let Some((domain, slug)) = cited_outlet(&a.provenance) else {
+        return Ok(None);
+    };
+    let anchor = a
+        .provenance
+        .original_published_at
+        .or(a.published_at)
+        .map_or_else(now, |t| t.timestamp());
+    let rows = tx.query(
+        &format!(
+            "SELECT a.id, a.story_id, a.title, a.text FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE {} AND a.original_outlet IS NULL AND a.story_id IS NOT NULL
+               AND a.published_at BETWEEN ? AND ?
+             ORDER BY a.published_at LIMIT 50",
+            outlet_matches_sql()
+        ),
+        params![domain, slug, anchor - MATCH_WINDOW_SECS, anchor + 2 * 86_400],
+    )?;
+    for r in &rows {
+        if same_piece(&a.title, &a.text, &r.text(2)?, &r.text(3)?) {
+            return Ok(Some((r.i64(0)?, r.i64(1)?)));
+        }
+    }
+    Ok(None)
+}
+
+/// An original arriving after its copies: link each matching republication to it and move it
+/// into the original's story (dropping the story of one it had).
+fn adopt_republications(
+    tx: &mut dyn Exec,
+    id: i64,
+    story_id: i64,
+    a: &Article,
+) -> Result<(), StoreError> {
+    let outlet = tx.query_one(
+        "SELECT o.domain, o.slug FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
+        params![id],
+    )?;
+    let domain = outlet.opt_text(0)?.unwrap_or_default();
+    let slug = outlet.text(1)?;
+    let published = a.published_at.map_or_else(now, |t| t.timestamp());
+    let rows = tx.query(
+        "SELECT a.id, a.story_id, a.title, a.text, a.original_outlet, a.original_url FROM articles a
+         WHERE a.original_outlet IS NOT NULL AND a.original_article_id IS NULL AND a.id <> ?
+           AND a.published_at BETWEEN ? AND ?",
+        params![id, published - 2 * 86_400, published + MATCH_WINDOW_SECS],
+    )?;
+    for r in &rows {
+        let cited = Provenance {
+            original_outlet: r.opt_text(4)?,
+            original_url: r.opt_text(5)?,
+            original_published_at: None,
+        };
+        let Some((cited_domain, cited_slug)) = cited_outlet(&cited) else {
+            continue;
+        };
+        let cites_us = (!domain.is_empty() && cited_domain == domain) || cited_slug == slug;
+        if cites_us && same_piece(&a.title, &a.text, &r.text(2)?, &r.text(3)?) {
+            let copy_id = r.i64(0)?;
+            let old_story = r.opt_i64(1)?;
+            tx.execute(
+                "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
+                params![id, story_id, copy_id],
+            )?;
+            if let Some(old) = old_story {
+                refresh_story(tx, old)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two texts are the same piece, allowing a new headline, trimmed paragraphs or added
+/// boilerplate: the shorter text's word trigrams mostly occur in the longer one.
+fn same_piece(title_a: &str, text_a: &str, title_b: &str, text_b: &str) -> bool {
+    fn trigrams(t: &str) -> HashSet<[String; 3]> {
+        let words: Vec<String> = t
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        words
+            .windows(3)
+            .map(|w| [w[0].clone(), w[1].clone(), w[2].clone()])
+            .collect()
+    }
+    let (a, b) = (trigrams(text_a), trigrams(text_b));
+    let smaller = a.len().min(b.len());
+    if smaller < 8 {
+        return slugify(title_a) == slugify(title_b);
+    }
+    let shared = a.intersection(&b).count();
+    shared as f64 / smaller as f64 >= 0.6
+}
+
+/// Recomputes a story's counts, first article and headline; deletes it when empty.
+pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), StoreError> {
+    let first = tx.query_opt(
+        "SELECT id, outlet_id, title FROM articles WHERE story_id = ?
+         ORDER BY CASE WHEN original_outlet IS NULL THEN 0 ELSE 1 END, published_at, id LIMIT 1",
+        params![story_id],
+    )?;
+    let Some(first) = first else {
+        tx.execute("DELETE FROM stories WHERE id = ?", params![story_id])?;
+        return Ok(());
+    };
+    tx.execute(
+        "UPDATE stories SET
+             headline = ?, first_article_id = ?, first_outlet_id = ?,
+             article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?),
+             outlet_count = (SELECT COUNT(DISTINCT outlet_id) FROM articles WHERE story_id = ?),
+             first_seen_at = (SELECT MIN(published_at) FROM articles WHERE story_id = ?),
+             last_updated_at = (SELECT MAX(published_at) FROM articles WHERE story_id = ?)
+         WHERE id = ?",
+        params![
+            first.text(2)?,
+            first.i64(0)?,
+            first.i64(1)?,
+            story_id,
+            story_id,
+            story_id,
+            story_id,
+            story_id
+        ],
+    )?;
+    Ok(())
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.url, a.title, a.authors_json, a.outlet_id, a.published_at, \
+     a.updated_at, a.section, a.language, a.summary, a.text, a.html, a.word_count, a.image_url, \
+     a.original_outlet, a.original_url, a.original_published_at, \
+     a.views_imported + a.views_counted, \
+     a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
+     a.story_id, a.original_article_id";
+
+fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, StoreError> {
+    let Some(r) = c.query_opt(
+        &format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?"),
+        params![id],
+    )?
+    else {
+        return Ok(None);
+    };
+    let outlet = outlet_by_id(c, r.i64(4)?)?;
+    let mut article = article_from_row(&r, &outlet)?;
+    article.tags = c
+        .query(
+            "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY position",
+            params![id],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    article.entities = load_entities(c, id)?;
+    article.quotes = load_quotes(c, id)?;
+    Ok(Some(StoredArticle {
+        article,
+        outlet,
+        original_article_id: r.opt_i64(20)?,
+    }))
+}
+
+fn article_from_row(r: &Row, outlet: &Outlet) -> Result<Article, StoreError> {
+    let authors: Vec<String> = serde_json::from_str(&r.text(3)?)
+        .map_err(|e| StoreError::Decode(format!("authors_json: {e}")))?;
+    Ok(Article {
+        id: Some(r.i64(0)?),
+        url: r.opt_text(1)?,
+        title: r.text(2)?,
+        authors,
+        outlet: OutletRef {
+            name: outlet.name.clone(),
+            domain: outlet.domain.clone(),
+        },
+        published_at: from_ts(r.opt_i64(5)?),
+        updated_at: from_ts(r.opt_i64(6)?),
+        section: r.opt_text(7)?,
+        tags: Vec::new(),
+        language: r.opt_text(8)?,
+        summary: r.opt_text(9)?,
+        text: r.text(10)?,
+        html: r.text(11)?,
+        word_count: u32::try_from(r.i64(12)?).unwrap_or(0),
+        image_url: r.opt_text(13)?,
+        provenance: Provenance {
+            original_outlet: r.opt_text(14)?,
+            original_url: r.opt_text(15)?,
+            original_published_at: from_ts(r.opt_i64(16)?),
+        },
+        engagement: Engagement {
+            views: r.i64(17)?,
+            comments: r.i64(18)?,
+        },
+        story_id: r.opt_i64(19)?,
+        entities: Vec::new(),
+        quotes: Vec::new(),
+    })
+}
+
+fn load_entities(c: &mut dyn Exec, id: i64) -> Result<Vec<EntityMention>, StoreError> {
+    c.query(
+        "SELECT e.name, e.kind, ae.mentions FROM article_entities ae
+         JOIN entities e ON e.id = ae.entity_id
+         WHERE ae.article_id = ? ORDER BY ae.mentions DESC, e.name",
+        params![id],
+    )?
+    .iter()
+    .map(|r| {
+        let kind = r.text(1)?;
+        Ok(EntityMention {
+            name: r.text(0)?,
+            kind: EntityKind::parse(&kind)
+                .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
+            mentions: u32::try_from(r.i64(2)?).unwrap_or(0),
+        })
+    })
+    .collect()
+}
+
+fn load_quotes(c: &mut dyn Exec, id: i64) -> Result<Vec<Quote>, StoreError> {
+    c.query(
+        "SELECT speaker, text, verb FROM quotes WHERE article_id = ? ORDER BY position",
+        params![id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Quote {
+            speaker: r.opt_text(0)?,
+            text: r.text(1)?,
+            verb: r.opt_text(2)?,
+        })
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_piece_tolerates_new_headline_and_trimmed_paragraph() {
+        let body = "The port authority said on Tuesday that the strike had ended after nine days of \
+                    talks between the union and the shipping companies in the capital.";
+        let extra = " Officials expect the backlog of containers to clear within two weeks.";
+        assert!(same_piece("A", &format!("{body}{extra}"), "B", body));
+        assert!(!same_piece(
+            "A",
+            body,
+            "B",
+            "A football club won the national cup final on Sunday evening in front of forty thousand fans."
+        ));
+    }
+}
+
+#[cfg(test)]
+mod interruption_tests {
+    use super::*;
+    use crate::testing::TestDatabase;
+
+    /// An import that fails after the article row is written leaves nothing behind.
+    #[test]
+    fn an_interrupted_upsert_leaves_nothing() {
+        for db in TestDatabase::all() {
+            let store = db.open().unwrap();
+            let a = Article {
+                title: "Half".into(),
+                outlet: OutletRef {
+                    name: "Somewhere".into(),
+                    domain: None,
+                },
+                text: "Body text here.".into(),
+                tags: vec!["x".into()],
+                ..Article::default()
+            };
+            let result: Result<(), StoreError> = store.write(|tx| {
+                upsert_article(tx, &a, None)?;
+                Err(StoreError::Invalid("interrupted".into()))
+            });
+            assert!(result.is_err());
+            assert_eq!(store.article_count().unwrap(), 0, "{}", db.name());
+            assert!(store.outlets().unwrap().is_empty(), "{}", db.name());
+            let stories = store
+                .read(|c| c.query_one("SELECT COUNT(*) FROM stories", &[])?.i64(0))
+                .unwrap();
+            assert_eq!(stories, 0, "{}", db.name());
+        }
+    }
+}

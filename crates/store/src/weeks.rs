@@ -1,0 +1,100 @@
+//! Weeks: the articles of an ISO week as cards for ranking, and which weeks have any.
+
+use crate::sql::Row;
+use crate::{Store, StoreError, params};
+use chrono::{TimeZone, Utc};
+use tidings_model::{ArticleCard, IsoWeek};
+
+const CARD_COLUMNS: &str = "a.id, a.story_id, a.title, a.authors_json, o.name, o.slug, a.section, \
+     a.published_at, a.summary, a.views_imported + a.views_counted, \
+     a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
+     CASE WHEN a.original_outlet IS NULL AND a.original_url IS NULL THEN 0 ELSE 1 END";
+
+fn card_from_row(r: &Row) -> Result<ArticleCard, StoreError> {
+    let published = r.i64(7)?;
+    Ok(ArticleCard {
+        id: r.i64(0)?,
+        story_id: r.opt_i64(1)?.unwrap_or(0),
+        title: r.text(2)?,
+        authors: serde_json::from_str(&r.text(3)?).unwrap_or_default(),
+        outlet_name: r.text(4)?,
+        outlet_slug: r.text(5)?,
+        section: r.opt_text(6)?,
+        published_at: Utc
+            .timestamp_opt(published, 0)
+            .single()
+            .ok_or_else(|| StoreError::Decode(format!("timestamp {published}")))?,
+        summary: r.opt_text(8)?,
+        views: r.i64(9)?,
+        comments: r.i64(10)?,
+        is_republication: r.bool(11)?,
+    })
+}
+
+impl Store {
+    /// Every article published in `week`, as cards, oldest first.
+    pub fn week_cards(&self, week: IsoWeek) -> Result<Vec<ArticleCard>, StoreError> {
+        self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT {CARD_COLUMNS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                     WHERE a.week_key = ? AND a.story_id IS NOT NULL
+                     ORDER BY a.published_at, a.id"
+                ),
+                params![week.key()],
+            )?
+            .iter()
+            .map(card_from_row)
+            .collect()
+        })
+    }
+
+    /// Weeks that have articles, newest first, with their article counts.
+    pub fn weeks(&self) -> Result<Vec<(IsoWeek, i64)>, StoreError> {
+        self.read(|c| {
+            c.query(
+                "SELECT week_key, COUNT(*) FROM articles GROUP BY week_key ORDER BY week_key DESC",
+                &[],
+            )?
+            .iter()
+            .filter_map(|r| match (r.i64(0), r.i64(1)) {
+                (Ok(k), Ok(n)) => IsoWeek::from_key(k).map(|w| Ok((w, n))),
+                (Err(e), _) | (_, Err(e)) => Some(Err(e)),
+            })
+            .collect()
+        })
+    }
+
+    /// The nearest weeks before and after `week` that have articles.
+    pub fn neighbour_weeks(
+        &self,
+        week: IsoWeek,
+    ) -> Result<(Option<IsoWeek>, Option<IsoWeek>), StoreError> {
+        self.read(|c| {
+            let prev = c
+                .query_one(
+                    "SELECT MAX(week_key) FROM articles WHERE week_key < ?",
+                    params![week.key()],
+                )?
+                .opt_i64(0)?
+                .and_then(IsoWeek::from_key);
+            let next = c
+                .query_one(
+                    "SELECT MIN(week_key) FROM articles WHERE week_key > ?",
+                    params![week.key()],
+                )?
+                .opt_i64(0)?
+                .and_then(IsoWeek::from_key);
+            Ok((prev, next))
+        })
+    }
+
+    /// The latest week that has articles, if any.
+    pub fn latest_week(&self) -> Result<Option<IsoWeek>, StoreError> {
+        self.read(|c| {
+            Ok(c.query_one("SELECT MAX(week_key) FROM articles", &[])?
+                .opt_i64(0)?
+                .and_then(IsoWeek::from_key))
+        })
+    }
+}

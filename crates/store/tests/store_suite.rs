@@ -1,0 +1,356 @@
+//! The store test-suite: every test runs against SQLite, and against PostgreSQL when
+//! `TIDINGS_TEST_POSTGRES_URL` is set.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use tidings_model::{
+    Article, Engagement, EntityKind, EntityMention, IsoWeek, OutletRef, Provenance, Quote,
+    RepublicationPolicy,
+};
+use tidings_store::testing::TestDatabase;
+use tidings_store::{OutletSettings, Store, StoreError, ViewOutcome, migrate};
+
+fn article(outlet: &str, title: &str, day: u32, text: &str) -> Article {
+    Article {
+        title: title.into(),
+        authors: vec!["Ada Ferreira".into()],
+        outlet: OutletRef {
+            name: outlet.into(),
+            domain: None,
+        },
+        published_at: Utc.with_ymd_and_hms(2026, 11, day, 9, 30, 0).single(),
+        section: Some("Politics".into()),
+        tags: vec![
+            "Harbour Strike".into(),
+            "harbour strike".into(),
+            "Odile Marchetti".into(),
+        ],
+        language: Some("en".into()),
+        summary: Some("A summary.".into()),
+        text: text.into(),
+        html: format!("<p>{text}</p>"),
+        engagement: Engagement {
+            views: 40,
+            comments: 2,
+        },
+        ..Article::default()
+    }
+}
+
+const STRIKE: &str = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the \
+    Coastal Workers' Federation accepted a pay offer from the shipping companies, union leaders said.\n\n\
+    The agreement raises wages by six percent over two years and sets up a joint safety committee, \
+    according to a copy of the deal seen by reporters in the capital.";
+
+fn each_db(test: impl Fn(&Store, &str)) {
+    for db in TestDatabase::all() {
+        let store = db
+            .open()
+            .unwrap_or_else(|e| panic!("{}: open: {e}", db.name()));
+        test(&store, db.name());
+    }
+}
+
+#[test]
+fn migrations_are_versioned_and_idempotent() {
+    for db in TestDatabase::all() {
+        let first = db.open().unwrap();
+        assert_eq!(first.schema_version().unwrap(), migrate::latest_version());
+        drop(first);
+        let again = db.open().unwrap();
+        assert_eq!(
+            again.schema_version().unwrap(),
+            migrate::latest_version(),
+            "{}",
+            db.name()
+        );
+        again.ping().unwrap();
+    }
+}
+
+#[test]
+fn reimport_updates_instead_of_duplicating() {
+    each_db(|store, db| {
+        let a = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        let first = store.upsert_article(&a, Some("a.txt")).unwrap();
+        assert!(first.created, "{db}");
+        let mut changed = a.clone();
+        changed.engagement.views = 99;
+        let second = store.upsert_article(&changed, Some("a.txt")).unwrap();
+        assert!(!second.created, "{db}");
+        assert_eq!(first.id, second.id, "{db}");
+        assert_eq!(first.story_id, second.story_id, "{db}");
+        assert_eq!(store.article_count().unwrap(), 1, "{db}");
+        let stored = store.article(first.id).unwrap().unwrap();
+        assert_eq!(stored.article.engagement.views, 99, "{db}");
+    });
+}
+
+#[test]
+fn articles_round_trip_every_field() {
+    each_db(|store, db| {
+        let mut a = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        a.url = Some("https://ledger.example/strike-ends".into());
+        a.image_url = Some("https://ledger.example/dock.jpg".into());
+        a.provenance = Provenance {
+            original_outlet: Some("wire.example".into()),
+            original_url: None,
+            original_published_at: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).single(),
+        };
+        a.entities = vec![EntityMention {
+            name: "Odile Marchetti".into(),
+            kind: EntityKind::Person,
+            mentions: 3,
+        }];
+        a.quotes = vec![Quote {
+            speaker: Some("Odile Marchetti".into()),
+            text: "It is a fair deal.".into(),
+            verb: Some("said".into()),
+        }];
+        let out = store.upsert_article(&a, None).unwrap();
+        let got = store.article(out.id).unwrap().unwrap();
+        let g = &got.article;
+        assert_eq!(g.id, Some(out.id), "{db}");
+        assert_eq!(g.story_id, Some(out.story_id), "{db}");
+        assert_eq!(g.title, a.title, "{db}");
+        assert_eq!(g.authors, a.authors, "{db}");
+        assert_eq!(g.url, a.url, "{db}");
+        assert_eq!(g.published_at, a.published_at, "{db}");
+        assert_eq!(g.section, a.section, "{db}");
+        assert_eq!(
+            g.tags,
+            vec!["Harbour Strike", "Odile Marchetti"],
+            "{db}: tags deduplicated by slug"
+        );
+        assert_eq!(g.text, a.text, "{db}");
+        assert_eq!(g.word_count, Article::count_words(STRIKE), "{db}");
+        assert_eq!(g.provenance, a.provenance, "{db}");
+        assert_eq!(g.engagement, a.engagement, "{db}");
+        assert_eq!(g.entities, a.entities, "{db}");
+        assert_eq!(g.quotes, a.quotes, "{db}");
+        assert_eq!(
+            got.outlet.policy,
+            RepublicationPolicy::Excerpt,
+            "{db}: default policy"
+        );
+        assert_eq!(got.outlet.slug, "harbour-ledger", "{db}");
+        assert!(store.article(out.id + 1000).unwrap().is_none(), "{db}");
+    });
+}
+
+fn republication(day: u32) -> Article {
+    let mut copy = article("Valdren Daily Post", "Port strike is over", day, STRIKE);
+    copy.text
+        .push_str("\n\nThe Valdren Daily Post republishes this report by arrangement.");
+    copy.provenance = Provenance {
+        original_outlet: Some("ledger.example".into()),
+        original_url: None,
+        original_published_at: Utc.with_ymd_and_hms(2026, 11, 17, 0, 0, 0).single(),
+    };
+    copy
+}
+
+fn ledger() -> OutletSettings {
+    OutletSettings {
+        name: "Harbour Ledger".into(),
+        domain: Some("www.ledger.example".into()),
+        ..OutletSettings::default()
+    }
+}
+
+#[test]
+fn republication_joins_its_originals_story_in_either_order() {
+    each_db(|store, db| {
+        store.save_outlet(&ledger()).unwrap();
+        let original = store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap();
+        let copy = store.upsert_article(&republication(18), None).unwrap();
+        assert_eq!(
+            copy.story_id, original.story_id,
+            "{db}: copy after original"
+        );
+        let stored = store.article(copy.id).unwrap().unwrap();
+        assert_eq!(stored.original_article_id, Some(original.id), "{db}");
+        let cards = store
+            .week_cards(IsoWeek::of_date(
+                NaiveDate::from_ymd_opt(2026, 11, 17).unwrap(),
+            ))
+            .unwrap();
+        assert_eq!(cards.len(), 2, "{db}");
+        assert!(cards.iter().any(|c| c.is_republication), "{db}");
+    });
+    each_db(|store, db| {
+        store.save_outlet(&ledger()).unwrap();
+        let copy = store.upsert_article(&republication(18), None).unwrap();
+        let original = store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap();
+        let stored = store.article(copy.id).unwrap().unwrap();
+        assert_eq!(
+            stored.article.story_id,
+            Some(original.story_id),
+            "{db}: copy before original"
+        );
+        assert_eq!(stored.original_article_id, Some(original.id), "{db}");
+    });
+}
+
+#[test]
+fn unrelated_article_from_the_cited_outlet_is_not_taken_for_the_original() {
+    each_db(|store, db| {
+        store.save_outlet(&ledger()).unwrap();
+        let other = store
+            .upsert_article(
+                &article(
+                    "Harbour Ledger",
+                    "Museum reopens",
+                    17,
+                    "The national museum in Port Avel reopened its east wing on Monday after \
+                     three years of restoration work on the roof and the old mosaic floors.",
+                ),
+                None,
+            )
+            .unwrap();
+        let copy = store.upsert_article(&republication(18), None).unwrap();
+        assert_ne!(copy.story_id, other.story_id, "{db}");
+    });
+}
+
+#[test]
+fn weeks_and_neighbours() {
+    each_db(|store, db| {
+        for (day, title) in [(3, "One"), (17, "Two"), (18, "Three")] {
+            store
+                .upsert_article(
+                    &article("Harbour Ledger", title, day, &format!("{title} body text.")),
+                    None,
+                )
+                .unwrap();
+        }
+        let w47: IsoWeek = "2026-W47".parse().unwrap();
+        assert_eq!(store.week_cards(w47).unwrap().len(), 2, "{db}");
+        let (prev, next) = store.neighbour_weeks(w47).unwrap();
+        assert_eq!(
+            prev.map(|w| w.to_string()).as_deref(),
+            Some("2026-W45"),
+            "{db}"
+        );
+        assert_eq!(next, None, "{db}");
+        assert_eq!(store.latest_week().unwrap(), Some(w47), "{db}");
+        let weeks = store.weeks().unwrap();
+        assert_eq!(weeks.len(), 2, "{db}");
+        assert_eq!(weeks[0], (w47, 2), "{db}");
+        assert!(
+            store
+                .week_cards("2026-W46".parse().unwrap())
+                .unwrap()
+                .is_empty(),
+            "{db}"
+        );
+    });
+}
+
+#[test]
+fn a_visitor_counts_once_a_day() {
+    each_db(|store, db| {
+        let id = store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap()
+            .id;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(
+            store.record_view(id, day, "v1").unwrap(),
+            ViewOutcome::Counted,
+            "{db}"
+        );
+        assert_eq!(
+            store.record_view(id, day, "v1").unwrap(),
+            ViewOutcome::AlreadyCounted,
+            "{db}"
+        );
+        assert_eq!(
+            store.record_view(id, day, "v2").unwrap(),
+            ViewOutcome::Counted,
+            "{db}"
+        );
+        assert_eq!(
+            store
+                .record_view(id, day.succ_opt().unwrap(), "v1")
+                .unwrap(),
+            ViewOutcome::Counted,
+            "{db}"
+        );
+        let a = store.article(id).unwrap().unwrap().article;
+        assert_eq!(a.engagement.views, 40 + 3, "{db}: imported plus counted");
+        assert_eq!(store.daily_views(id).unwrap().len(), 2, "{db}");
+        assert_eq!(
+            store
+                .prune_view_visitors(day + chrono::Duration::days(10))
+                .unwrap(),
+            3,
+            "{db}"
+        );
+    });
+}
+
+#[test]
+fn outlet_settings_and_policy() {
+    each_db(|store, db| {
+        let saved = store
+            .save_outlet(&OutletSettings {
+                policy: Some(RepublicationPolicy::Full),
+                ..ledger()
+            })
+            .unwrap();
+        assert_eq!(saved.domain.as_deref(), Some("ledger.example"), "{db}");
+        assert_eq!(saved.policy, RepublicationPolicy::Full, "{db}");
+        let changed = store
+            .set_outlet_policy("harbour-ledger", RepublicationPolicy::Link)
+            .unwrap();
+        assert_eq!(changed.policy, RepublicationPolicy::Link, "{db}");
+        assert!(
+            matches!(
+                store.set_outlet_policy("nobody", RepublicationPolicy::Full),
+                Err(StoreError::NotFound(_))
+            ),
+            "{db}"
+        );
+        assert!(
+            matches!(
+                store.save_outlet(&OutletSettings::default()),
+                Err(StoreError::Invalid(_))
+            ),
+            "{db}"
+        );
+        assert_eq!(store.outlets().unwrap().len(), 1, "{db}");
+    });
+}
+
+#[test]
+fn invalid_articles_are_refused_and_store_nothing() {
+    each_db(|store, db| {
+        let mut a = article("Harbour Ledger", " ", 17, STRIKE);
+        assert!(
+            matches!(store.upsert_article(&a, None), Err(StoreError::Invalid(_))),
+            "{db}"
+        );
+        a.title = "Fine".into();
+        a.engagement.views = -1;
+        assert!(
+            matches!(store.upsert_article(&a, None), Err(StoreError::Invalid(_))),
+            "{db}"
+        );
+        assert_eq!(store.article_count().unwrap(), 0, "{db}");
+        assert!(store.outlets().unwrap().is_empty(), "{db}");
+    });
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error() {
+    let err = Store::open("sqlite:///nonexistent-dir/x/y.db").unwrap_err();
+    assert!(err.to_string().contains("nonexistent-dir"), "{err}");
+    assert!(matches!(
+        Store::open("mysql://x"),
+        Err(StoreError::BadUrl(_))
+    ));
+}
