@@ -1,1 +1,36 @@
-fn main() {}
+//! `tidings`: the single entry point. Parses the command line and the configuration, runs the
+//! command, and maps every failure to a message on stderr and a sysexits(3) exit code.
+
+mod cli;
+mod commands;
+mod config;
+mod demo;
+mod exit;
+mod ingest;
+mod progress;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    init_logging(args.verbose);
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(e) => exit::report(&e),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,tidings=info",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TIDINGS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,1 +1,84 @@
-//! placeholder
+//! Web stage: the public site, server-rendered so that it works without JavaScript, with JSON
+//! twins under `/api/v1`. Controllers live in `controllers/<domain>/<action>.rs`; templates in
+//! `templates/`; every store call runs on a blocking thread.
+
+mod assets;
+pub mod controllers;
+mod error;
+mod format;
+mod state;
+mod visitor;
+
+pub use error::WebError;
+pub use state::{AppState, SiteConfig};
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Every route of the site.
+pub fn router(state: AppState) -> Router {
+    use controllers::*;
+    Router::new()
+        .route("/", get(weeks::show::current))
+        .route("/week/{week}", get(weeks::show::page))
+        .route("/weeks", get(weeks::index::page))
+        .route("/articles/{id}", get(articles::show::page))
+        .route("/about/ranking", get(about::ranking))
+        .route("/healthz", get(health::check))
+        .route("/static/site.css", get(assets::stylesheet))
+        .route("/api/v1/weeks/current", get(weeks::show::current_json))
+        .route("/api/v1/weeks/{week}", get(weeks::show::json))
+        .route("/api/v1/articles/{id}", get(articles::show::json))
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(security_headers())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
+    >,
+> {
+    let csp = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
+               script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+               form-action 'self'";
+    let layer = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    tower::layer::util::Stack::new(
+        layer(header::CONTENT_SECURITY_POLICY, csp),
+        tower::layer::util::Stack::new(
+            layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            tower::layer::util::Stack::new(
+                layer(header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+                layer(header::X_FRAME_OPTIONS, "DENY"),
+            ),
+        ),
+    )
+}
+
+/// Serves the site on `listener` until `shutdown` resolves, then finishes open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,92 @@
+//! The command line: every command of SPEC.md's interface contract that exists so far.
+
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, about = "A self-hosted news aggregator: feeds in, the week's top stories out.")]
+pub struct Args {
+    /// Database: sqlite://PATH, a file path, or postgres://… [default: sqlite://tidings.db]
+    #[arg(long, global = true, env = "TIDINGS_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Configuration file [default: ./tidings.toml when it exists]
+    #[arg(long, global = true, env = "TIDINGS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// More log output (-v, -vv); TIDINGS_LOG takes a tracing filter.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web site and its API.
+    Serve(ServeArgs),
+    /// Import local files or folders: plain-text article pages, HTML article pages.
+    Import(ImportArgs),
+    /// Extract articles from pages without storing them; one Article JSON line per file.
+    Extract(ExtractArgs),
+    /// The ranked top stories of a week.
+    Top(TopArgs),
+    /// List outlets or change an outlet's republication policy.
+    #[command(subcommand)]
+    Outlet(OutletCommand),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long)]
+    pub addr: Option<String>,
+    /// Load the bundled demo corpus first when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Do not fetch feeds in the background.
+    #[arg(long)]
+    pub no_fetch: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ImportArgs {
+    /// Files or folders (folders are walked recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print each stored article as a JSON line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ExtractArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The URL the page came from (resolves relative links, names the outlet).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Print Article JSON lines (the only output form so far; accepted for the contract).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct TopArgs {
+    /// ISO week, e.g. 2025-W12 [default: the current week]
+    #[arg(long)]
+    pub week: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutletCommand {
+    /// List outlets with their policies.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set an outlet's republication policy: full, excerpt or link.
+    Policy { slug: String, policy: String },
+}

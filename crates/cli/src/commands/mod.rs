@@ -1,0 +1,63 @@
+//! One module per command; each takes its arguments and the loaded configuration.
+
+mod extract;
+mod import;
+mod outlet;
+mod serve;
+mod top;
+
+use crate::cli::{Args, Command};
+use crate::config::Config;
+use anyhow::{Context, Result};
+use std::process::ExitCode;
+use tidings_store::Store;
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let mut config = Config::load(args.config.as_deref())?;
+    if let Some(url) = args.database_url {
+        config.database_url = url;
+    }
+    match args.command {
+        Command::Serve(a) => serve::run(&config, a),
+        Command::Import(a) => import::run(&config, a),
+        Command::Extract(a) => extract::run(&config, a),
+        Command::Top(a) => top::run(&config, a),
+        Command::Outlet(a) => outlet::run(&config, a),
+    }
+}
+
+/// Opens the configured database, saying which one failed.
+pub fn open_store(config: &Config) -> Result<Store> {
+    Store::open(&config.database_url)
+        .with_context(|| format!("database {}", redact(&config.database_url)))
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Prints one value as a JSON line on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,77 @@
+//! `tidings serve`: the web site and its API, until Ctrl-C or SIGTERM.
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+use anyhow::{Context, Result};
+use std::process::ExitCode;
+use tidings_web::{AppState, SiteConfig};
+
+pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
+    let store = super::open_store(config)?;
+    if args.demo {
+        if store.article_count()? == 0 {
+            let report = crate::demo::load(&store).context("loading the demo corpus")?;
+            tracing::info!(outlets = report.outlets, articles = report.articles, "demo corpus loaded");
+        } else {
+            tracing::info!("database is not empty; --demo leaves it as it is");
+        }
+    }
+    if !args.no_fetch {
+        // Background fetching arrives with feed sources; until then there is nothing to fetch.
+        tracing::debug!("no feed sources are configured; nothing to fetch in the background");
+    }
+    let addr = args.addr.unwrap_or_else(|| config.server.addr.clone());
+    let site = SiteConfig {
+        site_name: config.server.site_name.clone(),
+        view_salt: salt(&config.server.view_salt),
+        today: None,
+        top_stories: config.server.top_stories,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        eprintln!("tidings is serving on http://{local}/");
+        tidings_web::serve(listener, AppState::new(store, site), shutdown_signal())
+            .await
+            .context("server failed")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configured salt, or a fresh one for this process.
+fn salt(configured: &str) -> String {
+    if !configured.is_empty() {
+        return configured.to_owned();
+    }
+    use sha2::{Digest, Sha256};
+    use std::hash::{BuildHasher, RandomState};
+    // RandomState is seeded from the OS; two of them plus the clock make an unguessable salt.
+    let seed = RandomState::new().hash_one(std::process::id())
+        ^ RandomState::new().hash_one(chrono::Utc::now().timestamp_nanos_opt());
+    hex::encode(Sha256::digest(seed.to_le_bytes()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

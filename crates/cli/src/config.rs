@@ -1,0 +1,125 @@
+//! The one typed configuration: built-in defaults, then a TOML file (`--config`, or
+//! `./tidings.toml` when present), then `TIDINGS_*` environment variables (nested keys with
+//! `__`, e.g. `TIDINGS_SERVER__ADDR`), then command-line flags. Unknown keys are errors.
+
+use anyhow::{Context, Result};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// `sqlite://PATH`, a file path, or `postgres://…`.
+    pub database_url: String,
+    pub server: ServerConfig,
+    pub import: ImportConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub addr: String,
+    pub site_name: String,
+    /// Secret for hashing visitors when counting views; empty means a fresh random one at every
+    /// start. Nodes sharing one database should share it.
+    pub view_salt: String,
+    /// Stories on a week page.
+    pub top_stories: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Files larger than this are refused.
+    pub max_file_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://tidings.db".into(),
+            server: ServerConfig::default(),
+            import: ImportConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            site_name: "tidings".into(),
+            view_salt: String::new(),
+            top_stories: 30,
+        }
+    }
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// Environment variables with the prefix that are not configuration keys.
+const NOT_CONFIG: &[&str] = &["CONFIG", "LOG", "TEST_POSTGRES_URL", "DATABASE_URL"];
+
+impl Config {
+    /// Loads defaults < file < environment. `file` is the `--config` path, if given.
+    pub fn load(file: Option<&Path>) -> Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None if Path::new("tidings.toml").exists() => {
+                figment = figment.merge(Toml::file("tidings.toml"));
+            }
+            None => {}
+        }
+        // TIDINGS_DATABASE_URL is read by the --database-url flag itself (clap's env).
+        let env = Env::prefixed("TIDINGS_")
+            .filter(|key| !NOT_CONFIG.iter().any(|n| key.as_str().eq_ignore_ascii_case(n)))
+            .split("__");
+        figment
+            .merge(env)
+            .extract()
+            .context("invalid configuration (see README.md, Configuration)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_and_unknown_keys() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "t.toml",
+                "database_url = \"sqlite://x.db\"\n[server]\naddr = \"0.0.0.0:9000\"\n",
+            )?;
+            let c = Config::load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.database_url, "sqlite://x.db");
+            assert_eq!(c.server.addr, "0.0.0.0:9000");
+            assert_eq!(c.server.top_stories, 30);
+
+            jail.set_env("TIDINGS_SERVER__TOP_STORIES", "12");
+            let c = Config::load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.server.top_stories, 12);
+
+            jail.create_file("bad.toml", "[server]\nadress = \"typo\"\n")?;
+            let err = Config::load(Some(Path::new("bad.toml"))).unwrap_err();
+            assert!(format!("{err:#}").contains("adress"), "{err:#}");
+
+            jail.set_env("TIDINGS_SERVR__ADDR", "x");
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+}

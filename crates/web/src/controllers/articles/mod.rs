@@ -1,0 +1,3 @@
+//! Article pages.
+
+pub mod show;

@@ -1,0 +1,183 @@
+//! `/articles/{id}`: one article laid out like the seed page — week label, tags, section,
+//! headline, outlet, counters, byline, body as the outlet's republication policy allows, and
+//! where it first appeared. A GET by a person counts a view.
+
+use crate::error::ApiError;
+use crate::visitor::{is_obvious_bot, visitor_id};
+use crate::{AppState, WebError, format};
+use askama::Template;
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{Extensions, HeaderMap, Method, header};
+use axum::response::Html;
+use serde::Serialize;
+use std::net::SocketAddr;
+use tidings_model::{Article, IsoWeek, RepublicationPolicy};
+use tidings_store::{StoredArticle, ViewOutcome};
+
+/// Paragraph budget of an excerpt, in words.
+const EXCERPT_WORDS: usize = 120;
+
+fn parse_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| WebError::NotFound(format!("There is no article {raw:?}.")))
+}
+
+async fn load(state: &AppState, id: i64) -> Result<StoredArticle, WebError> {
+    state
+        .db(move |s| s.article(id))
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))
+}
+
+/// Counts the view unless it comes from a bot; a failure to count never fails the page.
+/// Returns whether this request added a view.
+async fn count_view(state: &AppState, id: i64, headers: &HeaderMap, peer: Option<SocketAddr>) -> bool {
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if is_obvious_bot(ua) {
+        return false;
+    }
+    let day = state.today();
+    let ip = peer.map(|p| p.ip().to_string()).unwrap_or_default();
+    let visitor = visitor_id(&state.site.view_salt, &ip, ua, day);
+    match state.db(move |s| s.record_view(id, day, &visitor)).await {
+        Ok(outcome) => outcome == ViewOutcome::Counted,
+        Err(e) => {
+            tracing::warn!(article = id, error = %e, "could not count a view");
+            false
+        }
+    }
+}
+
+/// Where the reader goes for the whole article.
+fn original_href(a: &Article, outlet_domain: Option<&str>) -> Option<String> {
+    a.url
+        .clone()
+        .or_else(|| a.provenance.original_url.clone())
+        .or_else(|| outlet_domain.map(|d| format!("https://{d}/")))
+}
+
+fn provenance_line(a: &Article) -> Option<String> {
+    let p = &a.provenance;
+    let by = p.original_outlet.as_deref().or(p.original_url.as_deref())?;
+    Some(match p.original_published_at {
+        Some(t) => format!("Originally published by {by} on {}", format::date_of(t)),
+        None => format!("Originally published by {by}"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage<'a> {
+    site_name: &'a str,
+    page_title: String,
+    title: String,
+    date: Option<String>,
+    week_href: Option<String>,
+    week_label: Option<String>,
+    tags: Vec<String>,
+    section: Option<String>,
+    outlet: String,
+    views: String,
+    comments: String,
+    byline: Option<String>,
+    full_html: Option<String>,
+    excerpt: Vec<String>,
+    policy: &'static str,
+    read_more_href: Option<String>,
+    provenance: Option<String>,
+    provenance_href: Option<String>,
+    description: String,
+    api_href: String,
+}
+
+fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
+    let a = &stored.article;
+    let week = a.published_at.map(IsoWeek::of);
+    let policy = stored.outlet.policy;
+    let excerpt: Vec<String> = match policy {
+        RepublicationPolicy::Excerpt => a.excerpt(EXCERPT_WORDS).into_iter().map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    ArticlePage {
+        site_name: &state.site.site_name,
+        page_title: a.title.clone(),
+        title: a.title.clone(),
+        date: a.published_at.map(format::date_of),
+        week_href: week.map(|w| format!("/week/{w}")),
+        week_label: week.map(|w| format!("Top stories week {}", w.week())),
+        tags: a.tags.clone(),
+        section: a.section.clone(),
+        outlet: stored.outlet.name.clone(),
+        views: format::count(a.engagement.views, "view", "views"),
+        comments: format::count(a.engagement.comments, "comment", "comments"),
+        byline: format::byline(&a.authors),
+        full_html: (policy == RepublicationPolicy::Full).then(|| a.html.clone()),
+        excerpt,
+        policy: policy.as_str(),
+        read_more_href: original_href(a, stored.outlet.domain.as_deref()),
+        provenance: provenance_line(a),
+        provenance_href: stored
+            .original_article_id
+            .map(|id| format!("/articles/{id}"))
+            .or_else(|| a.provenance.original_url.clone()),
+        description: format::clip(a.summary.as_deref().unwrap_or(&a.text), 40),
+        api_href: format!("/api/v1/articles/{}", a.id.unwrap_or_default()),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    extensions: Extensions,
+) -> Result<Html<String>, WebError> {
+    // The peer address is absent when the router runs without a socket (tests).
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let id = parse_id(&raw)?;
+    // Looked up before counting, so unknown ids cost no write.
+    let mut stored = load(&state, id).await?;
+    if method == Method::GET && count_view(&state, id, &headers, peer).await {
+        stored.article.engagement.views += 1;
+    }
+    page_of(&state, &stored)
+        .render()
+        .map(Html)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// Article JSON with the outlet's policy applied: what the site may show, the API may give.
+#[derive(Serialize)]
+pub struct ArticleJson {
+    #[serde(flatten)]
+    article: Article,
+    republication_policy: RepublicationPolicy,
+}
+
+pub async fn json(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<ArticleJson>, ApiError> {
+    let id = parse_id(&raw)?;
+    let stored = load(&state, id).await?;
+    let policy = stored.outlet.policy;
+    let mut article = stored.article;
+    match policy {
+        RepublicationPolicy::Full => {}
+        RepublicationPolicy::Excerpt => {
+            article.text = article.excerpt(EXCERPT_WORDS).join("\n\n");
+            article.html = String::new();
+        }
+        RepublicationPolicy::Link => {
+            article.text = String::new();
+            article.html = String::new();
+        }
+    }
+    Ok(Json(ArticleJson {
+        article,
+        republication_policy: policy,
+    }))
+}

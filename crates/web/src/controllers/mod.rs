@@ -1,0 +1,6 @@
+//! Request handlers, one folder per domain, one file per action.
+
+pub mod about;
+pub mod articles;
+pub mod health;
+pub mod weeks;

@@ -1,0 +1,170 @@
+//! `/` and `/week/{week}`: the ranked top stories of an ISO week, and their JSON twins.
+
+use crate::error::ApiError;
+use crate::format;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use serde::Serialize;
+use tidings_model::IsoWeek;
+use tidings_rank::{RankedStory, rank_week};
+
+/// A week's ranking with its neighbours, shared by the page and the API.
+#[derive(Serialize)]
+pub struct WeekRanking {
+    pub week: IsoWeek,
+    pub start: String,
+    pub end: String,
+    pub previous: Option<IsoWeek>,
+    pub next: Option<IsoWeek>,
+    pub stories: Vec<RankedStory>,
+}
+
+async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
+    let limit = state.site.top_stories;
+    let (cards, (previous, next)) = state
+        .db(move |s| Ok((s.week_cards(week)?, s.neighbour_weeks(week)?)))
+        .await?;
+    Ok(WeekRanking {
+        week,
+        start: week.monday().to_string(),
+        end: week.sunday().to_string(),
+        previous,
+        next,
+        stories: rank_week(week, &cards, limit),
+    })
+}
+
+fn parse_week(raw: &str) -> Result<IsoWeek, WebError> {
+    raw.parse().map_err(|e: tidings_model::week::WeekError| WebError::BadRequest(e.to_string()))
+}
+
+/// A week the reader asked for by name: the current week may be empty; any other week without
+/// stories does not exist on this site.
+async fn load_named(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
+    let ranking = load(state, week).await?;
+    let current = IsoWeek::of_date(state.today());
+    if ranking.stories.is_empty() && week != current {
+        return Err(WebError::NotFound(format!("There are no stories for week {week}.")));
+    }
+    Ok(ranking)
+}
+
+/// The current week, or — while it has no stories yet — the latest week that has.
+async fn load_current(state: &AppState) -> Result<(WeekRanking, bool), WebError> {
+    let current = IsoWeek::of_date(state.today());
+    let ranking = load(state, current).await?;
+    if !ranking.stories.is_empty() {
+        return Ok((ranking, false));
+    }
+    match state.db(|s| s.latest_week()).await? {
+        Some(latest) if latest < current => Ok((load(state, latest).await?, true)),
+        _ => Ok((ranking, false)),
+    }
+}
+
+struct StoryCard {
+    rank: usize,
+    href: String,
+    headline: String,
+    section: Option<String>,
+    outlet: String,
+    date: String,
+    summary: Option<String>,
+    views: String,
+    comments: String,
+    coverage: Option<String>,
+    also: Vec<(String, String)>,
+}
+
+impl StoryCard {
+    fn new(s: &RankedStory) -> Self {
+        let also = s
+            .articles
+            .iter()
+            .filter(|a| a.id != s.lead.id)
+            .map(|a| {
+                let label = if a.is_republication {
+                    format!("{} (republished)", a.outlet_name)
+                } else {
+                    a.outlet_name.clone()
+                };
+                (format!("/articles/{}", a.id), label)
+            })
+            .collect();
+        Self {
+            rank: s.rank,
+            href: format!("/articles/{}", s.lead.id),
+            headline: s.lead.title.clone(),
+            section: s.lead.section.clone(),
+            outlet: s.lead.outlet_name.clone(),
+            date: format::date_of(s.lead.published_at),
+            summary: s.lead.summary.as_deref().map(|t| format::clip(t, 45)),
+            views: format::count(s.views, "view", "views"),
+            comments: format::count(s.comments, "comment", "comments"),
+            coverage: (s.outlet_count > 1).then(|| format!("{} outlets", s.outlet_count)),
+            also,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "week.html")]
+struct WeekPage<'a> {
+    site_name: &'a str,
+    page_title: String,
+    heading: String,
+    range: String,
+    notice: Option<String>,
+    cards: Vec<StoryCard>,
+    previous: Option<(String, String)>,
+    next: Option<(String, String)>,
+    api_href: String,
+}
+
+fn render(state: &AppState, ranking: &WeekRanking, notice: Option<String>) -> Result<Html<String>, WebError> {
+    let w = ranking.week;
+    let nav = |w: Option<IsoWeek>| w.map(|w| (format!("/week/{w}"), format!("Week {}, {}", w.week(), w.year())));
+    let page = WeekPage {
+        site_name: &state.site.site_name,
+        page_title: format!("Top stories, week {} of {}", w.week(), w.year()),
+        heading: format!("Top stories week {}", w.week()),
+        range: format::week_range(w),
+        notice,
+        cards: ranking.stories.iter().map(StoryCard::new).collect(),
+        previous: nav(ranking.previous),
+        next: nav(ranking.next),
+        api_href: format!("/api/v1/weeks/{w}"),
+    };
+    page.render()
+        .map(Html)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub async fn current(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let (ranking, fell_back) = load_current(&state).await?;
+    let notice = fell_back.then(|| {
+        format!(
+            "No stories yet this week; here are the top stories of week {}.",
+            ranking.week.week()
+        )
+    });
+    render(&state, &ranking, notice)
+}
+
+pub async fn page(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Html<String>, WebError> {
+    let week = parse_week(&raw)?;
+    let ranking = load_named(&state, week).await?;
+    render(&state, &ranking, None)
+}
+
+pub async fn json(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<WeekRanking>, ApiError> {
+    let week = parse_week(&raw)?;
+    Ok(Json(load_named(&state, week).await?))
+}
+
+pub async fn current_json(State(state): State<AppState>) -> Result<Json<WeekRanking>, ApiError> {
+    Ok(Json(load_current(&state).await?.0))
+}

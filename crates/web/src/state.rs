@@ -1,0 +1,60 @@
+//! What every request handler shares: the store and the site's settings.
+
+use crate::error::WebError;
+use chrono::{NaiveDate, Utc};
+use tidings_store::{Store, StoreError};
+
+/// Settings of the public site.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub site_name: String,
+    /// Secret mixed into visitor hashes so that counted views cannot be traced back to an
+    /// address. Nodes sharing a database must share it for "once a day" to hold across nodes.
+    pub view_salt: String,
+    /// Pins "today" (tests); `None` uses the clock.
+    pub today: Option<NaiveDate>,
+    /// Stories on a week page.
+    pub top_stories: usize,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            site_name: "tidings".into(),
+            view_salt: String::new(),
+            today: None,
+            top_stories: 30,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub site: std::sync::Arc<SiteConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, site: SiteConfig) -> Self {
+        Self {
+            store,
+            site: std::sync::Arc::new(site),
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.site.today.unwrap_or_else(|| Utc::now().date_naive())
+    }
+
+    /// Runs a blocking store call off the async runtime.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| WebError::Internal(format!("store task: {e}")))?
+            .map_err(WebError::Store)
+    }
+}
