@@ -4,7 +4,11 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tidings", version, about = "A self-hosted news aggregator: feeds in, the week's top stories out.")]
+#[command(
+    name = "tidings",
+    version,
+    about = "A self-hosted news aggregator: feeds in, the week's top stories out."
+)]
 pub struct Args {
     /// Database: sqlite://PATH, a file path, or postgres://… [default: sqlite://tidings.db]
     #[arg(long, global = true, env = "TIDINGS_DATABASE_URL")]

@@ -74,7 +74,11 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None if Path::new("tidings.toml").exists() => {
@@ -84,7 +88,11 @@ impl Config {
         }
         // TIDINGS_DATABASE_URL is read by the --database-url flag itself (clap's env).
         let env = Env::prefixed("TIDINGS_")
-            .filter(|key| !NOT_CONFIG.iter().any(|n| key.as_str().eq_ignore_ascii_case(n)))
+            .filter(|key| {
+                !NOT_CONFIG
+                    .iter()
+                    .any(|n| key.as_str().eq_ignore_ascii_case(n))
+            })
             .split("__");
         figment
             .merge(env)

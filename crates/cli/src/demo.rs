@@ -29,7 +29,10 @@ pub struct DemoReport {
 
 fn article_files() -> Vec<&'static File<'static>> {
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static File<'static>>) {
-        out.extend(dir.files().filter(|f| f.path().extension().is_some_and(|x| x == "txt")));
+        out.extend(
+            dir.files()
+                .filter(|f| f.path().extension().is_some_and(|x| x == "txt")),
+        );
         for d in dir.dirs() {
             walk(d, out);
         }

@@ -36,7 +36,11 @@ pub fn parse(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, FeedError> {
         .build()
         .parse(bytes)
         .map_err(|e| FeedError::Parse(e.to_string()))?;
-    let title = feed.title.as_ref().map(|t| plain(&t.content)).filter(|t| !t.is_empty());
+    let title = feed
+        .title
+        .as_ref()
+        .map(|t| plain(&t.content))
+        .filter(|t| !t.is_empty());
     let home_url = feed
         .links
         .iter()
@@ -45,7 +49,10 @@ pub fn parse(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, FeedError> {
         .or_else(|| url.map(str::to_owned));
     let domain = home_url.as_deref().and_then(domain_of);
     let outlet = OutletRef {
-        name: title.clone().or_else(|| domain.clone()).unwrap_or_else(|| "Unknown outlet".into()),
+        name: title
+            .clone()
+            .or_else(|| domain.clone())
+            .unwrap_or_else(|| "Unknown outlet".into()),
         domain,
     };
     let language = feed.language.clone().map(|l| primary_language(&l));
@@ -65,7 +72,11 @@ pub fn parse(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, FeedError> {
     })
 }
 
-fn entry_article(e: &feed_rs::model::Entry, outlet: &OutletRef, language: Option<&str>) -> Option<Article> {
+fn entry_article(
+    e: &feed_rs::model::Entry,
+    outlet: &OutletRef,
+    language: Option<&str>,
+) -> Option<Article> {
     let link = e
         .links
         .iter()
@@ -84,24 +95,52 @@ fn entry_article(e: &feed_rs::model::Entry, outlet: &OutletRef, language: Option
         .as_ref()
         .map(|t| plain(&t.content))
         .filter(|t| !t.is_empty())
-        .or_else(|| text.split_whitespace().take(12).collect::<Vec<_>>().join(" ").into())
+        .or_else(|| {
+            text.split_whitespace()
+                .take(12)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into()
+        })
         .filter(|t| !t.is_empty())?;
-    let summary = e.summary.as_ref().map(|s| html_to_text(&sanitize_html(&s.content, None)));
+    let summary = e
+        .summary
+        .as_ref()
+        .map(|s| html_to_text(&sanitize_html(&s.content, None)));
     Some(Article {
         url: link.or_else(|| Some(e.id.clone()).filter(|id| id.starts_with("http"))),
         title,
-        authors: e.authors.iter().filter_map(|p| p.name.as_deref()).map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
+        authors: e
+            .authors
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect(),
         outlet: outlet.clone(),
         published_at: e.published.or(e.updated),
         updated_at: e.updated,
-        section: e.categories.first().map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())),
-        tags: e.categories.iter().skip(1).map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())).collect(),
+        section: e
+            .categories
+            .first()
+            .map(|c| c.label.clone().unwrap_or_else(|| c.term.clone())),
+        tags: e
+            .categories
+            .iter()
+            .skip(1)
+            .map(|c| c.label.clone().unwrap_or_else(|| c.term.clone()))
+            .collect(),
         language: language.map(str::to_owned),
         summary: summary.filter(|s| !s.is_empty()),
         word_count: Article::count_words(&text),
         text,
         html,
-        image_url: e.media.iter().flat_map(|m| m.thumbnails.iter()).map(|t| t.image.uri.clone()).next(),
+        image_url: e
+            .media
+            .iter()
+            .flat_map(|m| m.thumbnails.iter())
+            .map(|t| t.image.uri.clone())
+            .next(),
         provenance: Provenance::default(),
         ..Article::default()
     })
@@ -109,7 +148,10 @@ fn entry_article(e: &feed_rs::model::Entry, outlet: &OutletRef, language: Option
 
 /// Titles may carry markup; readers want text.
 fn plain(s: &str) -> String {
-    html_to_text(&sanitize_html(s, None)).split_whitespace().collect::<Vec<_>>().join(" ")
+    html_to_text(&sanitize_html(s, None))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Sanitized HTML to text with paragraphs separated by blank lines.
@@ -137,8 +179,27 @@ fn scraper_free_text(html: &str) -> String {
             }
             (true, '>') => {
                 in_tag = false;
-                let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-                if matches!(name.as_str(), "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "figcaption" | "tr") {
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if matches!(
+                    name.as_str(),
+                    "p" | "br"
+                        | "div"
+                        | "li"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "blockquote"
+                        | "figcaption"
+                        | "tr"
+                ) {
                     out.push_str("\n\n");
                 }
             }
@@ -160,7 +221,10 @@ fn domain_of(u: &str) -> Option<String> {
 }
 
 fn primary_language(tag: &str) -> String {
-    tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase()
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -189,8 +253,15 @@ mod tests {
         assert_eq!(a.tags, vec!["Port Avel"]);
         assert_eq!(a.language.as_deref(), Some("en"));
         assert_eq!(a.text, "First paragraph.\n\nSecond link.");
-        assert!(!a.html.contains("script") && !a.html.contains("onclick") && !a.html.contains("javascript"));
-        assert_eq!(a.published_at.unwrap().to_rfc3339(), "2026-11-17T09:30:00+00:00");
+        assert!(
+            !a.html.contains("script")
+                && !a.html.contains("onclick")
+                && !a.html.contains("javascript")
+        );
+        assert_eq!(
+            a.published_at.unwrap().to_rfc3339(),
+            "2026-11-17T09:30:00+00:00"
+        );
     }
 
     #[test]
@@ -199,7 +270,13 @@ mod tests {
             "items":[{"id":"1","url":"https://t.example/1","title":"Hello","content_html":"<p>Body</p>"}]}"#;
         let f = parse(json.as_bytes(), None).unwrap();
         assert_eq!(f.entries[0].text, "Body");
-        assert!(parse(b"<rss version=\"2.0\"><channel><title>x</title></channel></rss>", None).is_err());
+        assert!(
+            parse(
+                b"<rss version=\"2.0\"><channel><title>x</title></channel></rss>",
+                None
+            )
+            .is_err()
+        );
         assert!(parse(b"not a feed", None).is_err());
     }
 

@@ -33,7 +33,8 @@ impl Classify for WebError {
 
 impl WebError {
     fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.class().http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.class().http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// What a visitor may read: internal details stay in the log.

@@ -64,9 +64,18 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(week_range("2025-W12".parse().unwrap()), "17–23 March 2025");
-        assert_eq!(week_range("2025-W14".parse().unwrap()), "31 March – 6 April 2025");
-        assert_eq!(week_range("2026-W01".parse().unwrap()), "29 December 2025 – 4 January 2026");
-        assert_eq!(byline(&["A".into(), "B".into(), "C".into()]).unwrap(), "By A, B and C");
+        assert_eq!(
+            week_range("2025-W14".parse().unwrap()),
+            "31 March – 6 April 2025"
+        );
+        assert_eq!(
+            week_range("2026-W01".parse().unwrap()),
+            "29 December 2025 – 4 January 2026"
+        );
+        assert_eq!(
+            byline(&["A".into(), "B".into(), "C".into()]).unwrap(),
+            "By A, B and C"
+        );
         assert_eq!(count(12345, "view", "views"), "12,345 views");
         assert_eq!(count(1, "view", "views"), "1 view");
         assert_eq!(count(0, "comment", "comments"), "0 comments");

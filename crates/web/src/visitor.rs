@@ -19,9 +19,27 @@ pub fn visitor_id(salt: &str, ip: &str, user_agent: &str, day: NaiveDate) -> Str
 /// missing user agent is a script too.
 pub fn is_obvious_bot(user_agent: &str) -> bool {
     const MARKERS: &[&str] = &[
-        "bot", "crawl", "spider", "slurp", "curl", "wget", "python", "httpclient", "http-client",
-        "go-http", "java/", "libwww", "okhttp", "headless", "preview", "monitor", "scanner",
-        "facebookexternalhit", "feed", "archiver", "lighthouse",
+        "bot",
+        "crawl",
+        "spider",
+        "slurp",
+        "curl",
+        "wget",
+        "python",
+        "httpclient",
+        "http-client",
+        "go-http",
+        "java/",
+        "libwww",
+        "okhttp",
+        "headless",
+        "preview",
+        "monitor",
+        "scanner",
+        "facebookexternalhit",
+        "feed",
+        "archiver",
+        "lighthouse",
     ];
     let ua = user_agent.trim().to_ascii_lowercase();
     ua.is_empty() || MARKERS.iter().any(|m| ua.contains(m))

@@ -11,7 +11,11 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
     if args.demo {
         if store.article_count()? == 0 {
             let report = crate::demo::load(&store).context("loading the demo corpus")?;
-            tracing::info!(outlets = report.outlets, articles = report.articles, "demo corpus loaded");
+            tracing::info!(
+                outlets = report.outlets,
+                articles = report.articles,
+                "demo corpus loaded"
+            );
         } else {
             tracing::info!("database is not empty; --demo leaves it as it is");
         }

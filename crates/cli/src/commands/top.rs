@@ -10,7 +10,9 @@ use tidings_rank::rank_week;
 
 pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
     let week = match &args.week {
-        Some(w) => w.parse::<IsoWeek>().with_context(|| format!("--week {w}"))?,
+        Some(w) => w
+            .parse::<IsoWeek>()
+            .with_context(|| format!("--week {w}"))?,
         None => IsoWeek::current(),
     };
     let store = super::open_store(config)?;
@@ -19,7 +21,11 @@ pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
         super::print_json(&serde_json::json!({ "week": week, "stories": ranked }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Top stories of {week} ({} – {})", week.monday(), week.sunday());
+    println!(
+        "Top stories of {week} ({} – {})",
+        week.monday(),
+        week.sunday()
+    );
     if ranked.is_empty() {
         println!("  no stories");
     }

@@ -34,7 +34,12 @@ async fn load(state: &AppState, id: i64) -> Result<StoredArticle, WebError> {
 
 /// Counts the view unless it comes from a bot; a failure to count never fails the page.
 /// Returns whether this request added a view.
-async fn count_view(state: &AppState, id: i64, headers: &HeaderMap, peer: Option<SocketAddr>) -> bool {
+async fn count_view(
+    state: &AppState,
+    id: i64,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> bool {
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -101,7 +106,11 @@ fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
     let week = a.published_at.map(IsoWeek::of);
     let policy = stored.outlet.policy;
     let excerpt: Vec<String> = match policy {
-        RepublicationPolicy::Excerpt => a.excerpt(EXCERPT_WORDS).into_iter().map(str::to_owned).collect(),
+        RepublicationPolicy::Excerpt => a
+            .excerpt(EXCERPT_WORDS)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     };
     ArticlePage {
@@ -160,7 +169,10 @@ pub struct ArticleJson {
     republication_policy: RepublicationPolicy,
 }
 
-pub async fn json(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<ArticleJson>, ApiError> {
+pub async fn json(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<ArticleJson>, ApiError> {
     let id = parse_id(&raw)?;
     let stored = load(&state, id).await?;
     let policy = stored.outlet.policy;

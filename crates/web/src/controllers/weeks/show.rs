@@ -38,7 +38,8 @@ async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> 
 }
 
 fn parse_week(raw: &str) -> Result<IsoWeek, WebError> {
-    raw.parse().map_err(|e: tidings_model::week::WeekError| WebError::BadRequest(e.to_string()))
+    raw.parse()
+        .map_err(|e: tidings_model::week::WeekError| WebError::BadRequest(e.to_string()))
 }
 
 /// A week the reader asked for by name: the current week may be empty; any other week without
@@ -47,7 +48,9 @@ async fn load_named(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebE
     let ranking = load(state, week).await?;
     let current = IsoWeek::of_date(state.today());
     if ranking.stories.is_empty() && week != current {
-        return Err(WebError::NotFound(format!("There are no stories for week {week}.")));
+        return Err(WebError::NotFound(format!(
+            "There are no stories for week {week}."
+        )));
     }
     Ok(ranking)
 }
@@ -124,9 +127,20 @@ struct WeekPage<'a> {
     api_href: String,
 }
 
-fn render(state: &AppState, ranking: &WeekRanking, notice: Option<String>) -> Result<Html<String>, WebError> {
+fn render(
+    state: &AppState,
+    ranking: &WeekRanking,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
     let w = ranking.week;
-    let nav = |w: Option<IsoWeek>| w.map(|w| (format!("/week/{w}"), format!("Week {}, {}", w.week(), w.year())));
+    let nav = |w: Option<IsoWeek>| {
+        w.map(|w| {
+            (
+                format!("/week/{w}"),
+                format!("Week {}, {}", w.week(), w.year()),
+            )
+        })
+    };
     let page = WeekPage {
         site_name: &state.site.site_name,
         page_title: format!("Top stories, week {} of {}", w.week(), w.year()),
@@ -154,13 +168,19 @@ pub async fn current(State(state): State<AppState>) -> Result<Html<String>, WebE
     render(&state, &ranking, notice)
 }
 
-pub async fn page(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Html<String>, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, WebError> {
     let week = parse_week(&raw)?;
     let ranking = load_named(&state, week).await?;
     render(&state, &ranking, None)
 }
 
-pub async fn json(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<WeekRanking>, ApiError> {
+pub async fn json(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<WeekRanking>, ApiError> {
     let week = parse_week(&raw)?;
     Ok(Json(load_named(&state, week).await?))
 }

@@ -1,0 +1,334 @@
+//! The site end to end through the router (no socket): pages, statuses, policies, view counting
+//! and the JSON twins — on SQLite, and on PostgreSQL when configured.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::{NaiveDate, TimeZone, Utc};
+use http_body_util::BodyExt;
+use tidings_model::{Article, Engagement, OutletRef, Provenance, RepublicationPolicy};
+use tidings_store::testing::TestDatabase;
+use tidings_store::{OutletSettings, Store};
+use tidings_web::{AppState, SiteConfig, router};
+use tower::ServiceExt;
+
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+fn body_text(paragraphs: usize) -> String {
+    (1..=paragraphs)
+        .map(|i| format!("Paragraph {i} of the report on the harbour strike, with enough words to read like a real paragraph of news about the dock workers and the port authority."))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn article(outlet: &str, title: &str, day: u32) -> Article {
+    let text = body_text(8);
+    Article {
+        title: title.into(),
+        authors: vec!["Ada Ferreira".into(), "Tomas Vey".into()],
+        outlet: OutletRef {
+            name: outlet.into(),
+            domain: None,
+        },
+        published_at: Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).single(),
+        section: Some("Business".into()),
+        tags: vec!["Port Avel".into()],
+        language: Some("en".into()),
+        summary: Some("Dock workers ended their strike.".into()),
+        html: text.split("\n\n").map(|p| format!("<p>{p}</p>")).collect(),
+        text,
+        engagement: Engagement {
+            views: 55,
+            comments: 0,
+        },
+        ..Article::default()
+    }
+}
+
+struct Site {
+    _db: TestDatabase,
+    store: Store,
+    name: &'static str,
+    full_id: i64,
+    excerpt_id: i64,
+    link_id: i64,
+}
+
+fn site(db: TestDatabase) -> Site {
+    let store = db.open().unwrap();
+    for (name, policy) in [
+        ("Harbour Ledger", RepublicationPolicy::Full),
+        ("Northmark Wire", RepublicationPolicy::Link),
+    ] {
+        store
+            .save_outlet(&OutletSettings {
+                name: name.into(),
+                policy: Some(policy),
+                domain: Some(format!(
+                    "{}.example",
+                    name.split(' ').next().unwrap().to_lowercase()
+                )),
+                ..OutletSettings::default()
+            })
+            .unwrap();
+    }
+    let full_id = store
+        .upsert_article(
+            &article("Harbour Ledger", "Strike ends after nine days", 17),
+            None,
+        )
+        .unwrap()
+        .id;
+    let mut copy = article("Valdren Daily Post", "Port strike over", 18);
+    copy.provenance = Provenance {
+        original_outlet: Some("oc-media.org".into()),
+        original_url: None,
+        original_published_at: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).single(),
+    };
+    let excerpt_id = store.upsert_article(&copy, None).unwrap().id;
+    let link_id = store
+        .upsert_article(&article("Northmark Wire", "Ferries resume", 19), None)
+        .unwrap()
+        .id;
+    store
+        .upsert_article(&article("Harbour Ledger", "Older news", 3), None)
+        .unwrap();
+    Site {
+        name: db.name(),
+        _db: db,
+        store,
+        full_id,
+        excerpt_id,
+        link_id,
+    }
+}
+
+fn app(store: &Store, today: (i32, u32, u32)) -> axum::Router {
+    router(AppState::new(
+        store.clone(),
+        SiteConfig {
+            view_salt: "test".into(),
+            today: NaiveDate::from_ymd_opt(today.0, today.1, today.2),
+            ..SiteConfig::default()
+        },
+    ))
+}
+
+async fn get(app: &axum::Router, path: &str, ua: &str) -> (StatusCode, String) {
+    request(app, Method::GET, path, ua).await
+}
+
+async fn request(app: &axum::Router, method: Method, path: &str, ua: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::USER_AGENT, ua)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Runs `test` against a site on each database. The store is built outside the async runtime
+/// because the PostgreSQL driver blocks (the server runs store calls on blocking threads).
+fn each_site(test: impl AsyncFn(&Site)) {
+    for db in TestDatabase::all() {
+        let s = site(db);
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(test(&s));
+    }
+}
+
+#[test]
+fn week_pages_and_statuses() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, html) = get(&app, "/", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(html.contains("Top stories week 47"), "{db}");
+        assert!(html.contains("Strike ends after nine days"), "{db}");
+        assert!(
+            html.contains("href=\"/week/2026-W45\""),
+            "{db}: link to the previous week with stories"
+        );
+        let (status, html) = get(&app, "/week/2026-W45", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            html.contains("Older news") && html.contains("href=\"/week/2026-W47\""),
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/week/2026-W99", BROWSER).await.0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/week/junk", BROWSER).await.0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/week/2026-W46", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}: a past week without stories"
+        );
+        assert_eq!(
+            get(&app, "/articles/987654", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/articles/abc", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/nowhere", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        let (status, body) = get(&app, "/healthz", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(body.contains("\"database\":\"ok\""), "{db}");
+        assert_eq!(get(&app, "/weeks", BROWSER).await.0, StatusCode::OK, "{db}");
+        assert_eq!(
+            get(&app, "/about/ranking", BROWSER).await.0,
+            StatusCode::OK,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/static/site.css", BROWSER).await.0,
+            StatusCode::OK,
+            "{db}"
+        );
+    });
+}
+
+#[test]
+fn an_empty_current_week_falls_back_to_the_latest() {
+    each_site(async |s| {
+        let app = app(&s.store, (2026, 12, 9));
+        let (status, html) = get(&app, "/", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{}", s.name);
+        assert!(html.contains("No stories yet this week"), "{}", s.name);
+        assert!(html.contains("Strike ends after nine days"), "{}", s.name);
+        assert_eq!(
+            get(&app, "/week/2026-W50", BROWSER).await.0,
+            StatusCode::OK,
+            "{}: the current week exists even when empty",
+            s.name
+        );
+    });
+}
+
+#[test]
+fn article_pages_honour_the_republication_policy() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, full) = get(&app, &format!("/articles/{}", s.full_id), BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        for part in [
+            "Top stories week 47",
+            "Port Avel",
+            "Business",
+            "Strike ends after nine days",
+            "Harbour Ledger",
+            "By Ada Ferreira and Tomas Vey",
+            "Paragraph 8 of the report",
+        ] {
+            assert!(full.contains(part), "{db}: full page lacks {part:?}");
+        }
+        let (_, excerpt) = get(&app, &format!("/articles/{}", s.excerpt_id), BROWSER).await;
+        assert!(excerpt.contains("Paragraph 1 of the report"), "{db}");
+        assert!(
+            !excerpt.contains("Paragraph 8 of the report"),
+            "{db}: excerpt shows the whole article"
+        );
+        assert!(excerpt.contains("This is an excerpt."), "{db}");
+        assert!(
+            excerpt.contains("Originally published by oc-media.org on 16 November 2026"),
+            "{db}"
+        );
+        let (_, link) = get(&app, &format!("/articles/{}", s.link_id), BROWSER).await;
+        assert!(
+            !link.contains("Paragraph 1 of the report"),
+            "{db}: link-only outlet shows text"
+        );
+        assert!(
+            link.contains("Read the full article at Northmark Wire"),
+            "{db}"
+        );
+        assert!(link.contains("https://northmark.example/"), "{db}");
+
+        let (_, json) = get(&app, &format!("/api/v1/articles/{}", s.excerpt_id), BROWSER).await;
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["republication_policy"], "excerpt", "{db}");
+        assert!(!v["text"].as_str().unwrap().contains("Paragraph 8"), "{db}");
+        assert_eq!(v["provenance"]["original_outlet"], "oc-media.org", "{db}");
+        let (status, json) = get(&app, "/api/v1/articles/987654", BROWSER).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{db}");
+        assert!(json.contains("\"status\":404"), "{db}");
+        let (status, json) = get(&app, "/api/v1/weeks/2026-W47", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["stories"].as_array().unwrap().len(), 3, "{db}");
+        assert!(v["stories"][0]["parts"]["breadth"].is_number(), "{db}");
+    });
+}
+
+#[test]
+fn a_get_counts_one_view_per_visitor_per_day_and_bots_none() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let path = format!("/articles/{}", s.full_id);
+        let (_, html) = get(&app, &path, BROWSER).await;
+        assert!(
+            html.contains("56 views"),
+            "{db}: the first visit counts and shows"
+        );
+        let (_, html) = get(&app, &path, BROWSER).await;
+        assert!(
+            html.contains("56 views"),
+            "{db}: the same visitor again does not count"
+        );
+        get(&app, &path, "Googlebot/2.1").await;
+        get(&app, &path, "curl/8.0").await;
+        request(&app, Method::HEAD, &path, "Mozilla/5.0 Firefox/130").await;
+        let (_, html) = get(&app, &path, "Mozilla/5.0 (Macintosh) Firefox/130").await;
+        assert!(
+            html.contains("57 views"),
+            "{db}: another visitor counts; bots and HEAD do not"
+        );
+        let tomorrow = tidings_web::router(AppState::new(
+            s.store.clone(),
+            SiteConfig {
+                view_salt: "test".into(),
+                today: NaiveDate::from_ymd_opt(2026, 11, 21),
+                ..SiteConfig::default()
+            },
+        ));
+        let (_, html) = get(&tomorrow, &path, BROWSER).await;
+        assert!(html.contains("58 views"), "{db}: a new day counts again");
+    });
+}
+
+#[test]
+fn article_page_snapshot() {
+    let s = site(TestDatabase::sqlite());
+    let app = app(&s.store, (2026, 11, 20));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_, html) = runtime.block_on(get(
+        &app,
+        &format!("/articles/{}", s.excerpt_id),
+        "Googlebot",
+    ));
+    let html = html.replace(
+        &format!("/api/v1/articles/{}", s.excerpt_id),
+        "/api/v1/articles/ID",
+    );
+    insta::assert_snapshot!(html);
+}
