@@ -7,6 +7,8 @@ mod articles;
 mod error;
 pub mod migrate;
 mod outlets;
+mod search;
+pub mod search_query;
 pub mod sql;
 pub mod testing;
 mod views;
@@ -15,6 +17,7 @@ mod weeks;
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use error::StoreError;
 pub use outlets::{Outlet, OutletSettings};
+pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use views::ViewOutcome;
 
 use r2d2_postgres::{PostgresConnectionManager, postgres};

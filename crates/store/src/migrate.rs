@@ -16,12 +16,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "domain",
-    sqlite: include_str!("migrations/sqlite/0001_domain.sql"),
-    postgres: include_str!("migrations/postgres/0001_domain.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "domain",
+        sqlite: include_str!("migrations/sqlite/0001_domain.sql"),
+        postgres: include_str!("migrations/postgres/0001_domain.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "search",
+        sqlite: include_str!("migrations/sqlite/0002_search.sql"),
+        postgres: include_str!("migrations/postgres/0002_search.sql"),
+    },
+];
 
 /// The schema version this binary brings.
 pub fn latest_version() -> i64 {

@@ -5,12 +5,12 @@ use crate::{Store, StoreError, params};
 use chrono::{TimeZone, Utc};
 use tidings_model::{ArticleCard, IsoWeek};
 
-const CARD_COLUMNS: &str = "a.id, a.story_id, a.title, a.authors_json, o.name, o.slug, a.section, \
+pub(crate) const CARD_COLUMNS: &str = "a.id, a.story_id, a.title, a.authors_json, o.name, o.slug, a.section, \
      a.published_at, a.summary, a.views_imported + a.views_counted, \
      a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
      CASE WHEN a.original_outlet IS NULL AND a.original_url IS NULL THEN 0 ELSE 1 END";
 
-fn card_from_row(r: &Row) -> Result<ArticleCard, StoreError> {
+pub(crate) fn card_from_row(r: &Row) -> Result<ArticleCard, StoreError> {
     let published = r.i64(7)?;
     Ok(ArticleCard {
         id: r.i64(0)?,

@@ -354,3 +354,144 @@ fn a_bad_database_url_is_a_clear_error() {
         Err(StoreError::BadUrl(_))
     ));
 }
+
+#[test]
+fn search_finds_stems_phrases_prefixes_and_folds_diacritics() {
+    use tidings_store::{MARK_START, SearchQuery, snippet_html};
+    each_db(|store, db| {
+        store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap();
+        let mut museum = article(
+            "Northmark Wire",
+            "Astrolabe stolen from Zürich museum",
+            18,
+            "Thieves took a brass astrolabe from the Zürich collection overnight, curators said.",
+        );
+        museum.section = Some("Culture".into());
+        museum.tags.clear();
+        store.upsert_article(&museum, None).unwrap();
+        let find = |text: &str| -> Vec<String> {
+            store
+                .search(&SearchQuery {
+                    text: text.into(),
+                    limit: 10,
+                    ..SearchQuery::default()
+                })
+                .unwrap_or_else(|e| panic!("{db}: {text:?}: {e}"))
+                .into_iter()
+                .map(|h| h.article.title)
+                .collect()
+        };
+        assert_eq!(find("strike"), vec!["Strike ends"], "{db}");
+        assert_eq!(find("strikes"), vec!["Strike ends"], "{db}: stemming");
+        assert_eq!(
+            find("ZURICH"),
+            vec!["Astrolabe stolen from Zürich museum"],
+            "{db}: case and diacritics"
+        );
+        assert_eq!(find("\"pay offer\""), vec!["Strike ends"], "{db}: phrase");
+        assert!(find("\"offer pay\"").is_empty(), "{db}: phrase order");
+        assert_eq!(
+            find("astro*"),
+            vec!["Astrolabe stolen from Zürich museum"],
+            "{db}: prefix"
+        );
+        assert!(
+            find("strike museum").is_empty(),
+            "{db}: all terms must match"
+        );
+        for hostile in [
+            "",
+            "\"",
+            "' OR 1=1 --",
+            "NEAR(",
+            "a AND OR NOT",
+            "*",
+            "%_",
+            &"x".repeat(10_000),
+            "<script>alert(1)</script>",
+            "число",
+            "日本語",
+        ] {
+            find(hostile);
+        }
+        let hits = store
+            .search(&SearchQuery {
+                text: "astrolabe".into(),
+                limit: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        assert!(
+            hits[0].snippet.contains(MARK_START),
+            "{db}: {:?}",
+            hits[0].snippet
+        );
+        assert!(snippet_html(&hits[0].snippet).contains("<mark>"), "{db}");
+        let only = |q: SearchQuery| store.search(&q).unwrap().len();
+        let base = SearchQuery {
+            text: "said".into(),
+            limit: 10,
+            ..SearchQuery::default()
+        };
+        assert_eq!(only(base.clone()), 2, "{db}");
+        assert_eq!(
+            only(SearchQuery {
+                outlet: Some("northmark-wire".into()),
+                ..base.clone()
+            }),
+            1,
+            "{db}"
+        );
+        assert_eq!(
+            only(SearchQuery {
+                section: Some("culture".into()),
+                ..base.clone()
+            }),
+            1,
+            "{db}"
+        );
+        assert_eq!(
+            only(SearchQuery {
+                language: Some("fr".into()),
+                ..base.clone()
+            }),
+            0,
+            "{db}"
+        );
+        assert_eq!(
+            only(SearchQuery {
+                from: NaiveDate::from_ymd_opt(2026, 11, 18),
+                ..base.clone()
+            }),
+            1,
+            "{db}"
+        );
+        assert_eq!(
+            only(SearchQuery {
+                to: NaiveDate::from_ymd_opt(2026, 11, 17),
+                ..base.clone()
+            }),
+            1,
+            "{db}"
+        );
+        assert_eq!(
+            only(SearchQuery {
+                offset: 1,
+                ..base.clone()
+            }),
+            1,
+            "{db}"
+        );
+        // Re-import keeps the index in step: the old title no longer matches.
+        let mut renamed = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        renamed.text = renamed.text.replace("pay offer", "wage deal");
+        store.upsert_article(&renamed, None).unwrap();
+        assert!(
+            find("\"pay offer\"").is_empty(),
+            "{db}: index follows updates"
+        );
+        assert_eq!(find("wage deal"), vec!["Strike ends"], "{db}");
+    });
+}
