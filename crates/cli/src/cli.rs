@@ -33,6 +33,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// The ranked top stories of a week.
     Top(TopArgs),
+    /// Full-text search over articles: words, "phrases", prefix*.
+    Search(SearchArgs),
     /// List outlets or change an outlet's republication policy.
     #[command(subcommand)]
     Outlet(OutletCommand),
@@ -80,6 +82,34 @@ pub struct TopArgs {
     pub week: Option<String>,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct SearchArgs {
+    pub query: String,
+    /// Only this outlet (slug).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Only this section (slug).
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Only articles naming this entity (slug).
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only this language (e.g. en).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Published on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON line per hit.
     #[arg(long)]
     pub json: bool,
 }

@@ -332,3 +332,50 @@ fn article_page_snapshot() {
     );
     insta::assert_snapshot!(html);
 }
+
+#[test]
+fn search_pages_find_escape_and_never_error() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, html) = get(&app, "/search?q=strike", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(html.contains("Strike ends after nine days"), "{db}");
+        assert!(html.contains("<mark>"), "{db}: highlighted snippet");
+        for q in [
+            "%22unbalanced",
+            "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            "'%20OR%201%3D1%20--",
+            "*",
+            "",
+            "a&page=99999",
+            "x&from=junk&to=2026-13-45",
+        ] {
+            let (status, html) = get(&app, &format!("/search?q={q}"), BROWSER).await;
+            assert_eq!(status, StatusCode::OK, "{db}: {q}");
+            assert!(
+                !html.contains("<script>alert"),
+                "{db}: {q} reflected unescaped"
+            );
+        }
+        let long = "x".repeat(10_000);
+        assert_eq!(
+            get(&app, &format!("/search?q={long}"), BROWSER).await.0,
+            StatusCode::OK,
+            "{db}"
+        );
+        let (status, json) = get(
+            &app,
+            "/api/v1/search?q=strike&outlet=harbour-ledger",
+            BROWSER,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["stories"].as_array().unwrap().len(), 2, "{db}: {v}");
+        assert_eq!(
+            v["stories"][0]["hits"][0]["article"]["outlet_slug"], "harbour-ledger",
+            "{db}"
+        );
+    });
+}

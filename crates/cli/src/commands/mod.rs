@@ -3,6 +3,7 @@
 mod extract;
 mod import;
 mod outlet;
+mod search;
 mod serve;
 mod top;
 
@@ -22,6 +23,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Import(a) => import::run(&config, a),
         Command::Extract(a) => extract::run(&config, a),
         Command::Top(a) => top::run(&config, a),
+        Command::Search(a) => search::run(&config, a),
         Command::Outlet(a) => outlet::run(&config, a),
     }
 }

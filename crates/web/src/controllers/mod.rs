@@ -3,4 +3,5 @@
 pub mod about;
 pub mod articles;
 pub mod health;
+pub mod search;
 pub mod weeks;

@@ -1,0 +1,352 @@
+//! The `tidings` binary end to end: import, extract, top, outlet, serve — on SQLite, and on
+//! PostgreSQL when `TIDINGS_TEST_POSTGRES_URL` is set.
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use tidings_store::testing::TestDatabase;
+use unicode_normalization::UnicodeNormalization;
+
+fn tidings(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .env_remove("TIDINGS_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run tidings")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    if p.join("seed/page.txt").exists() {
+        Some(p)
+    } else {
+        eprintln!("notice: ../shared/seed is not present; skipping the seed checks");
+        None
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+/// Every field of `expected.json`'s "article" section, checked on the imported seed page.
+fn check_seed_article(a: &Value, expected: &Value, db: &str) {
+    let e = &expected["article"];
+    assert_eq!(
+        norm(a["title"].as_str().unwrap()),
+        norm(e["title"].as_str().unwrap()),
+        "{db}"
+    );
+    assert_eq!(a["authors"], e["authors"], "{db}");
+    assert_eq!(a["outlet"]["name"], e["outlet"]["name"], "{db}");
+    let published = a["published_at"].as_str().unwrap();
+    assert!(
+        published.starts_with(e["published_at_date"].as_str().unwrap()),
+        "{db}: {published}"
+    );
+    let week = chrono::DateTime::parse_from_rfc3339(published).unwrap();
+    let iso = chrono::Datelike::iso_week(&week);
+    assert_eq!(
+        format!("{}-W{:02}", iso.year(), iso.week()),
+        e["iso_week"],
+        "{db}"
+    );
+    assert_eq!(a["section"], e["section"], "{db}");
+    assert_eq!(a["tags"], e["tags"], "{db}");
+    assert_eq!(a["language"], e["language"], "{db}");
+    assert_eq!(a["engagement"], e["engagement"], "{db}");
+    let original = a["provenance"]["original_outlet"].as_str().unwrap();
+    assert_eq!(original, e["provenance"]["original_outlet_domain"], "{db}");
+    let original_date = a["provenance"]["original_published_at"].as_str().unwrap();
+    assert!(
+        original_date.starts_with(
+            e["provenance"]["original_published_at_date"]
+                .as_str()
+                .unwrap()
+        ),
+        "{db}"
+    );
+    let text = a["text"].as_str().unwrap();
+    assert!(
+        norm(text).starts_with(&norm(e["text_starts_with"].as_str().unwrap())),
+        "{db}"
+    );
+    assert!(
+        norm(text).ends_with(&norm(e["text_ends_with"].as_str().unwrap())),
+        "{db}"
+    );
+    for banned in e["text_excludes"].as_array().unwrap() {
+        let banned = banned.as_str().unwrap();
+        assert!(
+            !text
+                .nfc()
+                .collect::<String>()
+                .contains(&banned.nfc().collect::<String>()),
+            "{db}: text contains {banned:?}"
+        );
+    }
+    let paragraphs = text.split("\n\n").filter(|p| !p.trim().is_empty()).count();
+    assert_eq!(paragraphs as u64, e["paragraphs"].as_u64().unwrap(), "{db}");
+    assert!(a["id"].is_i64() && a["story_id"].is_i64(), "{db}");
+}
+
+#[test]
+fn importing_the_seed_yields_every_expected_field() {
+    let Some(shared) = shared() else { return };
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(shared.join("seed/expected.json")).unwrap()).unwrap();
+    let page = shared.join("seed/page.txt");
+    for db in TestDatabase::all() {
+        let out = tidings(db.url(), &["import", "--json", page.to_str().unwrap()]);
+        assert!(out.status.success(), "{}: {}", db.name(), stderr(&out));
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 1, "{}", db.name());
+        check_seed_article(&lines[0], &expected, db.name());
+
+        // Importing again updates the same article.
+        let again = tidings(db.url(), &["import", "--json", page.to_str().unwrap()]);
+        assert!(again.status.success(), "{}", db.name());
+        assert_eq!(json_lines(&again)[0]["id"], lines[0]["id"], "{}", db.name());
+        assert!(
+            stderr(&again).contains("0 new, 1 updated"),
+            "{}: {}",
+            db.name(),
+            stderr(&again)
+        );
+
+        let top = tidings(db.url(), &["top", "--week", "2025-W12", "--json"]);
+        assert!(top.status.success(), "{}", db.name());
+        let ranking = &json_lines(&top)[0];
+        assert_eq!(ranking["week"], "2025-W12");
+        assert_eq!(
+            ranking["stories"][0]["lead"]["id"],
+            lines[0]["id"],
+            "{}",
+            db.name()
+        );
+        assert!(ranking["stories"][0]["parts"]["breadth"].as_f64().unwrap() > 0.0);
+    }
+}
+
+#[test]
+fn extract_prints_article_json_without_storing() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let out = tidings(
+        &db,
+        &[
+            "extract",
+            "--json",
+            shared.join("seed/page.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a = &json_lines(&out)[0];
+    assert_eq!(a["id"], Value::Null);
+    assert_eq!(a["engagement"]["views"], 55);
+    assert!(
+        !dir.path().join("t.db").exists(),
+        "extract must not create a database"
+    );
+}
+
+#[test]
+fn files_that_are_not_article_pages_are_refused_by_name_and_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = [
+        write(dir.path(), "empty.txt", b""),
+        write(dir.path(), "binary.txt", &[0u8, 159, 146, 150, 0, 1, 2]),
+        write(
+            dir.path(),
+            "opml.xml",
+            b"<?xml version=\"1.0\"?><opml version=\"2.0\"><body/></opml>",
+        ),
+        write(dir.path(), "list.txt", b"milk\neggs\nbread\n"),
+    ];
+    for db in TestDatabase::all() {
+        for path in &bad {
+            let out = tidings(db.url(), &["import", path.to_str().unwrap()]);
+            assert_eq!(
+                out.status.code(),
+                Some(65),
+                "{}: {} should be refused: {}",
+                db.name(),
+                path.display(),
+                stderr(&out)
+            );
+            assert!(
+                stderr(&out).contains(path.file_name().unwrap().to_str().unwrap()),
+                "{}: error names the file: {}",
+                db.name(),
+                stderr(&out)
+            );
+        }
+        let missing = tidings(db.url(), &["import", "/nonexistent/page.txt"]);
+        assert_eq!(missing.status.code(), Some(66), "{}", db.name());
+        let top = tidings(db.url(), &["top", "--week", "2025-W12", "--json"]);
+        assert_eq!(
+            json_lines(&top)[0]["stories"].as_array().unwrap().len(),
+            0,
+            "{}: nothing stored",
+            db.name()
+        );
+    }
+}
+
+#[test]
+fn a_folder_imports_recursively_and_one_bad_file_does_not_stop_the_rest() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+    std::fs::copy(
+        shared.join("seed/page.txt"),
+        dir.path().join("a/b/seed.txt"),
+    )
+    .unwrap();
+    write(&dir.path().join("a"), "broken.txt", b"\n\n\n");
+    write(
+        dir.path(),
+        "notes.md",
+        b"# not imported: folder walks take known extensions only",
+    );
+    let db = TestDatabase::sqlite();
+    let out = tidings(
+        db.url(),
+        &["import", "--json", dir.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert_eq!(json_lines(&out).len(), 1);
+    assert!(stderr(&out).contains("broken.txt"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_arguments_and_databases_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let out = tidings(&db, &["top", "--week", "2025-W99"]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2025 has no ISO week 99"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tidings("sqlite:///nonexistent-folder/t.db", &["top"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("nonexistent-folder"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tidings("mysql://nowhere", &["top"]);
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    let out = tidings(&db, &["outlet", "policy", "nobody", "full"]);
+    assert_eq!(out.status.code(), Some(66), "{}", stderr(&out));
+    let out = tidings(&db, &["outlet", "policy", "nobody", "everything"]);
+    assert_ne!(out.status.code(), Some(0));
+}
+
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: Mozilla/5.0 test\r\nConnection: close\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_demo_serves_the_site_and_a_taken_port_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args([
+            "--database-url",
+            &db,
+            "serve",
+            "--demo",
+            "--no-fetch",
+            "--addr",
+            &addr,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut health = None;
+    while started.elapsed() < Duration::from_secs(60) {
+        if let Some(r) = http_get(&addr, "/healthz") {
+            health = Some(r);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let health = health.expect("server came up");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let front = http_get(&addr, "/").unwrap();
+    assert!(
+        front.starts_with("HTTP/1.1 200"),
+        "{}",
+        &front[..200.min(front.len())]
+    );
+    assert!(
+        front.contains("Top stories week"),
+        "front page shows a week"
+    );
+    assert!(
+        front.matches("<li class=\"story").count() >= 5,
+        "front page lists the demo's stories"
+    );
+
+    let taken = tidings(&db, &["serve", "--no-fetch", "--addr", &addr]);
+    assert_eq!(taken.status.code(), Some(69), "{}", stderr(&taken));
+    assert!(
+        stderr(&taken).contains(&format!("cannot listen on {addr}")),
+        "{}",
+        stderr(&taken)
+    );
+
+    child.kill().ok();
+    child.wait().ok();
+}

@@ -1,0 +1,3 @@
+//! Search: `/search?q=` and its JSON twin.
+
+pub mod index;
