@@ -5,6 +5,7 @@
 
 mod articles;
 mod error;
+mod listings;
 pub mod migrate;
 mod outlets;
 mod search;
@@ -16,6 +17,7 @@ mod weeks;
 
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use error::StoreError;
+pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use views::ViewOutcome;

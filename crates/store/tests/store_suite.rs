@@ -495,3 +495,79 @@ fn search_finds_stems_phrases_prefixes_and_folds_diacritics() {
         assert_eq!(find("wage deal"), vec!["Strike ends"], "{db}");
     });
 }
+
+#[test]
+fn listings_page_by_cursor() {
+    use tidings_store::Listing;
+    each_db(|store, db| {
+        for day in 1..=7 {
+            let mut a = article(
+                if day % 2 == 0 {
+                    "Northmark Wire"
+                } else {
+                    "Harbour Ledger"
+                },
+                &format!("Day {day}"),
+                day,
+                &format!("Text of day {day}."),
+            );
+            a.section = Some(if day <= 3 { "Politics" } else { "Culture" }.into());
+            store.upsert_article(&a, None).unwrap();
+        }
+        let first = store.list(&Listing::All, None, 3).unwrap();
+        assert_eq!(
+            first
+                .articles
+                .iter()
+                .map(|a| a.title.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Day 7", "Day 6", "Day 5"],
+            "{db}"
+        );
+        let second = store.list(&Listing::All, first.next, 3).unwrap();
+        assert_eq!(second.articles[0].title, "Day 4", "{db}");
+        let third = store.list(&Listing::All, second.next, 3).unwrap();
+        assert_eq!(third.articles.len(), 1, "{db}");
+        assert!(third.next.is_none(), "{db}");
+        assert_eq!(
+            store
+                .list(&Listing::Outlet("northmark-wire".into()), None, 10)
+                .unwrap()
+                .articles
+                .len(),
+            3,
+            "{db}"
+        );
+        assert_eq!(
+            store
+                .list(&Listing::Section("culture".into()), None, 10)
+                .unwrap()
+                .articles
+                .len(),
+            4,
+            "{db}"
+        );
+        assert_eq!(
+            store
+                .list(&Listing::Tag("odile-marchetti".into()), None, 10)
+                .unwrap()
+                .articles
+                .len(),
+            7,
+            "{db}"
+        );
+        assert_eq!(
+            store
+                .label_of(&Listing::Section("culture".into()))
+                .unwrap()
+                .as_deref(),
+            Some("Culture"),
+            "{db}"
+        );
+        assert_eq!(
+            store.label_of(&Listing::Tag("nothing".into())).unwrap(),
+            None,
+            "{db}"
+        );
+    });
+}

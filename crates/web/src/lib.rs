@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 /// Every route of the site.
 pub fn router(state: AppState) -> Router {
+    use controllers::listings::show::Kind;
     use controllers::*;
     Router::new()
         .route("/", get(weeks::show::current))
@@ -31,6 +32,30 @@ pub fn router(state: AppState) -> Router {
         .route("/weeks", get(weeks::index::page))
         .route("/articles/{id}", get(articles::show::page))
         .route("/search", get(search::index::page))
+        .route(
+            "/outlets/{slug}",
+            get(|s, p, q| listings::show::page(s, Kind::Outlet, p, q)),
+        )
+        .route(
+            "/sections/{slug}",
+            get(|s, p, q| listings::show::page(s, Kind::Section, p, q)),
+        )
+        .route(
+            "/tags/{slug}",
+            get(|s, p, q| listings::show::page(s, Kind::Tag, p, q)),
+        )
+        .route(
+            "/api/v1/outlets/{slug}",
+            get(|s, p, q| listings::show::json(s, Kind::Outlet, p, q)),
+        )
+        .route(
+            "/api/v1/sections/{slug}",
+            get(|s, p, q| listings::show::json(s, Kind::Section, p, q)),
+        )
+        .route(
+            "/api/v1/tags/{slug}",
+            get(|s, p, q| listings::show::json(s, Kind::Tag, p, q)),
+        )
         .route("/about/ranking", get(about::ranking))
         .route("/healthz", get(health::check))
         .route("/static/site.css", get(assets::stylesheet))

@@ -379,3 +379,48 @@ fn search_pages_find_escape_and_never_error() {
         );
     });
 }
+
+#[test]
+fn outlet_section_and_tag_pages() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, html) = get(&app, "/outlets/harbour-ledger", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            html.contains("We republish this outlet") && html.contains("Older news"),
+            "{db}"
+        );
+        let (status, html) = get(&app, "/sections/business", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(html.contains("Ferries resume"), "{db}");
+        assert_eq!(
+            get(&app, "/tags/port-avel", BROWSER).await.0,
+            StatusCode::OK,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/tags/nothing-here", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, "/outlets/harbour-ledger?after=junk", BROWSER)
+                .await
+                .0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
+        let (status, json) = get(&app, "/api/v1/sections/business", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["articles"].as_array().unwrap().len(), 4, "{db}");
+        let (_, article) = get(&app, &format!("/articles/{}", s.full_id), BROWSER).await;
+        assert!(
+            article.contains("href=\"/tags/port-avel\"")
+                && article.contains("href=\"/sections/business\"")
+                && article.contains("href=\"/outlets/harbour-ledger\""),
+            "{db}"
+        );
+    });
+}

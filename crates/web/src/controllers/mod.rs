@@ -3,5 +3,6 @@
 pub mod about;
 pub mod articles;
 pub mod health;
+pub mod listings;
 pub mod search;
 pub mod weeks;

@@ -12,7 +12,7 @@ use axum::http::{Extensions, HeaderMap, Method, header};
 use axum::response::Html;
 use serde::Serialize;
 use std::net::SocketAddr;
-use tidings_model::{Article, IsoWeek, RepublicationPolicy};
+use tidings_model::{Article, IsoWeek, RepublicationPolicy, slugify};
 use tidings_store::{StoredArticle, ViewOutcome};
 
 /// Paragraph budget of an excerpt, in words.
@@ -85,9 +85,10 @@ struct ArticlePage<'a> {
     date: Option<String>,
     week_href: Option<String>,
     week_label: Option<String>,
-    tags: Vec<String>,
-    section: Option<String>,
+    tags: Vec<(String, String)>,
+    section: Option<(String, String)>,
     outlet: String,
+    outlet_href: String,
     views: String,
     comments: String,
     byline: Option<String>,
@@ -120,9 +121,17 @@ fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
         date: a.published_at.map(format::date_of),
         week_href: week.map(|w| format!("/week/{w}")),
         week_label: week.map(|w| format!("Top stories week {}", w.week())),
-        tags: a.tags.clone(),
-        section: a.section.clone(),
+        tags: a
+            .tags
+            .iter()
+            .map(|t| (format!("/tags/{}", slugify(t)), t.clone()))
+            .collect(),
+        section: a
+            .section
+            .as_ref()
+            .map(|s| (format!("/sections/{}", slugify(s)), s.clone())),
         outlet: stored.outlet.name.clone(),
+        outlet_href: format!("/outlets/{}", stored.outlet.slug),
         views: format::count(a.engagement.views, "view", "views"),
         comments: format::count(a.engagement.comments, "comment", "comments"),
         byline: format::byline(&a.authors),

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use serde::Serialize;
-use tidings_model::IsoWeek;
+use tidings_model::{IsoWeek, slugify};
 use tidings_rank::{RankedStory, rank_week};
 
 /// A week's ranking with its neighbours, shared by the page and the API.
@@ -72,8 +72,9 @@ struct StoryCard {
     rank: usize,
     href: String,
     headline: String,
-    section: Option<String>,
+    section: Option<(String, String)>,
     outlet: String,
+    outlet_href: String,
     date: String,
     summary: Option<String>,
     views: String,
@@ -101,8 +102,13 @@ impl StoryCard {
             rank: s.rank,
             href: format!("/articles/{}", s.lead.id),
             headline: s.lead.title.clone(),
-            section: s.lead.section.clone(),
+            section: s
+                .lead
+                .section
+                .as_ref()
+                .map(|x| (format!("/sections/{}", slugify(x)), x.clone())),
             outlet: s.lead.outlet_name.clone(),
+            outlet_href: format!("/outlets/{}", s.lead.outlet_slug),
             date: format::date_of(s.lead.published_at),
             summary: s.lead.summary.as_deref().map(|t| format::clip(t, 45)),
             views: format::count(s.views, "view", "views"),

@@ -1,0 +1,195 @@
+//! `/outlets/{slug}`, `/sections/{slug}`, `/tags/{slug}`: newest articles first, paged with an
+//! `?after=` cursor; the outlet page also states its republication policy.
+
+use crate::error::ApiError;
+use crate::{AppState, WebError, format};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use tidings_model::RepublicationPolicy;
+use tidings_store::{Cursor, Listing, Outlet, Page};
+
+const PAGE_SIZE: usize = 25;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    after: Option<String>,
+}
+
+/// Which listing a path names.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Outlet,
+    Section,
+    Tag,
+}
+
+impl Kind {
+    fn listing(self, slug: String) -> Listing {
+        match self {
+            Kind::Outlet => Listing::Outlet(slug),
+            Kind::Section => Listing::Section(slug),
+            Kind::Tag => Listing::Tag(slug),
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Outlet => "outlet",
+            Kind::Section => "section",
+            Kind::Tag => "tag",
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::Outlet => "outlets",
+            Kind::Section => "sections",
+            Kind::Tag => "tags",
+        }
+    }
+}
+
+struct Loaded {
+    label: String,
+    outlet: Option<Outlet>,
+    page: Page,
+}
+
+async fn load(
+    state: &AppState,
+    kind: Kind,
+    slug: String,
+    after: Option<String>,
+) -> Result<Loaded, WebError> {
+    let cursor = match after.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => Some(
+            a.parse::<Cursor>()
+                .map_err(|e| WebError::BadRequest(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let listing = kind.listing(slug.clone());
+    let noun = kind.noun();
+    state
+        .db(move |s| {
+            let Some(label) = s.label_of(&listing)? else {
+                return Ok(None);
+            };
+            let outlet = match kind {
+                Kind::Outlet => s.outlet_by_slug(&slug)?,
+                _ => None,
+            };
+            Ok(Some(Loaded {
+                label,
+                outlet,
+                page: s.list(&listing, cursor, PAGE_SIZE)?,
+            }))
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no such {noun}.")))
+}
+
+struct Row {
+    href: String,
+    title: String,
+    outlet: String,
+    outlet_href: String,
+    section: Option<String>,
+    date: String,
+    summary: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage<'a> {
+    site_name: &'a str,
+    page_title: String,
+    kicker: &'static str,
+    heading: String,
+    about: Vec<String>,
+    rows: Vec<Row>,
+    next_href: Option<String>,
+    feed_href: String,
+}
+
+fn policy_sentence(p: RepublicationPolicy) -> &'static str {
+    match p {
+        RepublicationPolicy::Full => {
+            "We republish this outlet's articles in full, with its permission."
+        }
+        RepublicationPolicy::Excerpt => {
+            "We show an excerpt of this outlet's articles and link to the original."
+        }
+        RepublicationPolicy::Link => "We link to this outlet's articles on its own site.",
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    kind: Kind,
+    Path(slug): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Html<String>, WebError> {
+    let loaded = load(&state, kind, slug.clone(), params.after).await?;
+    let mut about = Vec::new();
+    if let Some(o) = &loaded.outlet {
+        if let Some(d) = &o.description {
+            about.push(d.clone());
+        }
+        if let Some(d) = &o.domain {
+            about.push(format!("Website: {d}"));
+        }
+        about.push(policy_sentence(o.policy).to_owned());
+    }
+    let page = ListingPage {
+        site_name: &state.site.site_name,
+        page_title: loaded.label.clone(),
+        kicker: match kind {
+            Kind::Outlet => "Outlet",
+            Kind::Section => "Section",
+            Kind::Tag => "Tag",
+        },
+        heading: loaded.label,
+        about,
+        rows: loaded
+            .page
+            .articles
+            .iter()
+            .map(|a| Row {
+                href: format!("/articles/{}", a.id),
+                title: a.title.clone(),
+                outlet: a.outlet_name.clone(),
+                outlet_href: format!("/outlets/{}", a.outlet_slug),
+                section: a.section.clone(),
+                date: format::date_of(a.published_at),
+                summary: a.summary.as_deref().map(|s| format::clip(s, 35)),
+            })
+            .collect(),
+        next_href: loaded
+            .page
+            .next
+            .map(|c| format!("/{}/{slug}?after={c}", kind.path())),
+        feed_href: format!("/feeds/{}/{slug}.atom", kind.path()),
+    };
+    page.render()
+        .map(Html)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub async fn json(
+    State(state): State<AppState>,
+    kind: Kind,
+    Path(slug): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let loaded = load(&state, kind, slug, params.after).await?;
+    Ok(Json(serde_json::json!({
+        "name": loaded.label,
+        "outlet": loaded.outlet,
+        "articles": loaded.page.articles,
+        "next": loaded.page.next.map(|c| c.to_string()),
+    })))
+}
