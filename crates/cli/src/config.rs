@@ -22,6 +22,9 @@ pub struct Config {
 pub struct ServerConfig {
     pub addr: String,
     pub site_name: String,
+    /// Absolute URL readers reach the site at (output feeds link to it); empty means
+    /// `http://` + the listen address.
+    pub public_url: String,
     /// Secret for hashing visitors when counting views; empty means a fresh random one at every
     /// start. Nodes sharing one database should share it.
     pub view_salt: String,
@@ -51,6 +54,7 @@ impl Default for ServerConfig {
         Self {
             addr: "127.0.0.1:8080".into(),
             site_name: "tidings".into(),
+            public_url: String::new(),
             view_salt: String::new(),
             top_stories: 30,
         }

@@ -9,6 +9,8 @@ pub struct ArticleCard {
     pub id: i64,
     pub story_id: i64,
     pub title: String,
+    /// The article at its outlet, when known.
+    pub url: Option<String>,
     pub authors: Vec<String>,
     pub outlet_name: String,
     pub outlet_slug: String,

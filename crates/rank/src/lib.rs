@@ -168,6 +168,7 @@ mod tests {
             id,
             story_id: story,
             title: format!("Article {id}"),
+            url: None,
             authors: vec![],
             outlet_name: outlet.into(),
             outlet_slug: outlet.into(),

@@ -3,7 +3,7 @@
 
 use crate::search_query::ParsedQuery;
 use crate::sql::{Dialect, Value};
-use crate::weeks::{CARD_COLUMNS, card_from_row};
+use crate::weeks::{CARD_COLUMN_COUNT, CARD_COLUMNS, card_from_row};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -79,7 +79,7 @@ impl Store {
         all.append(&mut args);
         all.push(limit.into());
         all.push(offset.into());
-        let n = CARD_COLUMNS_COUNT;
+        let n = CARD_COLUMN_COUNT;
         self.read(|c| {
             c.query(&sql, &all)?
                 .iter()
@@ -94,8 +94,6 @@ impl Store {
         })
     }
 }
-
-const CARD_COLUMNS_COUNT: usize = 12;
 
 fn filters(q: &SearchQuery) -> (String, Vec<Value>) {
     let mut sql = String::new();

@@ -8,7 +8,10 @@ use tidings_model::{ArticleCard, IsoWeek};
 pub(crate) const CARD_COLUMNS: &str = "a.id, a.story_id, a.title, a.authors_json, o.name, o.slug, a.section, \
      a.published_at, a.summary, a.views_imported + a.views_counted, \
      a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
-     CASE WHEN a.original_outlet IS NULL AND a.original_url IS NULL THEN 0 ELSE 1 END";
+     CASE WHEN a.original_outlet IS NULL AND a.original_url IS NULL THEN 0 ELSE 1 END, a.url";
+
+/// How many columns [`CARD_COLUMNS`] selects; extra columns of a query follow them.
+pub(crate) const CARD_COLUMN_COUNT: usize = 13;
 
 pub(crate) fn card_from_row(r: &Row) -> Result<ArticleCard, StoreError> {
     let published = r.i64(7)?;
@@ -28,6 +31,7 @@ pub(crate) fn card_from_row(r: &Row) -> Result<ArticleCard, StoreError> {
         views: r.i64(9)?,
         comments: r.i64(10)?,
         is_republication: r.bool(11)?,
+        url: r.opt_text(12)?,
     })
 }
 

@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/tags/{slug}",
             get(|s, p, q| listings::show::json(s, Kind::Tag, p, q)),
         )
+        .route("/feeds/{file}", get(feed_file))
+        .route("/feeds/{kind}/{file}", get(feeds::show::listing))
         .route("/about/ranking", get(about::ranking))
         .route("/healthz", get(health::check))
         .route("/static/site.css", get(assets::stylesheet))
@@ -99,6 +101,20 @@ fn security_headers() -> tower::layer::util::Stack<
             ),
         ),
     )
+}
+
+/// `/feeds/top.*` and `/feeds/search.*` share one path pattern.
+async fn feed_file(
+    state: axum::extract::State<AppState>,
+    path: axum::extract::Path<String>,
+    query: axum::extract::Query<controllers::feeds::show::SearchParams>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, WebError> {
+    if path.0.starts_with("search.") {
+        controllers::feeds::show::search(state, path, query, headers).await
+    } else {
+        controllers::feeds::show::top(state, path, headers).await
+    }
 }
 
 /// Serves the site on `listener` until `shutdown` resolves, then finishes open requests.

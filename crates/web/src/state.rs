@@ -8,6 +8,9 @@ use tidings_store::{Store, StoreError};
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub site_name: String,
+    /// Absolute URL the site is reached at (feeds need absolute links), e.g.
+    /// `https://news.example.org`.
+    pub public_url: String,
     /// Secret mixed into visitor hashes so that counted views cannot be traced back to an
     /// address. Nodes sharing a database must share it for "once a day" to hold across nodes.
     pub view_salt: String,
@@ -21,6 +24,7 @@ impl Default for SiteConfig {
     fn default() -> Self {
         Self {
             site_name: "tidings".into(),
+            public_url: "http://127.0.0.1:8080".into(),
             view_salt: String::new(),
             today: None,
             top_stories: 30,

@@ -27,6 +27,11 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
     let addr = args.addr.unwrap_or_else(|| config.server.addr.clone());
     let site = SiteConfig {
         site_name: config.server.site_name.clone(),
+        public_url: if config.server.public_url.is_empty() {
+            format!("http://{addr}")
+        } else {
+            config.server.public_url.clone()
+        },
         view_salt: salt(&config.server.view_salt),
         today: None,
         top_stories: config.server.top_stories,

@@ -127,6 +127,7 @@ struct SearchPage<'a> {
     searched: bool,
     previous_href: Option<String>,
     next_href: Option<String>,
+    feed_href: String,
 }
 
 fn page_href(params: &Params, page: usize) -> String {
@@ -193,6 +194,7 @@ pub async fn page(
         searched,
         previous_href: (page_no > 1).then(|| page_href(&params, page_no - 1)),
         next_href: more.then(|| page_href(&params, page_no + 1)),
+        feed_href: format!("/feeds/search.atom?q={}", url_encode(&params.q)),
     };
     page.render()
         .map(Html)

@@ -56,7 +56,7 @@ async fn load_named(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebE
 }
 
 /// The current week, or — while it has no stories yet — the latest week that has.
-async fn load_current(state: &AppState) -> Result<(WeekRanking, bool), WebError> {
+pub(crate) async fn current_ranking(state: &AppState) -> Result<(WeekRanking, bool), WebError> {
     let current = IsoWeek::of_date(state.today());
     let ranking = load(state, current).await?;
     if !ranking.stories.is_empty() {
@@ -164,7 +164,7 @@ fn render(
 }
 
 pub async fn current(State(state): State<AppState>) -> Result<Html<String>, WebError> {
-    let (ranking, fell_back) = load_current(&state).await?;
+    let (ranking, fell_back) = current_ranking(&state).await?;
     let notice = fell_back.then(|| {
         format!(
             "No stories yet this week; here are the top stories of week {}.",
@@ -192,5 +192,5 @@ pub async fn json(
 }
 
 pub async fn current_json(State(state): State<AppState>) -> Result<Json<WeekRanking>, ApiError> {
-    Ok(Json(load_current(&state).await?.0))
+    Ok(Json(current_ranking(&state).await?.0))
 }
