@@ -8,7 +8,13 @@
 //!   *median* `x` plus a quarter of its best article's, so one inflated view counter cannot carry
 //!   a story; then saturated as `2 × (1 − e^(−x/4))`, so interest is worth at most two outlets
 //!   of coverage;
-//! - **freshness**: up to 0.5 for stories still being reported at the end of the week.
+//! - **freshness**: up to 0.5 for stories still being reported at the end of the week;
+//! - **diversity**: the list is picked greedily; a story whose lead outlet already leads `k`
+//!   picked stories has its score multiplied by 0.85^k, and one whose section already has `k`
+//!   by 0.9^k, so one outlet or one topic cannot fill the list.
+//!
+//! A finished week's ranking is kept (see [`apply_kept`]) so that late imports and new views do
+//! not reshuffle history.
 //!
 //! Ties go to the story first seen earlier, then the lower id, so the order is stable.
 
@@ -26,18 +32,25 @@ pub const FRESHNESS_MAX: f64 = 0.5;
 pub const ENGAGEMENT_MAX: f64 = 2.0;
 
 /// The parts a story's score is made of, so the ranking can be explained.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct ScoreParts {
     pub breadth: f64,
     pub engagement: f64,
     pub freshness: f64,
+    /// Multiplier ≤ 1 applied for outlets and sections already in the list above.
+    pub diversity: f64,
 }
 
 impl ScoreParts {
     pub fn total(&self) -> f64 {
-        self.breadth + self.engagement + self.freshness
+        (self.breadth + self.engagement + self.freshness) * self.diversity
     }
 }
+
+/// Penalty per earlier pick led by the same outlet.
+pub const SAME_OUTLET_FACTOR: f64 = 0.85;
+/// Penalty per earlier pick in the same section.
+pub const SAME_SECTION_FACTOR: f64 = 0.9;
 
 /// One entry of a week's top stories.
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +83,7 @@ pub fn rank_week(week: IsoWeek, cards: &[ArticleCard], limit: usize) -> Vec<Rank
                 breadth: breadth(&articles),
                 engagement: engagement(&articles),
                 freshness: freshness(&articles, start, end),
+                diversity: 1.0,
             };
             let lead = articles
                 .iter()
@@ -89,17 +103,93 @@ pub fn rank_week(week: IsoWeek, cards: &[ArticleCard], limit: usize) -> Vec<Rank
             }
         })
         .collect();
-    ranked.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.articles[0].published_at.cmp(&b.articles[0].published_at))
-            .then(a.story_id.cmp(&b.story_id))
-    });
-    ranked.truncate(limit);
-    for (i, r) in ranked.iter_mut().enumerate() {
-        r.rank = i + 1;
+    ranked.sort_by(by_score);
+    pick_diverse(ranked, limit)
+}
+
+fn by_score(a: &RankedStory, b: &RankedStory) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.articles[0].published_at.cmp(&b.articles[0].published_at))
+        .then(a.story_id.cmp(&b.story_id))
+}
+
+/// Greedy selection with the diversity penalties; O(limit × stories).
+fn pick_diverse(mut pool: Vec<RankedStory>, limit: usize) -> Vec<RankedStory> {
+    let mut picked: Vec<RankedStory> = Vec::with_capacity(limit.min(pool.len()));
+    let mut outlets: HashMap<String, i32> = HashMap::new();
+    let mut sections: HashMap<String, i32> = HashMap::new();
+    while picked.len() < limit && !pool.is_empty() {
+        let diversity = |r: &RankedStory| {
+            let o = outlets.get(&r.lead.outlet_slug).copied().unwrap_or(0);
+            let s = r
+                .lead
+                .section
+                .as_ref()
+                .and_then(|s| sections.get(s))
+                .copied()
+                .unwrap_or(0);
+            SAME_OUTLET_FACTOR.powi(o) * SAME_SECTION_FACTOR.powi(s)
+        };
+        let mut best = 0;
+        let mut best_score = f64::MIN;
+        for (i, r) in pool.iter().enumerate() {
+            let adjusted = r.score * diversity(r);
+            // Pool is sorted by base score, so ties keep that order.
+            if adjusted > best_score + 1e-12 {
+                best = i;
+                best_score = adjusted;
+            }
+        }
+        let mut story = pool.remove(best);
+        story.parts.diversity = round3(diversity(&story));
+        story.score = round3(story.parts.total());
+        *outlets.entry(story.lead.outlet_slug.clone()).or_default() += 1;
+        if let Some(s) = &story.lead.section {
+            *sections.entry(s.clone()).or_default() += 1;
+        }
+        story.rank = picked.len() + 1;
+        picked.push(story);
     }
-    ranked
+    picked
+}
+
+/// A finished week's ranking as it was kept: story, rank, score and parts.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct KeptRank {
+    pub story_id: i64,
+    pub rank: usize,
+    pub score: f64,
+    pub parts: ScoreParts,
+}
+
+impl RankedStory {
+    pub fn kept(&self) -> KeptRank {
+        KeptRank {
+            story_id: self.story_id,
+            rank: self.rank,
+            score: self.score,
+            parts: self.parts,
+        }
+    }
+}
+
+/// Orders freshly loaded stories as a kept ranking says, with the kept scores; stories the
+/// kept ranking does not hold (imported after the week was closed) are left out.
+pub fn apply_kept(fresh: Vec<RankedStory>, kept: &[KeptRank]) -> Vec<RankedStory> {
+    let mut by_id: HashMap<i64, RankedStory> = fresh.into_iter().map(|r| (r.story_id, r)).collect();
+    let mut out: Vec<RankedStory> = kept
+        .iter()
+        .filter_map(|k| {
+            let mut r = by_id.remove(&k.story_id)?;
+            r.rank = k.rank;
+            r.score = k.score;
+            r.parts = k.parts;
+            Some(r)
+        })
+        .collect();
+    out.sort_by_key(|r| r.rank);
+    out
 }
 
 fn round3(x: f64) -> f64 {
@@ -238,6 +328,42 @@ mod tests {
         assert!(rank_week(week(), &[], 10).is_empty());
         let cards: Vec<_> = (1..=5).map(|i| card(i, i, "a", 17, i, false)).collect();
         assert_eq!(rank_week(week(), &cards, 3).len(), 3);
+    }
+
+    #[test]
+    fn one_outlet_cannot_fill_the_list() {
+        // Six equally strong stories from outlet "a", then weaker ones from others.
+        let mut cards: Vec<_> = (1..=6).map(|i| card(i, i, "a", 17, 1000, false)).collect();
+        cards.extend((7..=9).map(|i| card(i, i, &format!("o{i}"), 17, 300, false)));
+        let ranked = rank_week(week(), &cards, 6);
+        let from_a = ranked.iter().filter(|r| r.lead.outlet_slug == "a").count();
+        assert!(from_a < 6, "diversity lets other outlets in: {from_a}");
+        assert!(ranked.iter().any(|r| r.parts.diversity < 1.0));
+        for w in ranked.windows(2) {
+            assert_eq!(w[1].rank, w[0].rank + 1);
+        }
+    }
+
+    #[test]
+    fn a_kept_ranking_wins_over_a_fresh_one() {
+        let cards: Vec<_> = (1..=3)
+            .map(|i| card(i, i, &format!("o{i}"), 17, i * 100, false))
+            .collect();
+        let fresh = rank_week(week(), &cards, 10);
+        let mut kept: Vec<KeptRank> = fresh.iter().map(RankedStory::kept).collect();
+        kept.reverse();
+        for (i, k) in kept.iter_mut().enumerate() {
+            k.rank = i + 1;
+        }
+        kept.pop();
+        let mut more = cards.clone();
+        more.push(card(99, 99, "late", 22, 1_000_000, false));
+        let applied = apply_kept(rank_week(week(), &more, 10), &kept);
+        // Fresh order is 3, 2, 1; the kept one is reversed and lost its last entry.
+        assert_eq!(
+            applied.iter().map(|r| r.story_id).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use views::ViewOutcome;
+pub use weeks::KeptRow;
 
 use r2d2_postgres::{PostgresConnectionManager, postgres};
 use r2d2_sqlite::{SqliteConnectionManager, rusqlite};

@@ -102,3 +102,55 @@ impl Store {
         })
     }
 }
+
+/// One row of a kept (finished) week ranking; `parts` is the ranking's own JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptRow {
+    pub story_id: i64,
+    pub rank: i64,
+    pub score: f64,
+    pub parts: String,
+}
+
+impl Store {
+    /// The ranking kept for `week`, best first; empty when none was kept.
+    pub fn kept_ranking(&self, week: IsoWeek) -> Result<Vec<KeptRow>, StoreError> {
+        self.read(|c| {
+            c.query(
+                "SELECT story_id, rank, score, parts_json FROM week_rankings WHERE week_key = ? ORDER BY rank",
+                params![week.key()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(KeptRow {
+                    story_id: r.i64(0)?,
+                    rank: r.i64(1)?,
+                    score: r.f64(2)?,
+                    parts: r.text(3)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Keeps `rows` as the ranking of `week` unless one is kept already (the first writer wins,
+    /// so every node serves the same history). Returns whether these rows were kept.
+    pub fn keep_ranking(&self, week: IsoWeek, rows: &[KeptRow]) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let exists = tx
+                .query_opt("SELECT 1 FROM week_rankings WHERE week_key = ? LIMIT 1", params![week.key()])?
+                .is_some();
+            if exists || rows.is_empty() {
+                return Ok(false);
+            }
+            for r in rows {
+                tx.execute(
+                    "INSERT INTO week_rankings (week_key, rank, story_id, score, parts_json, computed_at)
+                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    params![week.key(), r.rank, r.story_id, r.score, r.parts.clone(), crate::now()],
+                )?;
+            }
+            Ok(true)
+        })
+    }
+}

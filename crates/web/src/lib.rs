@@ -6,6 +6,7 @@ mod assets;
 pub mod controllers;
 mod error;
 mod format;
+pub mod ranking;
 mod state;
 mod visitor;
 

@@ -547,3 +547,40 @@ fn output_feeds_parse_back_and_answer_conditional_gets() {
         );
     });
 }
+
+#[test]
+fn a_finished_week_keeps_its_ranking() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 12, 2));
+        let (_, before) = get(&app, "/api/v1/weeks/2026-W47", BROWSER).await;
+        let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut late = article("Northmark Wire", "A late import into a closed week", 19);
+            late.engagement.views = 9_000_000;
+            store.upsert_article(&late, None).unwrap();
+        })
+        .await
+        .unwrap();
+        let (_, after) = get(&app, "/api/v1/weeks/2026-W47", BROWSER).await;
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        let ids = |v: &serde_json::Value| {
+            v["stories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["story_id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&before),
+            ids(&after),
+            "{db}: history does not reshuffle"
+        );
+        assert_eq!(
+            before["stories"][0]["score"], after["stories"][0]["score"],
+            "{db}"
+        );
+    });
+}

@@ -6,7 +6,6 @@ use crate::config::Config;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use tidings_model::IsoWeek;
-use tidings_rank::rank_week;
 
 pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
     let week = match &args.week {
@@ -16,7 +15,8 @@ pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
         None => IsoWeek::current(),
     };
     let store = super::open_store(config)?;
-    let ranked = rank_week(week, &store.week_cards(week)?, args.limit);
+    let today = chrono::Utc::now().date_naive();
+    let ranked = tidings_web::ranking::week_ranking(&store, week, today, args.limit)?;
     if args.json {
         super::print_json(&serde_json::json!({ "week": week, "stories": ranked }))?;
         return Ok(ExitCode::SUCCESS);
@@ -31,7 +31,7 @@ pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
     }
     for r in &ranked {
         println!(
-            "{:>3}. {:<6.3} {} — {} ({} outlet{}; breadth {:.2}, engagement {:.2}, freshness {:.2})",
+            "{:>3}. {:<6.3} {} — {} ({} outlet{}; breadth {:.2}, engagement {:.2}, freshness {:.2}, diversity ×{:.2})",
             r.rank,
             r.score,
             r.lead.title,
@@ -41,6 +41,7 @@ pub fn run(config: &Config, args: TopArgs) -> Result<ExitCode> {
             r.parts.breadth,
             r.parts.engagement,
             r.parts.freshness,
+            r.parts.diversity,
         );
     }
     Ok(ExitCode::SUCCESS)

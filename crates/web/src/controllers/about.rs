@@ -4,7 +4,10 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use tidings_rank::{COMMENT_WEIGHT, ENGAGEMENT_MAX, FRESHNESS_MAX, REPUBLICATION_WEIGHT};
+use tidings_rank::{
+    COMMENT_WEIGHT, ENGAGEMENT_MAX, FRESHNESS_MAX, REPUBLICATION_WEIGHT, SAME_OUTLET_FACTOR,
+    SAME_SECTION_FACTOR,
+};
 
 #[derive(Template)]
 #[template(path = "about_ranking.html")]
@@ -15,6 +18,8 @@ struct RankingPage<'a> {
     comment_weight: f64,
     engagement_max: f64,
     freshness_max: f64,
+    same_outlet: f64,
+    same_section: f64,
 }
 
 pub async fn ranking(State(state): State<AppState>) -> Result<Html<String>, WebError> {
@@ -25,6 +30,8 @@ pub async fn ranking(State(state): State<AppState>) -> Result<Html<String>, WebE
         comment_weight: COMMENT_WEIGHT,
         engagement_max: ENGAGEMENT_MAX,
         freshness_max: FRESHNESS_MAX,
+        same_outlet: SAME_OUTLET_FACTOR,
+        same_section: SAME_SECTION_FACTOR,
     };
     page.render()
         .map(Html)

@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::format;
+use crate::ranking::week_ranking;
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Json;
@@ -9,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use serde::Serialize;
 use tidings_model::{IsoWeek, slugify};
-use tidings_rank::{RankedStory, rank_week};
+use tidings_rank::RankedStory;
 
 /// A week's ranking with its neighbours, shared by the page and the API.
 #[derive(Serialize)]
@@ -24,8 +25,14 @@ pub struct WeekRanking {
 
 async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
     let limit = state.site.top_stories;
-    let (cards, (previous, next)) = state
-        .db(move |s| Ok((s.week_cards(week)?, s.neighbour_weeks(week)?)))
+    let today = state.today();
+    let (stories, (previous, next)) = state
+        .db(move |s| {
+            Ok((
+                week_ranking(s, week, today, limit)?,
+                s.neighbour_weeks(week)?,
+            ))
+        })
         .await?;
     Ok(WeekRanking {
         week,
@@ -33,7 +40,7 @@ async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> 
         end: week.sunday().to_string(),
         previous,
         next,
-        stories: rank_week(week, &cards, limit),
+        stories,
     })
 }
 
