@@ -35,6 +35,8 @@ pub enum Command {
     Top(TopArgs),
     /// Full-text search over articles: words, "phrases", prefix*.
     Search(SearchArgs),
+    /// Render a week's digest: top stories, most quoted, rising entities, a chart.
+    Digest(DigestArgs),
     /// List outlets or change an outlet's republication policy.
     #[command(subcommand)]
     Outlet(OutletCommand),
@@ -112,6 +114,15 @@ pub struct SearchArgs {
     /// One JSON line per hit.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct DigestArgs {
+    /// ISO week, e.g. 2025-W12 [default: last week]
+    #[arg(long)]
+    pub week: Option<String>,
+    #[arg(long, default_value = "text", value_parser = ["html", "text", "markdown"])]
+    pub format: String,
 }
 
 #[derive(Debug, Subcommand)]

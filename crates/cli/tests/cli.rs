@@ -350,3 +350,38 @@ fn serve_demo_serves_the_site_and_a_taken_port_is_a_clear_error() {
     child.kill().ok();
     child.wait().ok();
 }
+
+#[test]
+fn search_and_digest_commands() {
+    let Some(shared) = shared() else { return };
+    let db = TestDatabase::sqlite();
+    let out = tidings(
+        db.url(),
+        &["import", shared.join("seed/page.txt").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = tidings(
+        db.url(),
+        &["search", "--json", "\"peace treaty\" azerbaij*"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hits = json_lines(&out);
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0]["snippet"].as_str().unwrap().contains('\u{2}'));
+    let out = tidings(db.url(), &["search", "' OR 1=1 --"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for format in ["text", "markdown", "html"] {
+        let out = tidings(
+            db.url(),
+            &["digest", "--week", "2025-W12", "--format", format],
+        );
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("Azerbaijan"),
+            "{format}: {}",
+            stdout(&out)
+        );
+    }
+    let out = tidings(db.url(), &["digest", "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -4,6 +4,7 @@
 //! one transaction.
 
 mod articles;
+mod digest;
 mod error;
 mod listings;
 pub mod migrate;
@@ -16,6 +17,7 @@ mod views;
 mod weeks;
 
 pub use articles::{StoredArticle, UpsertOutcome};
+pub use digest::{EntityTrend, SpeakerCount};
 pub use error::StoreError;
 pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};

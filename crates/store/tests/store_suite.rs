@@ -571,3 +571,62 @@ fn listings_page_by_cursor() {
         );
     });
 }
+
+#[test]
+fn week_figures_for_the_digest() {
+    each_db(|store, db| {
+        let mut a = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        a.entities = vec![EntityMention {
+            name: "Odile Marchetti".into(),
+            kind: EntityKind::Person,
+            mentions: 3,
+        }];
+        a.quotes = vec![
+            Quote {
+                speaker: Some("Odile Marchetti".into()),
+                text: "A fair deal.".into(),
+                verb: Some("said".into()),
+            },
+            Quote {
+                speaker: Some("a spokesperson".into()),
+                text: "No comment.".into(),
+                verb: None,
+            },
+            Quote {
+                speaker: Some("Odile Marchetti".into()),
+                text: "Back to work.".into(),
+                verb: None,
+            },
+        ];
+        store.upsert_article(&a, None).unwrap();
+        let mut before = article(
+            "Harbour Ledger",
+            "Talks begin",
+            10,
+            "Talks began between the union and the port.",
+        );
+        before.entities = vec![EntityMention {
+            name: "Odile Marchetti".into(),
+            kind: EntityKind::Person,
+            mentions: 1,
+        }];
+        store.upsert_article(&before, None).unwrap();
+        let w: IsoWeek = "2026-W47".parse().unwrap();
+        let speakers = store.week_speakers(w, 5).unwrap();
+        assert_eq!(speakers[0].speaker, "Odile Marchetti", "{db}");
+        assert_eq!(speakers[0].quotes, 2, "{db}");
+        assert_eq!(speakers[0].slug.as_deref(), Some("odile-marchetti"), "{db}");
+        let trends = store.week_entities(w, 5).unwrap();
+        assert_eq!(trends.len(), 1, "{db}");
+        assert_eq!(
+            (trends[0].mentions, trends[0].previous_mentions),
+            (3, 1),
+            "{db}"
+        );
+        assert_eq!(
+            store.week_daily_counts(w).unwrap(),
+            [0, 1, 0, 0, 0, 0, 0],
+            "{db}"
+        );
+    });
+}

@@ -3,7 +3,9 @@
 //! `templates/`; every store call runs on a blocking thread.
 
 mod assets;
+mod chart;
 pub mod controllers;
+pub mod digest;
 mod error;
 mod format;
 pub mod ranking;

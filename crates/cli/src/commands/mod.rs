@@ -1,5 +1,6 @@
 //! One module per command; each takes its arguments and the loaded configuration.
 
+mod digest;
 mod extract;
 mod import;
 mod outlet;
@@ -24,6 +25,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Extract(a) => extract::run(&config, a),
         Command::Top(a) => top::run(&config, a),
         Command::Search(a) => search::run(&config, a),
+        Command::Digest(a) => digest::run(&config, a),
         Command::Outlet(a) => outlet::run(&config, a),
     }
 }
