@@ -314,14 +314,14 @@ fn replace_quotes(tx: &mut dyn Exec, id: i64, quotes: &[Quote]) -> Result<(), St
 /// gathers the republications of it that arrived first; anything else starts a story of its own.
 /// (Clustering of independent reports into one story comes with the clustering stage.)
 fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreError> {
-    if a.provenance.is_republication() {
-        if let Some((original_id, story_id)) = find_original(tx, a)? {
-            tx.execute(
-                "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
-                params![original_id, story_id, id],
-            )?;
-            return Ok(story_id);
-        }
+    if a.provenance.is_republication()
+        && let Some((original_id, story_id)) = find_original(tx, a)?
+    {
+        tx.execute(
+            "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
+            params![original_id, story_id, id],
+        )?;
+        return Ok(story_id);
     }
     let published = a.published_at.map_or_else(now, |t| t.timestamp());
     let story_id = tx

@@ -42,10 +42,11 @@ impl ParsedQuery {
                         words: vec![w],
                         prefix: false,
                     }));
-                    if any && raw.ends_with('*') {
-                        if let Some(last) = terms.last_mut() {
-                            last.prefix = true;
-                        }
+                    if any
+                        && raw.ends_with('*')
+                        && let Some(last) = terms.last_mut()
+                    {
+                        last.prefix = true;
                     }
                 }
             }

@@ -87,10 +87,10 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { base_url, schema } = &self.cleanup {
-            if let Ok(mut client) = postgres::Client::connect(base_url, postgres::NoTls) {
-                let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
+        if let Cleanup::Postgres { base_url, schema } = &self.cleanup
+            && let Ok(mut client) = postgres::Client::connect(base_url, postgres::NoTls)
+        {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
     }
 }
