@@ -1,0 +1,703 @@
+//! The main body of an HTML article page: which element holds it (`<article>`, else
+//! `[itemprop=articleBody]`, else the element whose own `<p>` children hold the most text), and
+//! a walk over it that keeps article blocks (paragraphs, headings, lists, quotes, figures) and
+//! drops navigation, share bars, related links, comment sections, ads and banners.
+
+use super::metadata::Metadata;
+use crate::byline::{parse_authors, strip_by};
+use crate::textutil::{collapse_whitespace, ends_sentence, escape_html, re};
+use ego_tree::NodeRef;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use scraper::{ElementRef, Html, Node, Selector};
+use url::Url;
+
+/// Elements that never hold article text.
+const SKIPPED_TAGS: &[&str] = &[
+    "nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template",
+    "iframe", "svg", "button", "select", "textarea", "input", "label", "object", "embed", "canvas",
+    "audio", "video", "map", "dialog", "menu", "table",
+];
+/// ARIA roles of page furniture.
+const SKIPPED_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alert",
+    "menu",
+    "menubar",
+    "toolbar",
+];
+/// With three or more `<article>` elements, the biggest must hold this share of their text to
+/// be the page's article; otherwise the page is a list of teasers.
+const DOMINANT_ARTICLE_SHARE: f64 = 0.6;
+
+/// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
+/// tens of thousands of elements.
+const MAX_DEPTH: usize = 200;
+/// Loose text between blocks shorter than this, without a full stop, is a label, not prose.
+const STRAY_LABEL_WORDS: usize = 5;
+/// A byline element longer than this is not a byline.
+const MAX_BYLINE_WORDS: usize = 14;
+
+/// class/id words of boilerplate containers.
+static BOILERPLATE: Lazy<Regex> = Lazy::new(|| {
+    re(
+        r"(?i)share|sharing|social|related|comments?\b|newsletter|advert|\bads?\b|promo|cookie|consent|subscribe|signup|sign-up|paywall|banner|breadcrumb|byline|sidebar|widget|popup|modal|masthead|toolbar|sponsor|recommend|most-read|mostread|trending|outbrain|taboola|skip-link|author-bio|\btags\b|tag-list|taglist",
+    )
+});
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
+}
+
+static ARTICLE: Lazy<Selector> = Lazy::new(|| selector("article"));
+static ARTICLE_BODY: Lazy<Selector> = Lazy::new(|| selector("[itemprop=articleBody]"));
+static PARAGRAPH: Lazy<Selector> = Lazy::new(|| selector("p"));
+static BODY: Lazy<Selector> = Lazy::new(|| selector("body"));
+static TIME: Lazy<Selector> = Lazy::new(|| selector("time[datetime]"));
+static IMG: Lazy<Selector> = Lazy::new(|| selector("img"));
+static H1: Lazy<Selector> = Lazy::new(|| selector("h1"));
+/// Where pages put their byline, most specific first.
+static BYLINE: Lazy<Vec<Selector>> = Lazy::new(|| {
+    [
+        "[itemprop=author] [itemprop=name]",
+        "[itemprop=author]",
+        "[rel=author]",
+        "[class*=byline]",
+        "[class*=author-name]",
+        "[class*=author]",
+    ]
+    .iter()
+    .map(|css| selector(css))
+    .collect()
+});
+
+/// One block of the body: its sanitizable HTML, and its text when it is prose.
+#[derive(Debug, Clone)]
+pub(super) struct Block {
+    pub html: String,
+    pub text: Option<String>,
+}
+
+/// Why no body element could be chosen.
+pub(super) enum RootError {
+    /// Several teaser `<article>`s and none dominant: a home or section page.
+    Listing(usize),
+    /// No `<body>` at all.
+    Empty,
+}
+
+/// The element holding the article body.
+pub(super) fn find_root(doc: &Html) -> Result<ElementRef<'_>, RootError> {
+    if let Some(body) = doc
+        .select(&ARTICLE_BODY)
+        .max_by_key(|e| paragraph_chars(*e))
+    {
+        return Ok(body);
+    }
+    let articles: Vec<ElementRef<'_>> = doc
+        .select(&ARTICLE)
+        .filter(|a| !inside_other(*a, "article"))
+        .collect();
+    let sizes: Vec<usize> = articles.iter().map(|a| paragraph_chars(*a)).collect();
+    let total: usize = sizes.iter().sum();
+    let best = sizes
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, s)| **s)
+        .map(|(i, s)| (i, *s));
+    if let Some((i, size)) = best
+        && size > 0
+    {
+        // Sizes are character counts of one page: far below f64's exact-integer range.
+        let dominant =
+            articles.len() < 3 || (size as f64) >= (total as f64) * DOMINANT_ARTICLE_SHARE;
+        if !dominant {
+            return Err(RootError::Listing(articles.len()));
+        }
+        if let Some(article) = articles.get(i) {
+            return Ok(*article);
+        }
+    }
+    densest_paragraph_parent(doc)
+        .or_else(|| doc.select(&BODY).next())
+        .ok_or(RootError::Empty)
+}
+
+/// True when `el` has an ancestor named `tag`.
+fn inside_other(el: ElementRef<'_>, tag: &str) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == tag)
+}
+
+/// Characters of text in the `<p>` elements under `el`, outside boilerplate.
+fn paragraph_chars(el: ElementRef<'_>) -> usize {
+    el.select(&PARAGRAPH)
+        .filter(|p| !in_boilerplate(*p, el))
+        .map(|p| p.text().map(str::len).sum::<usize>())
+        .sum()
+}
+
+/// True when `el` or an ancestor below `root` is boilerplate.
+fn in_boilerplate(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    let mut node = Some(el);
+    while let Some(e) = node {
+        if e.id() == root.id() {
+            return false;
+        }
+        if is_skipped(e) {
+            return true;
+        }
+        node = e.parent().and_then(ElementRef::wrap);
+    }
+    false
+}
+
+/// The element whose direct `<p>` children hold the most text: where the prose of a page
+/// without semantic markup lives.
+fn densest_paragraph_parent(doc: &Html) -> Option<ElementRef<'_>> {
+    let mut best: Option<(ElementRef<'_>, usize)> = None;
+    for p in doc.select(&PARAGRAPH) {
+        let Some(parent) = p.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        if best.is_some_and(|(b, _)| b.id() == parent.id()) {
+            continue;
+        }
+        if parent
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .chain(std::iter::once(parent))
+            .any(is_skipped)
+        {
+            continue;
+        }
+        let size: usize = parent
+            .child_elements()
+            .filter(|c| c.value().name() == "p")
+            .map(|c| c.text().map(str::len).sum::<usize>())
+            .sum();
+        if best.is_none_or(|(_, s)| size > s) {
+            best = Some((parent, size));
+        }
+    }
+    best.map(|(e, _)| e)
+}
+
+/// Page furniture: by tag, ARIA role, hidden state, or a boilerplate class/id.
+fn is_skipped(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    // Whole-page classes ("single-post has-sidebar") describe the page, not a part of it.
+    if matches!(e.name(), "html" | "body") {
+        return false;
+    }
+    if SKIPPED_TAGS.contains(&e.name()) {
+        return true;
+    }
+    if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v == "true") {
+        return true;
+    }
+    if e.attr("role")
+        .is_some_and(|r| SKIPPED_ROLES.contains(&r.trim()))
+    {
+        return true;
+    }
+    let style_hidden = e.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    });
+    let marked = |a: Option<&str>| a.is_some_and(|v| BOILERPLATE.is_match(v));
+    style_hidden || marked(e.attr("class")) || marked(e.attr("id"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walk
+
+/// Walks the body root and returns its blocks. `title` is left out when the body repeats it.
+pub(super) fn blocks(root: ElementRef<'_>, base: Option<&Url>, title: &str) -> Vec<Block> {
+    let mut walker = Walker {
+        base,
+        title_key: collapse_whitespace(title).to_lowercase(),
+        blocks: Vec::new(),
+        inline: Inline::default(),
+        depth: 0,
+    };
+    walker.walk_children(*root);
+    walker.flush();
+    walker.blocks
+}
+
+/// Inline content being gathered into the current paragraph.
+#[derive(Default)]
+struct Inline {
+    html: String,
+    text: String,
+}
+
+struct Walker<'u> {
+    base: Option<&'u Url>,
+    title_key: String,
+    blocks: Vec<Block>,
+    inline: Inline,
+    /// Elements entered so far on the current path.
+    depth: usize,
+}
+
+impl Walker<'_> {
+    fn walk_children(&mut self, node: NodeRef<'_, Node>) {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    self.inline.html.push_str(&escape_html(&t.text));
+                    self.inline.text.push_str(&t.text);
+                }
+                Node::Element(_) => {
+                    if let Some(el) = ElementRef::wrap(child) {
+                        self.element(el);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn element(&mut self, el: ElementRef<'_>) {
+        if is_skipped(el) {
+            return;
+        }
+        if self.depth >= MAX_DEPTH {
+            let text = flat_text(el);
+            self.inline.html.push_str(&escape_html(&text));
+            self.inline.text.push_str(&text);
+            return;
+        }
+        self.depth += 1;
+        self.element_within_depth(el);
+        self.depth -= 1;
+    }
+
+    fn element_within_depth(&mut self, el: ElementRef<'_>) {
+        match el.value().name() {
+            "p" => self.paragraph(el),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(el),
+            "ul" | "ol" => self.list(el),
+            "blockquote" => self.quote(el),
+            "figure" => self.figure(el),
+            "pre" => self.pre(el),
+            "hr" => self.flush(),
+            // A date standing alone between blocks is the dateline, metadata rather than prose.
+            "time" => {}
+            "img" => {
+                if let Some(img) = image_html(el, self.base) {
+                    self.inline.html.push_str(&img);
+                }
+            }
+            name if is_inline(name) => {
+                let (html, text) = inline_content(el, self.base);
+                self.inline.html.push_str(&html);
+                self.inline.text.push_str(&text);
+            }
+            _ => {
+                // A container (div, section, span-like unknowns): its boundaries end a paragraph.
+                self.flush();
+                self.walk_children(*el);
+                self.flush();
+            }
+        }
+    }
+
+    /// Turns gathered inline content into a paragraph.
+    fn flush(&mut self) {
+        let inline = std::mem::take(&mut self.inline);
+        let text = collapse_whitespace(&inline.text);
+        if is_stray_label(&text) {
+            // Loose words between blocks ("Advertisement", "Photo: …", "Share") are labels.
+            if inline.html.contains("<img") {
+                self.push(format!("<figure>{}</figure>", inline.html.trim()), None);
+            }
+            return;
+        }
+        if !text.is_empty() {
+            self.push(format!("<p>{}</p>", inline.html.trim()), Some(text));
+        } else if inline.html.contains("<img") {
+            self.push(format!("<figure>{}</figure>", inline.html.trim()), None);
+        }
+    }
+
+    fn push(&mut self, html: String, text: Option<String>) {
+        self.blocks.push(Block { html, text });
+    }
+
+    fn paragraph(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let (html, text) = inline_content(el, self.base);
+        let text = collapse_whitespace(&text);
+        if !text.is_empty() {
+            self.push(format!("<p>{}</p>", html.trim()), Some(text));
+        } else if html.contains("<img") {
+            self.push(format!("<figure>{}</figure>", html.trim()), None);
+        }
+    }
+
+    fn heading(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let (html, text) = inline_content(el, self.base);
+        let text = collapse_whitespace(&text);
+        if text.is_empty() || text.to_lowercase() == self.title_key {
+            return;
+        }
+        let level = match el.value().name() {
+            "h1" | "h2" => "h2",
+            "h3" => "h3",
+            _ => "h4",
+        };
+        self.push(format!("<{level}>{}</{level}>", html.trim()), Some(text));
+    }
+
+    /// A list, unless every item is just a link: that is a "related stories" list.
+    fn list(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let items: Vec<ElementRef<'_>> = el
+            .child_elements()
+            .filter(|c| c.value().name() == "li" && !is_skipped(*c))
+            .collect();
+        let all_links = items.len() >= 2 && items.iter().all(|li| is_link_only(*li));
+        if items.is_empty() || all_links {
+            return;
+        }
+        let tag = el.value().name();
+        let mut html = format!("<{tag}>");
+        let mut texts = Vec::new();
+        for li in items {
+            let (item_html, item_text) = inline_content(li, self.base);
+            let item_text = collapse_whitespace(&item_text);
+            if item_text.is_empty() {
+                continue;
+            }
+            html.push_str(&format!("<li>{}</li>", item_html.trim()));
+            texts.push(item_text);
+        }
+        html.push_str(&format!("</{tag}>"));
+        if texts.is_empty() {
+            return;
+        }
+        // In plain text each item is a paragraph of its own.
+        let last = texts.len() - 1;
+        for (i, text) in texts.into_iter().enumerate() {
+            let block_html = if i == last {
+                std::mem::take(&mut html)
+            } else {
+                String::new()
+            };
+            self.push(block_html, Some(text));
+        }
+    }
+
+    fn quote(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let mut inner = Walker {
+            base: self.base,
+            title_key: String::new(),
+            blocks: Vec::new(),
+            inline: Inline::default(),
+            depth: self.depth,
+        };
+        inner.walk_children(*el);
+        inner.flush();
+        if inner.blocks.is_empty() {
+            return;
+        }
+        let html: String = inner.blocks.iter().map(|b| b.html.as_str()).collect();
+        let mut blocks = inner.blocks;
+        for b in &mut blocks {
+            b.html.clear();
+        }
+        if let Some(first) = blocks.first_mut() {
+            first.html = format!("<blockquote>{html}</blockquote>");
+        }
+        self.blocks.extend(blocks);
+    }
+
+    /// Images with their caption; captions are not prose, so they stay out of the text.
+    fn figure(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let images: String = el
+            .select(&IMG)
+            .filter_map(|img| image_html(img, self.base))
+            .collect();
+        if images.is_empty() {
+            return;
+        }
+        let caption = el
+            .child_elements()
+            .find(|c| c.value().name() == "figcaption")
+            .map(|c| inline_content(c, self.base).0)
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| format!("<figcaption>{}</figcaption>", h.trim()))
+            .unwrap_or_default();
+        self.push(format!("<figure>{images}{caption}</figure>"), None);
+    }
+
+    fn pre(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let raw: String = el.text().collect();
+        let text = collapse_whitespace(&raw);
+        if !text.is_empty() {
+            self.push(
+                format!("<pre>{}</pre>", escape_html(raw.trim_matches('\n'))),
+                Some(text),
+            );
+        }
+    }
+}
+
+/// The text under `el` without walking it recursively, leaving out code and styles.
+fn flat_text(el: ElementRef<'_>) -> String {
+    el.descendants()
+        .filter_map(|n| {
+            let parent = n.parent().and_then(ElementRef::wrap)?;
+            let code = matches!(
+                parent.value().name(),
+                "script" | "style" | "noscript" | "template"
+            );
+            match n.value() {
+                Node::Text(t) if !code => Some(t.text.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Text outside any paragraph that is too short to be prose: a few words without a full stop.
+fn is_stray_label(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    !text.is_empty()
+        && words < STRAY_LABEL_WORDS
+        && !text.split_whitespace().last().is_some_and(ends_sentence)
+}
+
+/// Phrasing elements: kept inside the paragraph they appear in.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "em"
+            | "i"
+            | "strong"
+            | "b"
+            | "span"
+            | "code"
+            | "sub"
+            | "sup"
+            | "small"
+            | "mark"
+            | "abbr"
+            | "time"
+            | "cite"
+            | "q"
+            | "u"
+            | "s"
+            | "del"
+            | "ins"
+            | "br"
+            | "font"
+            | "kbd"
+            | "var"
+            | "bdi"
+            | "bdo"
+            | "wbr"
+            | "data"
+            | "dfn"
+            | "samp"
+    )
+}
+
+/// The HTML and text of phrasing content: links made absolute, emphasis kept, anything else
+/// unwrapped to its text.
+fn inline_content(el: ElementRef<'_>, base: Option<&Url>) -> (String, String) {
+    let mut html = String::new();
+    let mut text = String::new();
+    inline_into(*el, base, &mut html, &mut text, 0);
+    (html, text)
+}
+
+fn inline_into(
+    node: NodeRef<'_, Node>,
+    base: Option<&Url>,
+    html: &mut String,
+    text: &mut String,
+    depth: usize,
+) {
+    if depth >= MAX_DEPTH {
+        let flat = ElementRef::wrap(node).map(flat_text).unwrap_or_default();
+        html.push_str(&escape_html(&flat));
+        text.push_str(&flat);
+        return;
+    }
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => {
+                html.push_str(&escape_html(&t.text));
+                text.push_str(&t.text);
+            }
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                if is_skipped(el) {
+                    continue;
+                }
+                let (open, close) = inline_tags(el, base);
+                html.push_str(&open);
+                match e.name() {
+                    "br" => text.push(' '),
+                    "img" => {}
+                    _ => inline_into(child, base, html, text, depth + 1),
+                }
+                html.push_str(&close);
+                if is_block_name(e.name()) {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Block elements found inside phrasing content still separate words.
+fn is_block_name(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "blockquote"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+    )
+}
+
+/// Opening and closing markup kept for one inline element.
+fn inline_tags(el: ElementRef<'_>, base: Option<&Url>) -> (String, String) {
+    let pair = |tag: &str| (format!("<{tag}>"), format!("</{tag}>"));
+    match el.value().name() {
+        "a" => match el.attr("href").and_then(|h| absolute_url(h, base)) {
+            Some(href) => (
+                format!("<a href=\"{}\">", escape_html(&href)),
+                "</a>".into(),
+            ),
+            None => (String::new(), String::new()),
+        },
+        "em" | "i" | "cite" => pair("em"),
+        "strong" | "b" => pair("strong"),
+        "code" | "kbd" | "samp" => pair("code"),
+        "sub" => pair("sub"),
+        "sup" => pair("sup"),
+        "br" => ("<br>".into(), String::new()),
+        "img" => (image_html(el, base).unwrap_or_default(), String::new()),
+        _ => (String::new(), String::new()),
+    }
+}
+
+/// An `<img>` with an absolute http(s) source (lazy-loading `data-src` preferred over a
+/// placeholder), or `None` for tracking pixels and inline data.
+fn image_html(el: ElementRef<'_>, base: Option<&Url>) -> Option<String> {
+    let e = el.value();
+    let src = ["data-src", "data-lazy-src", "data-original", "src"]
+        .iter()
+        .filter_map(|a| e.attr(a))
+        .find(|s| !s.trim().is_empty() && !s.trim_start().starts_with("data:"))?;
+    let src = absolute_url(src, base)?;
+    let tiny = |a: &str| {
+        e.attr(a)
+            .is_some_and(|v| v.trim() == "1" || v.trim() == "0")
+    };
+    if tiny("width") || tiny("height") {
+        return None;
+    }
+    let alt = e.attr("alt").map(collapse_whitespace).unwrap_or_default();
+    Some(format!(
+        "<img src=\"{}\" alt=\"{}\">",
+        escape_html(&src),
+        escape_html(&alt)
+    ))
+}
+
+/// `href` resolved against `base`; only http(s) and mailto survive.
+pub(super) fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let url = match base {
+        Some(b) => b.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
+/// True when an element's text is all inside one link.
+fn is_link_only(el: ElementRef<'_>) -> bool {
+    let text = collapse_whitespace(&el.text().collect::<String>());
+    let link_text: String = el
+        .descendent_elements()
+        .filter(|d| d.value().name() == "a")
+        .map(|a| a.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
+    !text.is_empty() && collapse_whitespace(&link_text).len() >= text.len()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallbacks from the body
+
+/// A `<time datetime>` in the body, for pages that declare no date in their metadata.
+pub(super) fn body_time(root: ElementRef<'_>) -> Option<String> {
+    root.select(&TIME)
+        .find_map(|t| t.attr("datetime"))
+        .map(str::to_string)
+}
+
+/// Author names from the page's byline element, for pages whose metadata names none.
+pub(super) fn byline_authors(doc: &Html) -> Vec<String> {
+    for sel in BYLINE.iter() {
+        for el in doc.select(sel) {
+            let text = collapse_whitespace(&el.text().collect::<String>());
+            let words = text.split_whitespace().count();
+            if words == 0 || words > MAX_BYLINE_WORDS {
+                continue;
+            }
+            let authors = parse_authors(strip_by(&text));
+            if !authors.is_empty() {
+                return authors;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The first `<h1>` of the page, the headline of pages without metadata.
+pub(super) fn first_h1(doc: &Html) -> Option<String> {
+    doc.select(&H1)
+        .map(|h| collapse_whitespace(&h.text().collect::<String>()))
+        .find(|t| !t.is_empty())
+}
+
+/// The page declares it is an article, but nothing was found: say how much text there was.
+pub(super) fn describe(meta: &Metadata) -> &'static str {
+    if meta.declares_article {
+        "the page declares an article but its body holds too little text"
+    } else {
+        "no article body"
+    }
+}

@@ -1,0 +1,378 @@
+//! Article metadata an HTML page declares about itself: JSON-LD (`NewsArticle` and kin, also
+//! inside `@graph`, with `@id` references resolved), OpenGraph and `article:` properties,
+//! `<meta name=…>`, `<link rel=canonical>`, `<html lang>` and `<title>`.
+
+use crate::byline::{parse_authors, strip_by};
+use crate::dates::parse_datetime;
+use crate::textutil::collapse_whitespace;
+use chrono::{DateTime, Utc};
+use once_cell::sync::Lazy;
+use scraper::{Html, Selector};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// JSON-LD types that describe one article.
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "ReportageNews",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+];
+/// Keywords beyond this many are tag clouds, not tags.
+const MAX_TAGS: usize = 30;
+const MAX_TAG_CHARS: usize = 60;
+
+/// Everything the page says about itself; all optional.
+#[derive(Debug, Default)]
+pub(super) struct Metadata {
+    pub title: Option<String>,
+    /// The `<title>` element, which often carries the site name as a suffix.
+    pub document_title: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub image: Option<String>,
+    pub site_name: Option<String>,
+    pub canonical: Option<String>,
+    pub og_url: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    /// JSON-LD or `og:type` says the page is an article.
+    pub declares_article: bool,
+    /// JSON-LD `articleBody`, a fallback when the DOM holds no body.
+    pub article_body: Option<String>,
+}
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
+}
+
+static LD_JSON: Lazy<Selector> = Lazy::new(|| selector("script[type]"));
+static META: Lazy<Selector> = Lazy::new(|| selector("meta[content]"));
+static LINK: Lazy<Selector> = Lazy::new(|| selector("link[rel][href]"));
+static HTML_LANG: Lazy<Selector> = Lazy::new(|| selector("html[lang]"));
+static TITLE: Lazy<Selector> = Lazy::new(|| selector("title"));
+
+/// Reads all metadata of `doc`; JSON-LD first, OpenGraph and `<meta>` filling the gaps.
+pub(super) fn read(doc: &Html) -> Metadata {
+    let mut meta = Metadata::default();
+    read_json_ld(doc, &mut meta);
+    let tags = meta_tags(doc);
+    fill_from_meta_tags(&mut meta, &tags);
+    meta.canonical = doc
+        .select(&LINK)
+        .find(|l| {
+            l.attr("rel").is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("canonical"))
+            })
+        })
+        .and_then(|l| l.attr("href"))
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty());
+    meta.language = doc
+        .select(&HTML_LANG)
+        .next()
+        .and_then(|h| h.attr("lang"))
+        .and_then(primary_language)
+        .or(meta.language.take());
+    meta.document_title = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| collapse_whitespace(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    meta
+}
+
+/// "en-GB" → "en"; junk → `None`.
+pub(super) fn primary_language(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let valid = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase());
+    valid.then_some(primary)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON-LD
+
+fn read_json_ld(doc: &Html, meta: &mut Metadata) {
+    for script in doc.select(&LD_JSON) {
+        let is_ld = script
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !is_ld {
+            continue;
+        }
+        let raw: String = script.text().collect();
+        let Some(value) = parse_json_ld(&raw) else {
+            continue;
+        };
+        let nodes = flatten(&value);
+        let ids: HashMap<&str, &Value> = nodes
+            .iter()
+            .filter_map(|n| Some((n.get("@id")?.as_str()?, *n)))
+            .collect();
+        if let Some(article) = nodes.iter().find(|n| has_type(n, ARTICLE_TYPES)) {
+            fill_from_article(meta, article, &ids);
+            return;
+        }
+    }
+}
+
+/// Parses a JSON-LD block, tolerating the HTML comment and CDATA wrappers some sites add.
+fn parse_json_ld(raw: &str) -> Option<Value> {
+    let trimmed = raw
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim()
+        .trim_start_matches("//<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim();
+    serde_json::from_str(trimmed).ok()
+}
+
+/// All objects of a JSON-LD value: top-level ones, array items and `@graph` members.
+fn flatten(value: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(map) => {
+                out.push(v);
+                if let Some(graph) = map.get("@graph") {
+                    stack.push(graph);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn has_type(node: &Value, types: &[&str]) -> bool {
+    let matches = |t: &Value| t.as_str().is_some_and(|t| types.contains(&t));
+    match node.get("@type") {
+        Some(Value::Array(ts)) => ts.iter().any(matches),
+        Some(t) => matches(t),
+        None => false,
+    }
+}
+
+fn fill_from_article(meta: &mut Metadata, node: &Value, ids: &HashMap<&str, &Value>) {
+    meta.declares_article = true;
+    meta.title = text_of(node.get("headline")).or_else(|| text_of(node.get("name")));
+    meta.authors = names_of(node.get("author"), ids)
+        .into_iter()
+        .flat_map(|n| parse_authors(strip_by(&n)))
+        .collect();
+    meta.published = text_of(node.get("datePublished")).and_then(|d| parse_datetime(&d));
+    meta.modified = text_of(node.get("dateModified")).and_then(|d| parse_datetime(&d));
+    meta.section = first_text(node.get("articleSection"));
+    meta.tags = keywords_of(node.get("keywords"));
+    meta.image = url_of(node.get("image"), ids);
+    meta.site_name = names_of(node.get("publisher"), ids).into_iter().next();
+    meta.description = text_of(node.get("description"));
+    meta.language = text_of(node.get("inLanguage")).and_then(|l| primary_language(&l));
+    // Kept raw: its line breaks are the only paragraph boundaries it has.
+    meta.article_body = node
+        .get("articleBody")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if meta.og_url.is_none() {
+        meta.og_url =
+            url_of(node.get("mainEntityOfPage"), ids).or_else(|| text_of(node.get("url")));
+    }
+}
+
+/// A string value, whitespace collapsed; `None` when absent or empty.
+fn text_of(value: Option<&Value>) -> Option<String> {
+    let s = collapse_whitespace(value?.as_str()?);
+    (!s.is_empty()).then_some(s)
+}
+
+/// A string, or the first string of an array.
+fn first_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Array(items) => items.iter().find_map(|v| text_of(Some(v))),
+        v => text_of(Some(v)),
+    }
+}
+
+/// Names of people or organisations: strings, `{name}` objects, `@id` references, arrays.
+fn names_of(value: Option<&Value>, ids: &HashMap<&str, &Value>) -> Vec<String> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    match value {
+        Value::String(_) => text_of(Some(value)).into_iter().collect(),
+        Value::Array(items) => items.iter().flat_map(|v| names_of(Some(v), ids)).collect(),
+        Value::Object(map) => {
+            let resolved = map
+                .get("@id")
+                .and_then(Value::as_str)
+                .and_then(|id| ids.get(id))
+                .copied()
+                .filter(|r| r.get("name").is_some());
+            let node = resolved.unwrap_or(value);
+            text_of(node.get("name")).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A URL from a string, an `ImageObject`/`WebPage` object (`url` or `@id`), or an array.
+fn url_of(value: Option<&Value>, ids: &HashMap<&str, &Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Array(items) => items.iter().find_map(|v| url_of(Some(v), ids)),
+        Value::Object(map) => {
+            let resolved = map
+                .get("@id")
+                .and_then(Value::as_str)
+                .and_then(|id| ids.get(id))
+                .filter(|r| r.get("url").is_some());
+            match resolved {
+                Some(r) => text_of(r.get("url")),
+                None => text_of(map.get("url")).or_else(|| text_of(map.get("@id"))),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Keywords as a comma-separated string or an array of strings.
+fn keywords_of(value: Option<&Value>) -> Vec<String> {
+    let raw: Vec<String> = match value {
+        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(|v| text_of(Some(v))).collect(),
+        _ => Vec::new(),
+    };
+    clean_tags(raw)
+}
+
+/// Trims, drops empties and overlong entries, dedupes, caps the count.
+pub(super) fn clean_tags(raw: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in raw {
+        let tag = collapse_whitespace(&tag);
+        let fits = !tag.is_empty() && tag.chars().count() <= MAX_TAG_CHARS;
+        if fits && !out.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            out.push(tag);
+        }
+        if out.len() >= MAX_TAGS {
+            break;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// <meta>
+
+/// `<meta property|name|itemprop=… content=…>` as (lowercased key, content) pairs, in order.
+fn meta_tags(doc: &Html) -> Vec<(String, String)> {
+    doc.select(&META)
+        .filter_map(|m| {
+            let key = m
+                .attr("property")
+                .or_else(|| m.attr("name"))
+                .or_else(|| m.attr("itemprop"))?;
+            let content = collapse_whitespace(m.attr("content")?);
+            (!content.is_empty()).then(|| (key.trim().to_ascii_lowercase(), content))
+        })
+        .collect()
+}
+
+fn fill_from_meta_tags(meta: &mut Metadata, tags: &[(String, String)]) {
+    let first = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            tags.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+    };
+    let all = |key: &str| -> Vec<String> {
+        tags.iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    fill(&mut meta.title, || first(&["og:title", "twitter:title"]));
+    fill(&mut meta.site_name, || {
+        first(&["og:site_name", "application-name", "publisher"])
+    });
+    fill(&mut meta.og_url, || first(&["og:url"]));
+    fill(&mut meta.image, || {
+        first(&[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+        ])
+    });
+    fill(&mut meta.description, || {
+        first(&["description", "og:description", "twitter:description"])
+    });
+    fill(&mut meta.section, || first(&["article:section"]));
+    if meta.published.is_none() {
+        meta.published = first(&[
+            "article:published_time",
+            "datepublished",
+            "date",
+            "pubdate",
+            "publishdate",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.created",
+        ])
+        .and_then(|d| parse_datetime(&d));
+    }
+    if meta.modified.is_none() {
+        meta.modified = first(&["article:modified_time", "og:updated_time", "datemodified"])
+            .and_then(|d| parse_datetime(&d));
+    }
+    if meta.authors.is_empty() {
+        let names = all("author")
+            .into_iter()
+            .chain(all("article:author"))
+            .chain(all("dc.creator"))
+            .filter(|a| !a.starts_with("http"));
+        for name in names.flat_map(|n| parse_authors(strip_by(&n))) {
+            if !meta.authors.contains(&name) {
+                meta.authors.push(name);
+            }
+        }
+    }
+    if meta.tags.is_empty() {
+        let mut raw = all("article:tag");
+        if raw.is_empty() {
+            raw = first(&["news_keywords", "keywords"])
+                .map(|k| k.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
+        }
+        meta.tags = clean_tags(raw);
+    }
+    if meta.language.is_none() {
+        meta.language = first(&["og:locale", "language", "content-language"])
+            .and_then(|l| primary_language(&l));
+    }
+    let og_type = first(&["og:type"]).unwrap_or_default().to_ascii_lowercase();
+    meta.declares_article |= og_type == "article" || og_type.ends_with(".article");
+}
+
+fn fill(slot: &mut Option<String>, value: impl FnOnce() -> Option<String>) {
+    if slot.is_none() {
+        *slot = value();
+    }
+}

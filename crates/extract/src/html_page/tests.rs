@@ -1,0 +1,314 @@
+use super::*;
+use crate::test_support::{differences, fixture};
+use proptest::prelude::*;
+
+fn read(name: &str) -> Vec<u8> {
+    let path = fixture(&format!("html/{name}"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn parse_ok(html: &str, url: Option<&str>) -> Article {
+    parse(html, url).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An article page around `body`, with enough prose to pass the length check.
+fn page(head: &str, body: &str) -> String {
+    let prose = "<p>The council met on Tuesday and agreed the budget for next year after a long \
+                 debate about buses, libraries and the harbour, which had been delayed twice.</p>\
+                 <p>Members said they would return to the question of parking charges in the \
+                 spring, once the new survey of residents has been published.</p>";
+    format!(
+        "<!DOCTYPE html><html><head>{head}</head><body><article>{prose}{body}</article></body></html>"
+    )
+}
+
+#[test]
+fn fixtures_match_their_expectations() {
+    let mut failures = Vec::new();
+    for name in [
+        "jsonld_graph",
+        "opengraph_only",
+        "boilerplate",
+        "windows1251",
+    ] {
+        let expected: serde_json::Value =
+            serde_json::from_slice(&read(&format!("{name}.json"))).expect("fixture JSON");
+        let url = expected["fetched_from"].as_str();
+        match extract(&read(&format!("{name}.html")), url, None) {
+            Ok(article) => {
+                for d in differences(&article, &expected) {
+                    failures.push(format!("{name}: {d}"));
+                }
+            }
+            Err(e) => failures.push(format!("{name}: refused: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn snapshots_of_extracted_text() {
+    let a = extract(&read("jsonld_graph.html"), None, None).expect("extracts");
+    insta::assert_snapshot!("jsonld_graph_text", a.text);
+    insta::assert_snapshot!("jsonld_graph_html", a.html);
+    let url = Some("https://tarnbydaily.example/news/library-hours");
+    let a = extract(&read("boilerplate.html"), url, None).expect("extracts");
+    insta::assert_snapshot!("boilerplate_text", a.text);
+}
+
+#[test]
+fn non_articles_are_refused_with_a_reason() {
+    for (name, reason) in [
+        (
+            "home.html",
+            "looks like a listing or home page (8 article teasers",
+        ),
+        ("not_found.html", "no article body (only"),
+    ] {
+        let err = extract(&read(name), Some("https://news.example/"), None)
+            .map(|a| a.title)
+            .expect_err(name);
+        assert!(err.to_string().contains(reason), "{name}: {err}");
+    }
+    for (bytes, reason) in [
+        (&b""[..], "empty file"),
+        (b"\x89PNG\r\n\x1a\n\0\0", "binary"),
+        (
+            b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>",
+            "feed",
+        ),
+        (
+            b"<html><body><p>Just a few words.</p></body></html>",
+            "only 4 words",
+        ),
+    ] {
+        let err = extract(bytes, None, None)
+            .map(|a| a.title)
+            .expect_err(reason);
+        assert!(err.to_string().contains(reason), "{reason}: {err}");
+    }
+}
+
+#[test]
+fn hostile_markup_never_reaches_the_html() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<p onclick="steal()" style="color:red">Text with <a href="javascript:alert(1)">a bad link</a>
+               and <a href="/ok" onmouseover="x()">a good one</a>.<script>alert(1)</script></p>
+               <p><img src="x.png" onerror="alert(1)" srcset="y.png 2x"></p>
+               <iframe srcdoc="<p>framed</p>"></iframe><svg><text>drawn</text></svg>"#,
+        ),
+        Some("https://news.example/a/b.html"),
+    );
+    for bad in [
+        "onclick",
+        "style",
+        "javascript",
+        "script",
+        "alert",
+        "onerror",
+        "srcset",
+        "iframe",
+        "srcdoc",
+        "framed",
+        "svg",
+        "drawn",
+        "onmouseover",
+    ] {
+        assert!(!a.html.contains(bad), "{bad} in {}", a.html);
+    }
+    assert!(a.html.contains(r#"<a href="https://news.example/ok" rel="noopener noreferrer nofollow ugc">a good one</a>"#), "{}", a.html);
+    assert!(
+        a.html
+            .contains(r#"<img src="https://news.example/a/x.png""#),
+        "{}",
+        a.html
+    );
+    assert!(
+        a.text.contains("Text with a bad link and a good one."),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn canonical_on_another_site_is_a_republication() {
+    let head = r#"<link rel="canonical" href="https://original.example/story/1">"#;
+    let a = parse_ok(
+        &page(head, ""),
+        Some("https://www.republisher.example/news/1"),
+    );
+    assert_eq!(
+        a.provenance.original_url.as_deref(),
+        Some("https://original.example/story/1")
+    );
+    assert_eq!(
+        a.provenance.original_outlet.as_deref(),
+        Some("original.example")
+    );
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://www.republisher.example/news/1")
+    );
+    assert_eq!(a.outlet.domain.as_deref(), Some("republisher.example"));
+    // The same site under another host (AMP, mobile) is not a republication.
+    let head = r#"<link rel="canonical" href="https://www.news.example/story/1">"#;
+    let a = parse_ok(&page(head, ""), Some("https://amp.news.example/story/1"));
+    assert!(!a.provenance.is_republication());
+    assert_eq!(a.url.as_deref(), Some("https://www.news.example/story/1"));
+    let head = r#"<link rel="canonical" href="https://www.paper.co.uk/a">"#;
+    let a = parse_ok(&page(head, ""), Some("https://m.paper.co.uk/a"));
+    assert!(!a.provenance.is_republication());
+    let a = parse_ok(&page(head, ""), Some("https://other.co.uk/a"));
+    assert!(a.provenance.is_republication());
+}
+
+#[test]
+fn json_ld_variants() {
+    let head = r#"<script type="application/ld+json">
+        //<![CDATA[
+        [{"@type": "BreadcrumbList"},
+         {"@type": "ReportageNews", "headline": "A report", "author": "By Ana Lima and Tom Berg",
+          "datePublished": "2026-11-16", "keywords": "one, two ,, three",
+          "publisher": {"@type": "Organization", "name": "The Paper"},
+          "image": ["https://img.example/a.jpg", "https://img.example/b.jpg"]}]
+        //]]>
+        </script>
+        <script type="application/ld+json">{ not json</script>"#;
+    let a = parse_ok(&page(head, ""), None);
+    assert_eq!(a.title, "A report");
+    assert_eq!(a.authors, vec!["Ana Lima", "Tom Berg"]);
+    assert_eq!(a.tags, vec!["one", "two", "three"]);
+    assert_eq!(a.outlet.name, "The Paper");
+    assert_eq!(a.image_url.as_deref(), Some("https://img.example/a.jpg"));
+    assert_eq!(
+        a.published_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-11-16T00:00:00+00:00")
+    );
+}
+
+#[test]
+fn json_ld_article_body_is_a_fallback() {
+    let body = "Sentence number one of the article body. ".repeat(12);
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"H","articleBody":"{body}\nSecond paragraph."}}</script></head>
+        <body><div id="app"></div></body></html>"#
+    );
+    let a = parse_ok(&html, None);
+    assert_eq!(a.paragraphs().count(), 2);
+    assert!(a.html.starts_with("<p>Sentence number one"));
+}
+
+#[test]
+fn pages_without_article_markup_use_the_densest_paragraph_block() {
+    let prose =
+        "<p>A paragraph of the story with enough words to count as real prose here.</p>".repeat(5);
+    let html = format!(
+        r#"<html><head><title>The headline | The Site</title></head><body>
+        <div class="menu"><p>Home</p><p>News</p></div>
+        <div class="content"><h1>The headline</h1>{prose}</div>
+        <div class="footer-links"><p>About us</p></div></body></html>"#
+    );
+    let a = parse_ok(&html, Some("https://site.example/x"));
+    assert_eq!(a.title, "The headline");
+    assert_eq!(a.outlet.name, "The Site");
+    assert_eq!(a.paragraphs().count(), 5);
+    assert!(!a.text.contains("Home"));
+}
+
+#[test]
+fn related_link_lists_are_dropped_but_real_lists_kept() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<ul><li><a href="/1">Other story one</a></li><li><a href="/2">Other story two</a></li></ul>
+               <ol><li>First, the vote.</li><li>Then <a href="/x">the count</a>.</li></ol>"#,
+        ),
+        Some("https://news.example/"),
+    );
+    assert!(!a.text.contains("Other story"), "{}", a.text);
+    assert!(
+        a.text.contains("First, the vote.\n\nThen the count."),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.html.contains("<ol><li>First, the vote.</li>"),
+        "{}",
+        a.html
+    );
+}
+
+#[test]
+fn charset_declarations_are_honoured() {
+    let html = page(
+        "<meta charset=\"windows-1252\"><title>Caf\u{e9}</title>",
+        "<p>It\u{2019}s \u{201c}quoted\u{201d}.</p>",
+    );
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&html);
+    let a = extract(&bytes, None, None).expect("extracts");
+    assert!(
+        a.text.contains("It\u{2019}s \u{201c}quoted\u{201d}."),
+        "{}",
+        a.text
+    );
+    // The HTTP header wins over the page.
+    let html = page("<meta charset=\"windows-1252\">", "<p>\u{17e}\u{161}</p>");
+    let (bytes, _, _) = encoding_rs::ISO_8859_2.encode(&html);
+    let a = extract(&bytes, None, Some("iso-8859-2")).expect("extracts");
+    assert!(a.text.contains("\u{17e}\u{161}"), "{}", a.text);
+}
+
+#[test]
+fn pathological_inputs_stay_linear() {
+    let deep = format!(
+        "{}<p>deep</p>{}",
+        "<div>".repeat(20_000),
+        "</div>".repeat(20_000)
+    );
+    let _ = extract(deep.as_bytes(), None, None);
+    let wide = "<p>word word word word.</p>".repeat(50_000);
+    let a = extract(
+        format!("<html><body>{wide}</body></html>").as_bytes(),
+        None,
+        None,
+    )
+    .expect("extracts");
+    assert_eq!(a.paragraphs().count(), 50_000);
+    let line = format!(
+        "<html><body><p>{}</p></body></html>",
+        "word ".repeat(400_000)
+    );
+    assert!(extract(line.as_bytes(), None, None).is_ok());
+    let blank = "\n".repeat(100_000);
+    assert!(extract(blank.as_bytes(), None, None).is_err());
+    let articles = "<article><p>Teaser text of a few words.</p></article>".repeat(5_000);
+    assert!(
+        extract(
+            format!("<html><body>{articles}</body></html>").as_bytes(),
+            None,
+            None
+        )
+        .is_err()
+    );
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+                             url in proptest::option::of("(https?://[a-z.]{1,20}/[a-z/]{0,10}|[a-z:/]{0,12})")) {
+        let _ = extract(&bytes, url.as_deref(), None);
+    }
+
+    #[test]
+    fn never_panics_on_tag_soup(parts in proptest::collection::vec(
+        "(<p>|</p>|<article>|</article>|<div class=\"share\">|</div>|<a href=\"[a-z:/.]{0,12}\">|</a>|<img src=\"[a-z:/.]{0,12}\">|<script>|</script>|<ul><li>|</li></ul>|<blockquote>|<figure>|<h2>|[A-Za-z .,]{0,30})",
+        0..60)) {
+        let html = parts.concat();
+        if let Ok(a) = parse(&html, Some("https://x.example/")) {
+            prop_assert!(!a.html.to_lowercase().contains("<script"));
+            prop_assert!(a.word_count >= 40);
+        }
+    }
+}
