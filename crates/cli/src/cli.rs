@@ -37,6 +37,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Render a week's digest: top stories, most quoted, rising entities, a chart.
     Digest(DigestArgs),
+    /// Quality evaluations on the shared data sets.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// List outlets or change an outlet's republication policy.
     #[command(subcommand)]
     Outlet(OutletCommand),
@@ -126,6 +129,20 @@ pub struct DigestArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Run feedparser's conformance cases (a folder with index.jsonl) through tidings' parser.
+    Feeds {
+        dir: PathBuf,
+        /// List every failure and not-applicable case.
+        #[arg(long)]
+        failures: bool,
+        /// Exit non-zero when the overall pass rate of applicable cases is below this (0–1).
+        #[arg(long)]
+        min_rate: Option<f64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum OutletCommand {
     /// List outlets with their policies.
     List {
@@ -134,4 +151,13 @@ pub enum OutletCommand {
     },
     /// Set an outlet's republication policy: full, excerpt or link.
     Policy { slug: String, policy: String },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Args::command().debug_assert();
+    }
 }

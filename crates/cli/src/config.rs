@@ -110,6 +110,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type
     fn file_values_and_unknown_keys() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

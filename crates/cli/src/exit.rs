@@ -21,6 +21,9 @@ pub fn class_of(e: &anyhow::Error) -> ErrorClass {
         if let Some(c) = cause.downcast_ref::<tidings_feed::FeedError>() {
             return c.class();
         }
+        if let Some(c) = cause.downcast_ref::<tidings_model::week::WeekError>() {
+            return c.class();
+        }
         if cause.downcast_ref::<figment::Error>().is_some() {
             return ErrorClass::Config;
         }

@@ -131,6 +131,12 @@ impl<'de> Deserialize<'de> for IsoWeek {
     }
 }
 
+impl crate::Classify for WeekError {
+    fn class(&self) -> crate::ErrorClass {
+        crate::ErrorClass::InvalidInput
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

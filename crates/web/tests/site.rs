@@ -584,3 +584,38 @@ fn a_finished_week_keeps_its_ranking() {
         );
     });
 }
+
+#[test]
+fn entity_pages_and_trending_entities() {
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut a = article("Harbour Ledger", "Marchetti defends the deal", 19);
+            a.entities = vec![tidings_model::EntityMention {
+                name: "Odile Marchetti".into(),
+                kind: tidings_model::EntityKind::Person,
+                mentions: 4,
+            }];
+            store.upsert_article(&a, None).unwrap();
+        })
+        .await
+        .unwrap();
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, html) = get(&app, "/entities/odile-marchetti", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(html.contains("Marchetti defends the deal"), "{db}");
+        let (_, week) = get(&app, "/week/2026-W47", BROWSER).await;
+        assert!(
+            week.contains("href=\"/entities/odile-marchetti\""),
+            "{db}: trending entities on the week page"
+        );
+        assert_eq!(
+            get(&app, "/entities/nobody", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        let (status, _) = get(&app, "/feeds/entities/odile-marchetti.json", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+    });
+}

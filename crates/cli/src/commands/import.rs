@@ -25,10 +25,10 @@ pub fn run(config: &Config, args: ImportArgs) -> Result<ExitCode> {
                     } else {
                         updated += 1;
                     }
-                    if args.json {
-                        if let Some(stored) = store.article(o.id)? {
-                            bar.suspend(|| super::print_json(&stored.article))?;
-                        }
+                    if args.json
+                        && let Some(stored) = store.article(o.id)?
+                    {
+                        bar.suspend(|| super::print_json(&stored.article))?;
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! One module per command; each takes its arguments and the loaded configuration.
 
 mod digest;
+mod eval;
 mod extract;
 mod import;
 mod outlet;
@@ -26,6 +27,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Top(a) => top::run(&config, a),
         Command::Search(a) => search::run(&config, a),
         Command::Digest(a) => digest::run(&config, a),
+        Command::Eval(a) => eval::run(a),
         Command::Outlet(a) => outlet::run(&config, a),
     }
 }

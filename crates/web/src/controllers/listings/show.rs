@@ -1,4 +1,4 @@
-//! `/outlets/{slug}`, `/sections/{slug}`, `/tags/{slug}`: newest articles first, paged with an
+//! `/outlets/{slug}`, `/sections/{slug}`, `/tags/{slug}`, `/entities/{slug}`: newest articles first, paged with an
 //! `?after=` cursor; the outlet page also states its republication policy.
 
 use crate::error::ApiError;
@@ -24,6 +24,7 @@ pub enum Kind {
     Outlet,
     Section,
     Tag,
+    Entity,
 }
 
 impl Kind {
@@ -32,6 +33,7 @@ impl Kind {
             Kind::Outlet => Listing::Outlet(slug),
             Kind::Section => Listing::Section(slug),
             Kind::Tag => Listing::Tag(slug),
+            Kind::Entity => Listing::Entity(slug),
         }
     }
 
@@ -40,6 +42,7 @@ impl Kind {
             Kind::Outlet => "outlet",
             Kind::Section => "section",
             Kind::Tag => "tag",
+            Kind::Entity => "entity",
         }
     }
 
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Outlet => "outlets",
             Kind::Section => "sections",
             Kind::Tag => "tags",
+            Kind::Entity => "entities",
         }
     }
 }
@@ -151,6 +155,7 @@ pub async fn page(
             Kind::Outlet => "Outlet",
             Kind::Section => "Section",
             Kind::Tag => "Tag",
+            Kind::Entity => "In the news",
         },
         heading: loaded.label,
         about,

@@ -11,11 +11,17 @@ use axum::response::Html;
 use serde::Serialize;
 use tidings_model::{IsoWeek, slugify};
 use tidings_rank::RankedStory;
+use tidings_store::EntityTrend;
+
+/// Entities listed as trending on a week page.
+const TRENDING: usize = 8;
 
 /// A week's ranking with its neighbours, shared by the page and the API.
 #[derive(Serialize)]
 pub struct WeekRanking {
     pub week: IsoWeek,
+    /// Entities mentioned most this week, rising ones first.
+    pub trending: Vec<EntityTrend>,
     pub start: String,
     pub end: String,
     pub previous: Option<IsoWeek>,
@@ -26,16 +32,18 @@ pub struct WeekRanking {
 async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
     let limit = state.site.top_stories;
     let today = state.today();
-    let (stories, (previous, next)) = state
+    let (stories, (previous, next), trending) = state
         .db(move |s| {
             Ok((
                 week_ranking(s, week, today, limit)?,
                 s.neighbour_weeks(week)?,
+                s.week_entities(week, TRENDING)?,
             ))
         })
         .await?;
     Ok(WeekRanking {
         week,
+        trending,
         start: week.monday().to_string(),
         end: week.sunday().to_string(),
         previous,
@@ -138,6 +146,7 @@ struct WeekPage<'a> {
     previous: Option<(String, String)>,
     next: Option<(String, String)>,
     api_href: String,
+    trending: Vec<(String, String, bool)>,
 }
 
 fn render(
@@ -164,6 +173,17 @@ fn render(
         previous: nav(ranking.previous),
         next: nav(ranking.next),
         api_href: format!("/api/v1/weeks/{w}"),
+        trending: ranking
+            .trending
+            .iter()
+            .map(|e| {
+                (
+                    format!("/entities/{}", e.slug),
+                    e.name.clone(),
+                    e.mentions > e.previous_mentions,
+                )
+            })
+            .collect(),
     };
     page.render()
         .map(Html)

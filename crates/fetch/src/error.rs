@@ -1,0 +1,67 @@
+//! Fetch failures, worded for the admin who reads them on a feed's status line.
+
+use std::time::Duration;
+use tidings_model::{Classify, ErrorClass};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    #[error("invalid URL {0:?}: {1}")]
+    InvalidUrl(String, String),
+    #[error("only http and https URLs can be fetched, not {0:?}")]
+    Scheme(String),
+    #[error(
+        "refused to connect to {addr} ({host}): {reason}; allow it with fetch.allow_private if intended"
+    )]
+    Forbidden {
+        host: String,
+        addr: String,
+        reason: &'static str,
+    },
+    #[error("cannot resolve {0}: {1}")]
+    Dns(String, String),
+    #[error("HTTP {status}{after}")]
+    Status { status: u16, after: String },
+    #[error("the server asks to wait {0:?} before the next request (HTTP {1})")]
+    RetryAfter(Duration, u16),
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    #[error("response larger than {limit} bytes{what}")]
+    TooLarge { limit: u64, what: &'static str },
+    #[error("timed out: {0}")]
+    Timeout(String),
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// Whether trying again later may help (the feed backs off rather than being disabled).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Status { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            FetchError::RetryAfter(..)
+            | FetchError::Timeout(_)
+            | FetchError::Connect(_)
+            | FetchError::Dns(..) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Classify for FetchError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            FetchError::InvalidUrl(..) | FetchError::Scheme(_) => ErrorClass::InvalidInput,
+            FetchError::Forbidden { .. } => ErrorClass::Forbidden,
+            FetchError::Status {
+                status: 404 | 410, ..
+            } => ErrorClass::NotFound,
+            FetchError::RetryAfter(..) => ErrorClass::RateLimited,
+            FetchError::TooLarge { .. } => ErrorClass::InvalidInput,
+            _ => ErrorClass::Unavailable,
+        }
+    }
+}
