@@ -51,7 +51,7 @@ impl Store {
     }
 }
 
-fn validate(a: &Article) -> Result<(), StoreError> {
+pub(crate) fn validate(a: &Article) -> Result<(), StoreError> {
     if a.title.trim().is_empty() {
         return Err(StoreError::Invalid("article has no title".into()));
     }
@@ -93,7 +93,7 @@ fn from_ts(secs: Option<i64>) -> Option<DateTime<Utc>> {
     secs.and_then(|s| Utc.timestamp_opt(s, 0).single())
 }
 
-fn upsert_article(
+pub(crate) fn upsert_article(
     tx: &mut dyn Exec,
     a: &Article,
     source: Option<&str>,

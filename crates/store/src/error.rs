@@ -32,6 +32,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("invalid: {0}")]
     Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl Classify for StoreError {
@@ -40,6 +42,7 @@ impl Classify for StoreError {
             StoreError::BadUrl(_) | StoreError::SchemaTooNew { .. } => ErrorClass::Config,
             StoreError::NotFound(_) => ErrorClass::NotFound,
             StoreError::Invalid(_) => ErrorClass::InvalidInput,
+            StoreError::Conflict(_) => ErrorClass::Conflict,
             StoreError::Open(_) | StoreError::Pool(_) | StoreError::Postgres(_) => {
                 ErrorClass::Unavailable
             }

@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0002_search.sql"),
         postgres: include_str!("migrations/postgres/0002_search.sql"),
     },
+    Migration {
+        version: 3,
+        name: "fetching",
+        sqlite: include_str!("migrations/sqlite/0003_fetching.sql"),
+        postgres: include_str!("migrations/postgres/0003_fetching.sql"),
+    },
 ];
 
 /// The schema version this binary brings.

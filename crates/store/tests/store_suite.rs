@@ -630,3 +630,100 @@ fn week_figures_for_the_digest() {
         );
     });
 }
+
+#[test]
+fn feeds_are_followed_scheduled_and_logged() {
+    use tidings_store::{FetchResult, NewFeed};
+    each_db(|store, db| {
+        let new = NewFeed {
+            url: "https://ledger.example/feed.xml".into(),
+            title: Some("Ledger".into()),
+            format: Some("rss20".into()),
+            section: Some("Business".into()),
+            outlet: OutletRef {
+                name: "Harbour Ledger".into(),
+                domain: Some("ledger.example".into()),
+            },
+        };
+        let feed = store.add_feed(&new).unwrap();
+        assert_eq!(feed.outlet_slug, "harbour-ledger", "{db}");
+        assert!(
+            matches!(store.add_feed(&new), Err(StoreError::Conflict(_))),
+            "{db}: following twice"
+        );
+        let now = chrono::Utc::now().timestamp();
+        assert_eq!(store.due_feeds(now + 1, 10).unwrap().len(), 1, "{db}");
+        store
+            .record_fetch(
+                feed.id,
+                &FetchResult::Fetched {
+                    etag: Some("\"v1\"".into()),
+                    last_modified: None,
+                    new_articles: 2,
+                },
+                now + 600,
+                600,
+                12,
+            )
+            .unwrap();
+        assert!(
+            store.due_feeds(now + 1, 10).unwrap().is_empty(),
+            "{db}: not due until its next time"
+        );
+        assert_eq!(store.next_due_at().unwrap(), Some(now + 600), "{db}");
+        store
+            .record_fetch(
+                feed.id,
+                &FetchResult::Failed {
+                    error: "HTTP 500".into(),
+                },
+                now + 1200,
+                600,
+                5,
+            )
+            .unwrap();
+        let f = store.feed(feed.id).unwrap().unwrap();
+        assert_eq!(
+            (f.error_count, f.last_error.as_deref(), f.etag.as_deref()),
+            (1, Some("HTTP 500"), Some("\"v1\"")),
+            "{db}"
+        );
+        store
+            .record_fetch(feed.id, &FetchResult::NotModified, now + 1800, 900, 3)
+            .unwrap();
+        let f = store.feed(feed.id).unwrap().unwrap();
+        assert_eq!(
+            (f.error_count, f.interval_secs),
+            (0, 900),
+            "{db}: success clears errors"
+        );
+        let log = store.fetch_log(feed.id, 10).unwrap();
+        assert_eq!(
+            log.iter().map(|l| l.1.as_str()).collect::<Vec<_>>(),
+            vec!["not-modified", "error", "ok"],
+            "{db}"
+        );
+        let a = article("Harbour Ledger", "From the feed", 17, STRIKE);
+        store.upsert_feed_article(&a, feed.id).unwrap();
+        assert_eq!(
+            store.feed(feed.id).unwrap().unwrap().article_count,
+            1,
+            "{db}"
+        );
+        store.set_feed_enabled(feed.id, false).unwrap();
+        assert!(
+            store.due_feeds(now + 10_000, 10).unwrap().is_empty(),
+            "{db}: paused"
+        );
+        assert_eq!(store.remove_feed(feed.id).unwrap().id, feed.id, "{db}");
+        assert!(
+            matches!(store.remove_feed(feed.id), Err(StoreError::NotFound(_))),
+            "{db}"
+        );
+        assert_eq!(
+            store.article_count().unwrap(),
+            1,
+            "{db}: articles outlive their feed"
+        );
+    });
+}
