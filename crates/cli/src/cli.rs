@@ -37,6 +37,14 @@ pub enum Command {
     Search(SearchArgs),
     /// Render a week's digest: top stories, most quoted, rising entities, a chart.
     Digest(DigestArgs),
+    /// Follow, list and stop following feeds.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// OPML 2.0 subscription lists in and out.
+    #[command(subcommand)]
+    Opml(OpmlCommand),
+    /// Fetch due feeds: one cycle with --once, else until interrupted.
+    Fetch(FetchArgs),
     /// Quality evaluations on the shared data sets.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -126,6 +134,39 @@ pub struct DigestArgs {
     pub week: Option<String>,
     #[arg(long, default_value = "text", value_parser = ["html", "text", "markdown"])]
     pub format: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Follow a feed URL, or any page of a site whose feed can be discovered.
+    Add {
+        url: String,
+        /// Section for the feed's articles that have none.
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// Every feed with its outlet, last and next fetch, article count and last error.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a feed (its articles stay).
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OpmlCommand {
+    /// Follow every feed of an OPML file; categories become sections.
+    Import { file: PathBuf },
+    /// Print every followed feed as OPML 2.0.
+    Export,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct FetchArgs {
+    /// One cycle, then exit.
+    #[arg(long)]
+    pub once: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,51 @@ pub struct Config {
     pub database_url: String,
     pub server: ServerConfig,
     pub import: ImportConfig,
+    pub fetch: FetchSettings,
+}
+
+/// How tidings fetches feeds and pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchSettings {
+    /// Private/loopback ranges (CIDR), addresses or host names tidings may connect to anyway.
+    pub allow_private: Vec<String>,
+    /// Empty: `tidings/VERSION (self-hosted news aggregator; feed fetcher)`.
+    pub user_agent: String,
+    pub connect_timeout_secs: u64,
+    pub read_timeout_secs: u64,
+    pub total_timeout_secs: u64,
+    pub max_redirects: usize,
+    /// Cap on a response body after decompression.
+    pub max_body_bytes: u64,
+    /// Pause between two requests to one host.
+    pub host_interval_ms: u64,
+    /// Bounds of the adaptive polling interval.
+    pub min_interval_secs: u64,
+    pub max_interval_secs: u64,
+    /// Feeds fetched at once (each host still one at a time).
+    pub concurrency: usize,
+    /// Proxy for all fetches; empty means none (environment proxies are never used).
+    pub proxy: String,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            allow_private: Vec::new(),
+            user_agent: String::new(),
+            connect_timeout_secs: 10,
+            read_timeout_secs: 20,
+            total_timeout_secs: 60,
+            max_redirects: 5,
+            max_body_bytes: 10 * 1024 * 1024,
+            host_interval_ms: 1_000,
+            min_interval_secs: 300,
+            max_interval_secs: 86_400,
+            concurrency: 8,
+            proxy: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +90,7 @@ impl Default for Config {
             database_url: "sqlite://tidings.db".into(),
             server: ServerConfig::default(),
             import: ImportConfig::default(),
+            fetch: FetchSettings::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod demo;
 mod exit;
+mod follow;
 mod ingest;
 mod progress;
 

@@ -11,6 +11,7 @@
 
 pub mod dates;
 pub mod decode;
+pub mod discover;
 pub mod html_page;
 pub mod provenance;
 pub mod sanitize;

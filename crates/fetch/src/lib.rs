@@ -9,7 +9,9 @@ mod client;
 mod error;
 mod guard;
 mod politeness;
+mod schedule;
 
 pub use client::{Conditional, FetchConfig, Fetched, Fetcher};
 pub use error::FetchError;
 pub use guard::AddressPolicy;
+pub use schedule::Schedule;

@@ -65,6 +65,16 @@ pub struct NewFeed {
     pub outlet: OutletRef,
 }
 
+/// One line of a feed's fetch history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FetchLogEntry {
+    pub at: i64,
+    /// `ok`, `not-modified` or `error`.
+    pub status: String,
+    pub new_articles: i64,
+    pub error: Option<String>,
+}
+
 /// What one fetch of a feed came to.
 #[derive(Debug, Clone)]
 pub enum FetchResult {
@@ -228,11 +238,7 @@ impl Store {
     }
 
     /// The last `limit` fetches of a feed, newest first: (time, status, new articles, error).
-    pub fn fetch_log(
-        &self,
-        id: i64,
-        limit: usize,
-    ) -> Result<Vec<(i64, String, i64, Option<String>)>, StoreError> {
+    pub fn fetch_log(&self, id: i64, limit: usize) -> Result<Vec<FetchLogEntry>, StoreError> {
         self.read(|c| {
             c.query(
                 "SELECT fetched_at, status, new_articles, error FROM fetch_log WHERE feed_id = ?
@@ -240,7 +246,14 @@ impl Store {
                 params![id, limit as i64],
             )?
             .iter()
-            .map(|r| Ok((r.i64(0)?, r.text(1)?, r.i64(2)?, r.opt_text(3)?)))
+            .map(|r| {
+                Ok(FetchLogEntry {
+                    at: r.i64(0)?,
+                    status: r.text(1)?,
+                    new_articles: r.i64(2)?,
+                    error: r.opt_text(3)?,
+                })
+            })
             .collect()
         })
     }

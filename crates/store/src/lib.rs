@@ -20,7 +20,7 @@ mod weeks;
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use digest::{EntityTrend, SpeakerCount};
 pub use error::StoreError;
-pub use feeds::{Feed, FetchResult, NewFeed};
+pub use feeds::{Feed, FetchLogEntry, FetchResult, NewFeed};
 pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};

@@ -699,7 +699,7 @@ fn feeds_are_followed_scheduled_and_logged() {
         );
         let log = store.fetch_log(feed.id, 10).unwrap();
         assert_eq!(
-            log.iter().map(|l| l.1.as_str()).collect::<Vec<_>>(),
+            log.iter().map(|l| l.status.as_str()).collect::<Vec<_>>(),
             vec!["not-modified", "error", "ok"],
             "{db}"
         );

@@ -3,10 +3,13 @@
 mod digest;
 mod eval;
 mod extract;
+mod fetch;
 mod import;
+mod opml;
 mod outlet;
 mod search;
 mod serve;
+mod source;
 mod top;
 
 use crate::cli::{Args, Command};
@@ -28,6 +31,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Search(a) => search::run(&config, a),
         Command::Digest(a) => digest::run(&config, a),
         Command::Eval(a) => eval::run(a),
+        Command::Source(a) => source::run(&config, a),
+        Command::Opml(a) => opml::run(&config, a),
+        Command::Fetch(a) => fetch::run(&config, a),
         Command::Outlet(a) => outlet::run(&config, a),
     }
 }
@@ -50,6 +56,11 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// A runtime for the commands that fetch.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("starting the async runtime")
 }
 
 /// Prints one value as a JSON line on stdout.

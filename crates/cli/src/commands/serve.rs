@@ -2,6 +2,7 @@
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
+use crate::follow::{Follower, cycle};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use tidings_web::{AppState, SiteConfig};
@@ -20,10 +21,9 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
             tracing::info!("database is not empty; --demo leaves it as it is");
         }
     }
-    if !args.no_fetch {
-        // Background fetching arrives with feed sources; until then there is nothing to fetch.
-        tracing::debug!("no feed sources are configured; nothing to fetch in the background");
-    }
+    let follower = (!args.no_fetch)
+        .then(|| Follower::new(store.clone(), &config.fetch))
+        .transpose()?;
     let addr = args.addr.unwrap_or_else(|| config.server.addr.clone());
     let site = SiteConfig {
         site_name: config.server.site_name.clone(),
@@ -43,9 +43,29 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         eprintln!("tidings is serving on http://{local}/");
-        tidings_web::serve(listener, AppState::new(store, site), shutdown_signal())
-            .await
-            .context("server failed")
+        // One signal stops both the server (gracefully) and the background fetching.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let fetching = follower.map(|f| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let until = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                if let Err(e) = cycle::run_until(&f, until).await {
+                    tracing::error!(error = %format!("{e:#}"), "background fetching stopped");
+                }
+            })
+        });
+        let served = tidings_web::serve(listener, AppState::new(store, site), async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        })
+        .await
+        .context("server failed");
+        if let Some(task) = fetching {
+            let _ = task.await;
+        }
+        served
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -63,7 +83,8 @@ fn salt(configured: &str) -> String {
     hex::encode(Sha256::digest(seed.to_le_bytes()))
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

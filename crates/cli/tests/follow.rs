@@ -1,0 +1,210 @@
+//! Following outlets end to end: discovery from a page, OPML in and out, a fetch cycle against a
+//! fixture outlet on 127.0.0.1 that misbehaves in places, and the SSRF guard.
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rss(title: &str, items: &[(&str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .map(|(slug, t)| {
+            format!(
+                "<item><title>{t}</title><link>https://outlet.example/{slug}</link><guid>https://outlet.example/{slug}</guid>\
+                 <pubDate>Tue, 17 Nov 2026 09:30:00 +0000</pubDate><description>&lt;p&gt;{t}: a report with enough words to be an article.&lt;/p&gt;</description></item>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title><link>https://outlet.example/</link>{items}</channel></rss>"
+    )
+}
+
+async fn feed(headers: HeaderMap) -> impl IntoResponse {
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v == "\"v1\"")
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/rss+xml"),
+            (header::ETAG, "\"v1\""),
+        ],
+        rss(
+            "Fixture Outlet",
+            &[("strike", "Strike ends"), ("flood", "Flood recedes")],
+        ),
+    )
+        .into_response()
+}
+
+/// Starts the fixture outlet on a free port in a background thread; returns its base URL.
+fn fixture_outlet() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = Router::new()
+                .route("/", get(|| async { Html(r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>Home</body></html>"#) }))
+                .route("/feed.xml", get(feed))
+                .route("/second.xml", get(|| async { ([(header::CONTENT_TYPE, "text/xml")], rss("Second Outlet", &[("museum", "Museum reopens")])) }))
+                .route("/page-as-feed", get(|| async { Html(r#"<html><head><link rel="alternate" type="application/atom+xml" href="/real.atom"></head></html>"#) }))
+                .route("/broken", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }));
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    base
+}
+
+fn tidings(dir: &Path, allow: bool, args: &[&str]) -> Output {
+    let config = dir.join(if allow { "allow.toml" } else { "deny.toml" });
+    let body = if allow {
+        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\n"
+    } else {
+        ""
+    };
+    std::fs::write(&config, body).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", dir.join("t.db").display()))
+        .arg("--config")
+        .arg(&config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn follow_an_outlet_from_its_home_page_then_fetch_and_export() {
+    let base = fixture_outlet();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let refused = tidings(d, false, &["source", "add", &format!("{base}/")]);
+    assert_eq!(
+        refused.status.code(),
+        Some(77),
+        "SSRF guard: {}",
+        err(&refused)
+    );
+    assert!(
+        err(&refused).contains("loopback address"),
+        "{}",
+        err(&refused)
+    );
+
+    let added = tidings(
+        d,
+        true,
+        &[
+            "source",
+            "add",
+            &format!("{base}/"),
+            "--section",
+            "Business",
+        ],
+    );
+    assert!(added.status.success(), "{}", err(&added));
+    assert!(err(&added).contains("2 new articles"), "{}", err(&added));
+    assert!(
+        err(&added).contains("/feed.xml"),
+        "discovered the announced feed: {}",
+        err(&added)
+    );
+
+    let twice = tidings(d, true, &["source", "add", &format!("{base}/feed.xml")]);
+    assert_eq!(
+        twice.status.code(),
+        Some(77),
+        "following twice is a conflict: {}",
+        err(&twice)
+    );
+
+    let opml = format!(
+        r#"<?xml version="1.0"?><opml version="2.0"><body><outline text="Culture">
+           <outline type="rss" text="Second" xmlUrl="{base}/second.xml"/>
+           <outline type="rss" text="Page" xmlUrl="{base}/page-as-feed"/>
+           <outline type="rss" text="Broken" xmlUrl="{base}/broken"/></outline></body></opml>"#
+    );
+    std::fs::write(d.join("subs.opml"), opml).unwrap();
+    let imported = tidings(
+        d,
+        true,
+        &["opml", "import", d.join("subs.opml").to_str().unwrap()],
+    );
+    assert!(imported.status.success(), "{}", err(&imported));
+    assert!(
+        err(&imported).contains("3 feeds added"),
+        "{}",
+        err(&imported)
+    );
+
+    let fetched = tidings(d, true, &["fetch", "--once"]);
+    assert!(fetched.status.success(), "{}", err(&fetched));
+    assert!(
+        err(&fetched).contains("3 feeds due: 1 fetched, 0 not modified, 2 failed; 1 new articles"),
+        "{}",
+        err(&fetched)
+    );
+
+    let list = tidings(d, true, &["source", "list", "--json"]);
+    let feeds: Vec<Value> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(feeds.len(), 4);
+    let by_url = |suffix: &str| {
+        feeds
+            .iter()
+            .find(|f| f["url"].as_str().unwrap().ends_with(suffix))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_url("/feed.xml")["article_count"], 2);
+    assert_eq!(by_url("/feed.xml")["etag"], "\"v1\"");
+    assert_eq!(by_url("/second.xml")["article_count"], 1);
+    let page = by_url("/page-as-feed");
+    let message = page["last_error"].as_str().unwrap();
+    assert!(
+        message.contains("not a feed: got text/html") && message.contains("/real.atom — use that?"),
+        "{message}"
+    );
+    assert_eq!(by_url("/broken")["last_error"], "HTTP 500");
+    assert!(
+        by_url("/broken")["next_fetch_at"].as_i64().unwrap() > chrono::Utc::now().timestamp(),
+        "backs off"
+    );
+
+    let export = tidings(d, true, &["opml", "export"]);
+    let text = String::from_utf8_lossy(&export.stdout);
+    assert!(
+        text.contains(&format!("xmlUrl=\"{base}/second.xml\""))
+            && text.contains("<outline text=\"Culture\""),
+        "{text}"
+    );
+
+    let removed = tidings(
+        d,
+        true,
+        &["source", "remove", &by_url("/broken")["id"].to_string()],
+    );
+    assert!(removed.status.success(), "{}", err(&removed));
+    let missing = tidings(d, true, &["source", "remove", "9999"]);
+    assert_eq!(missing.status.code(), Some(66));
+}
