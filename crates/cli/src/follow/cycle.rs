@@ -260,3 +260,51 @@ pub async fn run_until(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tidings_model::OutletRef;
+    use tidings_store::NewFeed;
+    use tidings_store::testing::TestDatabase;
+
+    fn feed_with_guids(prefix: &str) -> String {
+        let items: String = ["one", "two"]
+            .iter()
+            .map(|s| {
+                format!(
+                    "<item><title>Story {s}</title><link>https://outlet.example/{s}</link>\
+                     <guid isPermaLink=\"false\">{prefix}-{s}</guid><description>Body of story {s}.</description></item>"
+                )
+            })
+            .collect();
+        format!("<rss version=\"2.0\"><channel><title>Outlet</title>{items}</channel></rss>")
+    }
+
+    /// Items are identified by their link, so a feed that renumbers its GUIDs stores nothing twice.
+    #[test]
+    fn a_feed_that_changes_its_guids_does_not_duplicate_articles() {
+        let db = TestDatabase::sqlite();
+        let store = db.open().unwrap();
+        let feed = store
+            .add_feed(&NewFeed {
+                url: "https://outlet.example/rss".into(),
+                outlet: OutletRef {
+                    name: "Outlet".into(),
+                    domain: None,
+                },
+                ..NewFeed::default()
+            })
+            .unwrap();
+        for prefix in ["2026-a", "2026-b"] {
+            let parsed = tidings_feed::parse(
+                feed_with_guids(prefix).as_bytes(),
+                Some("https://outlet.example/rss"),
+            )
+            .unwrap();
+            for a in &parsed.entries {
+                store.upsert_feed_article(a, feed.id).unwrap();
+            }
+        }
+        assert_eq!(store.article_count().unwrap(), 2);
+    }
+}
