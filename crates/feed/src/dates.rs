@@ -9,6 +9,7 @@
 //! their own parser here.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
+use tidings_extract::dates::month_number;
 
 /// Parses a feed date to a UTC date and time.
 pub fn parse_date(s: &str) -> Option<NaiveDateTime> {
@@ -58,25 +59,6 @@ fn zone_hours(name: &str) -> i64 {
     }
 }
 
-fn month(name: &str) -> Option<u32> {
-    let m = name.get(..3)?;
-    Some(match m {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
-        _ => return None,
-    })
-}
-
 /// Builds the UTC instant of a local time with an offset east of UTC, within years 1..=9999.
 fn build(
     y: i64,
@@ -111,8 +93,8 @@ fn rfc822(s: &str) -> Option<NaiveDateTime> {
         return None;
     }
     let (day, mon) = match parts[0].parse::<u32>() {
-        Ok(d) => (d, month(&parts[1])?),
-        Err(_) => (parts[1].parse::<u32>().ok()?, month(&parts[0])?),
+        Ok(d) => (d, month_number(&parts[1])?),
+        Err(_) => (parts[1].parse::<u32>().ok()?, month_number(&parts[0])?),
     };
     if !parts[2].bytes().all(|c| c.is_ascii_digit()) {
         return None;

@@ -202,35 +202,28 @@ fn sqlite_execute(
     Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
 }
 
-impl Exec for rusqlite::Connection {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        sqlite_execute(self, sql, params)
-    }
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        sqlite_query(self, sql, params)
-    }
-    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.execute_batch(sql)?)
-    }
+/// A transaction derefs to its connection, so one body serves both.
+macro_rules! impl_sqlite_exec {
+    ($t:ty) => {
+        impl Exec for $t {
+            fn dialect(&self) -> Dialect {
+                Dialect::Sqlite
+            }
+            fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+                sqlite_execute(self, sql, params)
+            }
+            fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+                sqlite_query(self, sql, params)
+            }
+            fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+                Ok(self.execute_batch(sql)?)
+            }
+        }
+    };
 }
 
-impl Exec for rusqlite::Transaction<'_> {
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        sqlite_execute(self, sql, params)
-    }
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        sqlite_query(self, sql, params)
-    }
-    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.execute_batch(sql)?)
-    }
-}
+impl_sqlite_exec!(rusqlite::Connection);
+impl_sqlite_exec!(rusqlite::Transaction<'_>);
 
 // ---- PostgreSQL ------------------------------------------------------------------------------
 
