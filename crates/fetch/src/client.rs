@@ -175,7 +175,12 @@ impl Fetcher {
         let mut current = parse_url(url)?;
         for redirects in 0..=self.config.max_redirects {
             let host = self.check_target(&current)?;
-            let mut turn = self.gate.acquire(&host).await;
+            // Waiting out a host's pause may take at most half the time budget.
+            let mut turn = self
+                .gate
+                .acquire(&host, self.config.total_timeout / 2)
+                .await
+                .map_err(FetchError::HostPaused)?;
             let response = self
                 .client
                 .get(current.clone())
@@ -351,9 +356,19 @@ async fn read_capped(response: reqwest::Response, limit: u64) -> Result<Vec<u8>,
 fn map_reqwest(e: &reqwest::Error) -> FetchError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     let mut chain = String::new();
+    let mut dropped = false;
     while let Some(s) = source {
         if let Some(Refused(inner)) = s.downcast_ref::<Refused>() {
             return inner.clone();
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            dropped |= matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            );
         }
         let text = s.to_string();
         if !chain.contains(&text) {
@@ -369,7 +384,13 @@ fn map_reqwest(e: &reqwest::Error) -> FetchError {
         FetchError::Timeout(chain)
     } else if lower.contains("certificate") || lower.contains("tls") {
         FetchError::Tls(chain)
-    } else if e.is_connect() {
+    } else if e.is_connect()
+        || dropped
+        // hyper's words for a connection closed before the response or its body was complete
+        || lower.contains("connection closed before message completed")
+        || lower.contains("end of file before message length reached")
+    {
+        // The server or the network dropped the connection: worth trying again later.
         FetchError::Connect(chain)
     } else {
         FetchError::Other(chain)

@@ -21,8 +21,10 @@ pub enum FetchError {
     Dns(String, String),
     #[error("HTTP {status}{after}")]
     Status { status: u16, after: String },
-    #[error("the server asks to wait {0:?} before the next request (HTTP {1})")]
+    #[error("the server asks to wait {secs}s before the next request (HTTP {status})", secs = .0.as_secs(), status = .1)]
     RetryAfter(Duration, u16),
+    #[error("the host asked for a pause; its next request is due in {}s", .0.as_secs())]
+    HostPaused(Duration),
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
     #[error("response larger than {limit} bytes{what}")]
@@ -59,7 +61,7 @@ impl Classify for FetchError {
             FetchError::Status {
                 status: 404 | 410, ..
             } => ErrorClass::NotFound,
-            FetchError::RetryAfter(..) => ErrorClass::RateLimited,
+            FetchError::RetryAfter(..) | FetchError::HostPaused(_) => ErrorClass::RateLimited,
             FetchError::TooLarge { .. } => ErrorClass::InvalidInput,
             _ => ErrorClass::Unavailable,
         }

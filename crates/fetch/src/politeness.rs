@@ -31,6 +31,7 @@ impl HostTurn {
 
 impl Drop for HostTurn {
     fn drop(&mut self) {
+        // Only a granted turn reaches here; a refused one never took the slot's time.
         let wait = self
             .pause
             .map_or(self.min_interval, |p| p.max(self.min_interval));
@@ -46,8 +47,11 @@ impl HostGate {
         }
     }
 
-    /// Waits for this host's turn.
-    pub async fn acquire(&self, host: &str) -> HostTurn {
+    /// Waits for this host's turn: behind requests in flight to it, then out the pause since
+    /// the last one. A pause longer than `max_pause` (a Retry-After) is not waited out: the
+    /// remaining time comes back as the error, so the caller can reschedule instead of holding
+    /// a slot.
+    pub async fn acquire(&self, host: &str, max_pause: Duration) -> Result<HostTurn, Duration> {
         let slot = {
             let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             hosts
@@ -56,12 +60,16 @@ impl HostGate {
                 .clone()
         };
         let guard = slot.lock_owned().await;
+        let remaining = guard.saturating_duration_since(Instant::now());
+        if remaining > max_pause {
+            return Err(remaining);
+        }
         tokio::time::sleep_until(*guard).await;
-        HostTurn {
+        Ok(HostTurn {
             next_allowed: guard,
             min_interval: self.min_interval,
             pause: None,
-        }
+        })
     }
 }
 
@@ -72,25 +80,31 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn requests_to_one_host_are_spaced_and_others_are_not() {
         let gate = Arc::new(HostGate::new(Duration::from_secs(2)));
+        let long = Duration::from_secs(3600);
         let start = Instant::now();
-        drop(gate.acquire("a.example").await);
-        drop(gate.acquire("b.example").await);
+        drop(gate.acquire("a.example", long).await);
+        drop(gate.acquire("b.example", long).await);
         assert!(
             start.elapsed() < Duration::from_millis(10),
             "different hosts do not wait"
         );
-        drop(gate.acquire("A.example").await);
+        drop(gate.acquire("A.example", long).await);
         assert!(
             start.elapsed() >= Duration::from_secs(2),
             "same host waits the interval"
         );
-        let mut turn = gate.acquire("a.example").await;
+        let mut turn = gate.acquire("a.example", long).await.unwrap();
         turn.pause_for(Duration::from_secs(60));
         drop(turn);
-        let before = Instant::now();
-        drop(gate.acquire("a.example").await);
+        let refused = gate.acquire("a.example", Duration::from_secs(10)).await;
         assert!(
-            before.elapsed() >= Duration::from_secs(60),
+            matches!(refused, Err(d) if d > Duration::from_secs(50)),
+            "a long pause is not waited out"
+        );
+        let before = Instant::now();
+        drop(gate.acquire("a.example", long).await);
+        assert!(
+            before.elapsed() >= Duration::from_secs(59),
             "Retry-After is honoured"
         );
     }

@@ -115,7 +115,7 @@ async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
         },
         Err(e) => {
             let retry = match &e {
-                FetchError::RetryAfter(d, _) => Some(*d),
+                FetchError::RetryAfter(d, _) | FetchError::HostPaused(d) => Some(*d),
                 _ => None,
             };
             Err((anyhow::Error::new(e), retry))
