@@ -4,6 +4,7 @@
 use crate::error::FetchError;
 use crate::guard::AddressPolicy;
 use crate::politeness::HostGate;
+use crate::robots::{RobotsCache, Rules};
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -46,6 +47,9 @@ impl Default for FetchConfig {
         }
     }
 }
+
+/// The product token robots.txt rules are matched against.
+pub const ROBOTS_AGENT: &str = "tidings";
 
 /// Validators from the last successful fetch, for a conditional GET.
 #[derive(Debug, Clone, Default)]
@@ -133,6 +137,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     gate: Arc<HostGate>,
     config: Arc<FetchConfig>,
+    robots: Arc<RobotsCache>,
 }
 
 impl Fetcher {
@@ -160,7 +165,38 @@ impl Fetcher {
             client,
             gate: Arc::new(HostGate::new(config.min_host_interval)),
             config: Arc::new(config),
+            robots: Arc::new(RobotsCache::default()),
         })
+    }
+
+    /// GETs an article page, if the site's robots.txt allows tidings to.
+    pub async fn get_page(&self, url: &str, cond: &Conditional) -> Result<Fetched, FetchError> {
+        let parsed = parse_url(url)?;
+        let origin = parsed.origin().ascii_serialization();
+        let rules = match self.robots.get(&origin) {
+            Some(rules) => rules,
+            None => {
+                let robots_url = format!("{origin}/robots.txt");
+                let rules = match self.get(&robots_url, &Conditional::default()).await {
+                    Ok(f) => Rules::from_response(Some(f.status), &f.body, ROBOTS_AGENT),
+                    Err(FetchError::Status { status, .. }) => {
+                        Rules::from_response(Some(status), &[], ROBOTS_AGENT)
+                    }
+                    // The guard's verdict is about the site itself, not about robots.txt.
+                    Err(
+                        e @ (FetchError::Forbidden { .. }
+                        | FetchError::Scheme(_)
+                        | FetchError::InvalidUrl(..)),
+                    ) => return Err(e),
+                    Err(_) => Rules::from_response(None, &[], ROBOTS_AGENT),
+                };
+                self.robots.put(origin.clone(), rules)
+            }
+        };
+        if !rules.allows(parsed.as_str()) {
+            return Err(FetchError::RobotsDisallowed(origin));
+        }
+        self.get(url, cond).await
     }
 
     /// GETs `url`, conditionally when validators are given.

@@ -25,6 +25,8 @@ pub enum FetchError {
     RetryAfter(Duration, u16),
     #[error("the host asked for a pause; its next request is due in {}s", .0.as_secs())]
     HostPaused(Duration),
+    #[error("robots.txt of {0} does not allow fetching this page")]
+    RobotsDisallowed(String),
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
     #[error("response larger than {limit} bytes{what}")]
@@ -57,7 +59,7 @@ impl Classify for FetchError {
     fn class(&self) -> ErrorClass {
         match self {
             FetchError::InvalidUrl(..) | FetchError::Scheme(_) => ErrorClass::InvalidInput,
-            FetchError::Forbidden { .. } => ErrorClass::Forbidden,
+            FetchError::Forbidden { .. } | FetchError::RobotsDisallowed(_) => ErrorClass::Forbidden,
             FetchError::Status {
                 status: 404 | 410, ..
             } => ErrorClass::NotFound,

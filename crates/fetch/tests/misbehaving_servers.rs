@@ -1178,3 +1178,94 @@ async fn a_configured_proxy_is_used() {
         "{head:?}"
     );
 }
+
+mod robots {
+    use axum::Router;
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tidings_fetch::{AddressPolicy, Conditional, FetchConfig, FetchError, Fetcher};
+
+    async fn site(
+        robots: Option<&'static str>,
+        robots_status: StatusCode,
+    ) -> (String, Arc<AtomicUsize>) {
+        let robots_hits = Arc::new(AtomicUsize::new(0));
+        let hits = robots_hits.clone();
+        let app = Router::new()
+            .route(
+                "/robots.txt",
+                get(move || {
+                    hits.fetch_add(1, Ordering::SeqCst);
+                    async move { (robots_status, robots.unwrap_or("")) }
+                }),
+            )
+            .route("/news/a", get(|| async { "article" }))
+            .route("/private/a", get(|| async { "secret" }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (base, robots_hits)
+    }
+
+    fn fetcher() -> Fetcher {
+        Fetcher::new(FetchConfig {
+            min_host_interval: std::time::Duration::ZERO,
+            policy: AddressPolicy {
+                allow_ranges: vec!["127.0.0.0/8".parse().unwrap()],
+                allow_hosts: vec![],
+            },
+            ..FetchConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn page_fetches_respect_robots_txt_and_cache_it() {
+        let (base, hits) = site(Some("User-agent: *\nDisallow: /private\n"), StatusCode::OK).await;
+        let f = fetcher();
+        let ok = f
+            .get_page(&format!("{base}/news/a"), &Conditional::default())
+            .await
+            .unwrap();
+        assert_eq!(ok.body, b"article");
+        let refused = f
+            .get_page(&format!("{base}/private/a"), &Conditional::default())
+            .await;
+        assert!(
+            matches!(refused, Err(FetchError::RobotsDisallowed(_))),
+            "{refused:?}"
+        );
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            1,
+            "robots.txt is fetched once per origin"
+        );
+        // Feeds are not subject to robots.txt.
+        assert!(
+            f.get(&format!("{base}/private/a"), &Conditional::default())
+                .await
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_robots_allows_and_failing_robots_disallows() {
+        let (missing, _) = site(None, StatusCode::NOT_FOUND).await;
+        assert!(
+            fetcher()
+                .get_page(&format!("{missing}/private/a"), &Conditional::default())
+                .await
+                .is_ok()
+        );
+        let (failing, _) = site(None, StatusCode::INTERNAL_SERVER_ERROR).await;
+        let refused = fetcher()
+            .get_page(&format!("{failing}/news/a"), &Conditional::default())
+            .await;
+        assert!(
+            matches!(refused, Err(FetchError::RobotsDisallowed(_))),
+            "{refused:?}"
+        );
+    }
+}
