@@ -45,6 +45,9 @@ pub enum Command {
     Opml(OpmlCommand),
     /// Fetch due feeds: one cycle with --once, else until interrupted.
     Fetch(FetchArgs),
+    /// Benchmarks on this machine.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Quality evaluations on the shared data sets.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -167,6 +170,25 @@ pub struct FetchArgs {
     /// One cycle, then exit.
     #[arg(long)]
     pub once: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Fill the database with synthetic articles and time the week page, an entity page and
+    /// searches (p50/p99), beside the bare store queries.
+    Pages(BenchArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct BenchArgs {
+    /// Articles the database should hold (synthetic ones are added up to this).
+    #[arg(long, default_value_t = 100_000)]
+    pub articles: usize,
+    /// Timed requests per page.
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod exit;
 mod follow;
 mod ingest;
 mod progress;
+mod synthetic;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -122,11 +122,25 @@ pub fn sanitize_html(html: &str, base_url: Option<&str>) -> String {
         Some(base) => UrlRelative::RewriteWithBase(base),
         None => UrlRelative::Deny,
     };
+    if !html.contains(['<', '&']) {
+        // Plain text: escaping is all the sanitizer would do.
+        return crate::textutil::escape_html(html);
+    }
     if nesting_estimate(html) > MAX_NESTING {
         // Too deep to parse in reasonable time: keep the words, drop every tag.
         return strip_all_tags(html);
     }
-    builder(relative).clean(html).to_string()
+    // Building the allow-list costs as much as cleaning a short fragment, so each thread keeps
+    // one and only swaps the base URL.
+    thread_local! {
+        static BUILDER: std::cell::RefCell<Builder<'static>> =
+            std::cell::RefCell::new(builder(UrlRelative::Deny));
+    }
+    BUILDER.with(|b| {
+        let mut b = b.borrow_mut();
+        b.url_relative(relative);
+        b.clean(html).to_string()
+    })
 }
 
 /// The text of `html` with every tag removed and the rest escaped, in one linear pass.

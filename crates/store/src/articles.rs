@@ -652,3 +652,18 @@ mod interruption_tests {
         }
     }
 }
+
+impl Store {
+    /// Stores many articles in one transaction (bulk loads, benchmarks): all or none.
+    pub fn upsert_articles(&self, articles: &[Article]) -> Result<Vec<UpsertOutcome>, StoreError> {
+        for a in articles {
+            validate(a)?;
+        }
+        self.write(|tx| {
+            articles
+                .iter()
+                .map(|a| upsert_article(tx, a, None))
+                .collect()
+        })
+    }
+}

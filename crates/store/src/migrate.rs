@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0003_fetching.sql"),
         postgres: include_str!("migrations/postgres/0003_fetching.sql"),
     },
+    Migration {
+        version: 4,
+        name: "indexes",
+        sqlite: include_str!("migrations/sqlite/0004_indexes.sql"),
+        postgres: include_str!("migrations/postgres/0004_indexes.sql"),
+    },
 ];
 
 /// The schema version this binary brings.

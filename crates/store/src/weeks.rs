@@ -53,6 +53,33 @@ impl Store {
         })
     }
 
+    /// The cards of `week` that belong to the given stories (a kept ranking's), oldest first.
+    pub fn story_cards(
+        &self,
+        week: IsoWeek,
+        story_ids: &[i64],
+    ) -> Result<Vec<ArticleCard>, StoreError> {
+        if story_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; story_ids.len()].join(", ");
+        let mut args: Vec<crate::sql::Value> = vec![week.key().into()];
+        args.extend(story_ids.iter().map(|&id| crate::sql::Value::from(id)));
+        self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT {CARD_COLUMNS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                     WHERE a.week_key = ? AND a.story_id IN ({marks})
+                     ORDER BY a.published_at, a.id"
+                ),
+                &args,
+            )?
+            .iter()
+            .map(card_from_row)
+            .collect()
+        })
+    }
+
     /// Weeks that have articles, newest first, with their article counts.
     pub fn weeks(&self) -> Result<Vec<(IsoWeek, i64)>, StoreError> {
         self.read(|c| {

@@ -16,26 +16,28 @@ pub fn week_ranking(
     today: NaiveDate,
     limit: usize,
 ) -> Result<Vec<RankedStory>, StoreError> {
-    let cards = store.week_cards(week)?;
-    let finished = week < IsoWeek::of_date(today);
-    if !finished {
-        return Ok(rank_week(week, &cards, limit));
+    if week >= IsoWeek::of_date(today) {
+        return Ok(rank_week(week, &store.week_cards(week)?, limit));
     }
-    let fresh = rank_week(week, &cards, KEPT_STORIES.max(limit));
     let mut kept = decode(store.kept_ranking(week)?);
-    if kept.is_empty() && !fresh.is_empty() {
+    if kept.is_empty() {
+        let fresh = rank_week(week, &store.week_cards(week)?, KEPT_STORIES.max(limit));
+        if fresh.is_empty() {
+            return Ok(fresh);
+        }
         let rows: Vec<KeptRow> = fresh.iter().map(|r| encode(&r.kept())).collect();
         store.keep_ranking(week, &rows)?;
         // Read back: another node may have kept its ranking first.
         kept = decode(store.kept_ranking(week)?);
+        if kept.is_empty() {
+            return Ok(fresh.into_iter().take(limit).collect());
+        }
     }
-    let mut ranked = if kept.is_empty() {
-        fresh
-    } else {
-        apply_kept(fresh, &kept)
-    };
-    ranked.truncate(limit);
-    Ok(ranked)
+    // Only the kept stories' articles are loaded, not the whole week's.
+    kept.truncate(limit);
+    let ids: Vec<i64> = kept.iter().map(|k| k.story_id).collect();
+    let fresh = rank_week(week, &store.story_cards(week, &ids)?, ids.len());
+    Ok(apply_kept(fresh, &kept))
 }
 
 fn encode(k: &KeptRank) -> KeptRow {

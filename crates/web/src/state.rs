@@ -36,6 +36,16 @@ impl Default for SiteConfig {
 pub struct AppState {
     pub store: Store,
     pub site: std::sync::Arc<SiteConfig>,
+    /// The running week's page data, recomputed at most every [`CURRENT_WEEK_TTL`]: ranking
+    /// a busy week reads all its articles, and the front page is the most requested page.
+    pub(crate) current_week: std::sync::Arc<std::sync::Mutex<Option<CachedWeek>>>,
+}
+
+pub(crate) const CURRENT_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+pub(crate) struct CachedWeek {
+    pub at: std::time::Instant,
+    pub ranking: std::sync::Arc<crate::controllers::weeks::show::WeekRanking>,
 }
 
 impl AppState {
@@ -43,6 +53,7 @@ impl AppState {
         Self {
             store,
             site: std::sync::Arc::new(site),
+            current_week: Default::default(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! One module per command; each takes its arguments and the loaded configuration.
 
+mod bench;
 mod digest;
 mod eval;
 mod extract;
@@ -31,6 +32,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Search(a) => search::run(&config, a),
         Command::Digest(a) => digest::run(&config, a),
         Command::Eval(a) => eval::run(a),
+        Command::Bench(crate::cli::BenchCommand::Pages(a)) => bench::run(&config, a),
         Command::Source(a) => source::run(&config, a),
         Command::Opml(a) => opml::run(&config, a),
         Command::Fetch(a) => fetch::run(&config, a),

@@ -3,6 +3,7 @@
 use crate::error::ApiError;
 use crate::format;
 use crate::ranking::week_ranking;
+use crate::state::{CURRENT_WEEK_TTL, CachedWeek};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Json;
@@ -17,7 +18,7 @@ use tidings_store::EntityTrend;
 const TRENDING: usize = 8;
 
 /// A week's ranking with its neighbours, shared by the page and the API.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct WeekRanking {
     pub week: IsoWeek,
     /// Entities mentioned most this week, rising ones first.
@@ -29,7 +30,30 @@ pub struct WeekRanking {
     pub stories: Vec<RankedStory>,
 }
 
+/// The running week comes from a short-lived cache; finished weeks are cheap (kept rankings).
 async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
+    let current = week == IsoWeek::of_date(state.today());
+    if current {
+        let cache = state.current_week.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache
+            .as_ref()
+            .filter(|c| c.ranking.week == week && c.at.elapsed() < CURRENT_WEEK_TTL)
+        {
+            return Ok((*c.ranking).clone());
+        }
+    }
+    let ranking = compute(state, week).await?;
+    if current {
+        let mut cache = state.current_week.lock().unwrap_or_else(|e| e.into_inner());
+        *cache = Some(CachedWeek {
+            at: std::time::Instant::now(),
+            ranking: std::sync::Arc::new(ranking.clone()),
+        });
+    }
+    Ok(ranking)
+}
+
+async fn compute(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
     let limit = state.site.top_stories;
     let today = state.today();
     let (stories, (previous, next), trending) = state
