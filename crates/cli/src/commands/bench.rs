@@ -17,6 +17,9 @@ use tidings_web::{AppState, SiteConfig};
 use tower::ServiceExt;
 
 const SEED: u64 = 20_251_127;
+
+/// The bare store call a page is built on, returning how many rows it produced.
+type FloorQuery = Box<dyn Fn(&Store) -> Result<usize>>;
 const BATCH: usize = 1_000;
 
 pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
@@ -58,7 +61,7 @@ pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
         let latencies = rt.block_on(measure_page(&state, path, args.requests))?;
         rows.push(Row::new(name, "site (router + store + render)", latencies));
     }
-    let floors: Vec<(&str, Box<dyn Fn(&Store) -> Result<usize>>)> = vec![
+    let floors: Vec<(&str, FloorQuery)> = vec![
         (
             "week page (current week)",
             Box::new(move |s: &Store| Ok(s.week_cards(current)?.len())),
