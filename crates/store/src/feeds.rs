@@ -136,6 +136,19 @@ impl Store {
         })
     }
 
+    /// The feeds of one outlet.
+    pub fn outlet_feeds(&self, outlet_slug: &str) -> Result<Vec<Feed>, StoreError> {
+        self.read(|c| {
+            c.query(
+                &format!("SELECT {FEED_COLUMNS} FROM feeds f JOIN outlets o ON o.id = f.outlet_id WHERE o.slug = ? ORDER BY f.url"),
+                params![outlet_slug],
+            )?
+            .iter()
+            .map(feed_from_row)
+            .collect()
+        })
+    }
+
     pub fn feed(&self, id: i64) -> Result<Option<Feed>, StoreError> {
         self.read(|c| feed_by_id(c, id))
     }

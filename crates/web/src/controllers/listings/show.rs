@@ -59,6 +59,7 @@ impl Kind {
 struct Loaded {
     label: String,
     outlet: Option<Outlet>,
+    feeds: Vec<String>,
     page: Page,
 }
 
@@ -82,13 +83,17 @@ async fn load(
             let Some(label) = s.label_of(&listing)? else {
                 return Ok(None);
             };
-            let outlet = match kind {
-                Kind::Outlet => s.outlet_by_slug(&slug)?,
-                _ => None,
+            let (outlet, feeds) = match kind {
+                Kind::Outlet => (
+                    s.outlet_by_slug(&slug)?,
+                    s.outlet_feeds(&slug)?.into_iter().map(|f| f.url).collect(),
+                ),
+                _ => (None, Vec::new()),
             };
             Ok(Some(Loaded {
                 label,
                 outlet,
+                feeds,
                 page: s.list(&listing, cursor, PAGE_SIZE)?,
             }))
         })
@@ -114,6 +119,7 @@ struct ListingPage<'a> {
     kicker: &'static str,
     heading: String,
     about: Vec<String>,
+    feeds: Vec<String>,
     rows: Vec<Row>,
     next_href: Option<String>,
     feed_href: String,
@@ -159,6 +165,7 @@ pub async fn page(
         },
         heading: loaded.label,
         about,
+        feeds: loaded.feeds,
         rows: loaded
             .page
             .articles
@@ -194,6 +201,7 @@ pub async fn json(
     Ok(Json(serde_json::json!({
         "name": loaded.label,
         "outlet": loaded.outlet,
+        "feeds": loaded.feeds,
         "articles": loaded.page.articles,
         "next": loaded.page.next.map(|c| c.to_string()),
     })))
