@@ -13,6 +13,7 @@ mod outlets;
 mod search;
 pub mod search_query;
 pub mod sql;
+mod subscribers;
 pub mod testing;
 mod views;
 mod weeks;
@@ -24,6 +25,7 @@ pub use feeds::{Feed, FetchLogEntry, FetchResult, NewFeed};
 pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
+pub use subscribers::{Subscriber, Subscription};
 pub use views::ViewOutcome;
 pub use weeks::KeptRow;
 

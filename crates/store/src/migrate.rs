@@ -41,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0004_indexes.sql"),
         postgres: include_str!("migrations/postgres/0004_indexes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "digest",
+        sqlite: include_str!("migrations/sqlite/0005_digest.sql"),
+        postgres: include_str!("migrations/postgres/0005_digest.sql"),
+    },
 ];
 
 /// The schema version this binary brings.

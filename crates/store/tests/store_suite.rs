@@ -727,3 +727,42 @@ fn feeds_are_followed_scheduled_and_logged() {
         );
     });
 }
+
+#[test]
+fn digest_subscriptions_are_double_opt_in_and_sent_once_a_week() {
+    use tidings_store::Subscription;
+    each_db(|store, db| {
+        assert_eq!(
+            store.subscribe_digest(" Ada@Example.org ", "t1").unwrap(),
+            Subscription::Pending { token: "t1".into() },
+            "{db}"
+        );
+        assert!(
+            store.digest_subscribers().unwrap().is_empty(),
+            "{db}: not before confirming"
+        );
+        assert!(!store.confirm_digest("wrong").unwrap(), "{db}");
+        assert!(store.confirm_digest("t1").unwrap(), "{db}");
+        let subs = store.digest_subscribers().unwrap();
+        assert_eq!(subs.len(), 1, "{db}");
+        assert_eq!(subs[0].email, "ada@example.org", "{db}");
+        assert_eq!(
+            store.subscribe_digest("ada@example.org", "t2").unwrap(),
+            Subscription::AlreadyConfirmed,
+            "{db}"
+        );
+        assert!(store.unsubscribe_digest("t1").unwrap(), "{db}");
+        assert!(store.digest_subscribers().unwrap().is_empty(), "{db}");
+        assert!(
+            matches!(
+                store.subscribe_digest("ada@example.org", "t3").unwrap(),
+                Subscription::Pending { .. }
+            ),
+            "{db}: resubscribing asks again"
+        );
+        let w: IsoWeek = "2026-W47".parse().unwrap();
+        assert!(store.claim_digest_send(w).unwrap(), "{db}");
+        assert!(!store.claim_digest_send(w).unwrap(), "{db}: once per week");
+        store.record_digest_recipients(w, 3).unwrap();
+    });
+}
