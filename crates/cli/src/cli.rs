@@ -137,6 +137,12 @@ pub struct DigestArgs {
     pub week: Option<String>,
     #[arg(long, default_value = "text", value_parser = ["html", "text", "markdown"])]
     pub format: String,
+    /// E-mail the digest to every confirmed subscriber (once per week unless --force).
+    #[arg(long)]
+    pub send: bool,
+    /// With --send: send even if this week's digest already went out.
+    #[arg(long, requires = "send")]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

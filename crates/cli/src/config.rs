@@ -16,6 +16,60 @@ pub struct Config {
     pub server: ServerConfig,
     pub import: ImportConfig,
     pub fetch: FetchSettings,
+    pub mail: MailSettings,
+}
+
+/// Outgoing e-mail: digest confirmations and the Monday digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// Sender, e.g. `tidings <digest@news.example>`.
+    pub from: String,
+    /// SMTP relay: `smtp://user:pass@host:587` (STARTTLS) or `smtps://host` (TLS).
+    pub smtp_url: String,
+    /// Write messages into this folder instead of sending them (tests, development).
+    pub file_dir: String,
+    /// Hour (UTC) on Mondays after which `serve` sends last week's digest.
+    pub digest_hour_utc: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            from: "tidings <digest@localhost>".into(),
+            smtp_url: String::new(),
+            file_dir: String::new(),
+            digest_hour_utc: 6,
+        }
+    }
+}
+
+impl MailSettings {
+    pub fn mail_config(&self) -> tidings_web::mail::MailConfig {
+        use tidings_web::mail::{MailConfig, MailTransport};
+        let transport = if !self.smtp_url.is_empty() {
+            MailTransport::Smtp(self.smtp_url.clone())
+        } else if !self.file_dir.is_empty() {
+            MailTransport::Files(self.file_dir.clone().into())
+        } else {
+            MailTransport::Disabled
+        };
+        MailConfig {
+            from: self.from.clone(),
+            transport,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The absolute URL readers reach the site at.
+    pub fn public_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.addr)
+        } else {
+            self.public_url.clone()
+        }
+    }
 }
 
 /// How tidings fetches feeds and pages.
@@ -91,6 +145,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             import: ImportConfig::default(),
             fetch: FetchSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }

@@ -385,3 +385,72 @@ fn search_and_digest_commands() {
     let out = tidings(db.url(), &["digest", "--format", "pdf"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_digest_is_mailed_once_per_week_to_confirmed_subscribers() {
+    let Some(shared) = shared() else { return };
+    let db = TestDatabase::sqlite();
+    let out = tidings(
+        db.url(),
+        &["import", shared.join("seed/page.txt").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = db.open().unwrap();
+    store
+        .subscribe_digest("reader@example.org", "0123456789abcdef0123456789abcdef")
+        .unwrap();
+    store
+        .confirm_digest("0123456789abcdef0123456789abcdef")
+        .unwrap();
+    store
+        .subscribe_digest("pending@example.org", "fedcba9876543210fedcba9876543210")
+        .unwrap();
+    let mail = tempfile::tempdir().unwrap();
+    let config = mail.path().join("t.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\nfile_dir = \"{}\"\n[server]\npublic_url = \"https://news.example\"\n",
+            mail.path().join("out").display()
+        ),
+    )
+    .unwrap();
+    let send = |extra: &[&str]| {
+        let mut args = vec![
+            "--config",
+            config.to_str().unwrap(),
+            "digest",
+            "--week",
+            "2025-W12",
+            "--send",
+        ];
+        args.extend_from_slice(extra);
+        tidings(db.url(), &args)
+    };
+    let first = send(&[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("sent to 1, failed for 0"),
+        "{}",
+        stderr(&first)
+    );
+    let second = send(&[]);
+    assert!(
+        stderr(&second).contains("already sent"),
+        "{}",
+        stderr(&second)
+    );
+    let files: Vec<_> = std::fs::read_dir(mail.path().join("out"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1, "one confirmed subscriber, one message");
+    let eml = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(eml.contains("To: reader@example.org"));
+    assert!(eml.contains("List-Unsubscribe: <https://news.example/digest/unsubscribe?token=0123456789abcdef0123456789abcdef>"));
+    assert!(send(&["--force"]).status.success());
+    assert_eq!(
+        std::fs::read_dir(mail.path().join("out")).unwrap().count(),
+        2
+    );
+}

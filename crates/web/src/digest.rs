@@ -169,3 +169,64 @@ mod tests {
         );
     }
 }
+
+/// What sending a week's digest did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SendReport {
+    /// False when another run (or node) already sent this week.
+    pub claimed: bool,
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Sends `week`'s digest to every confirmed subscriber, once per week across all nodes
+/// (`force` sends again). Each message carries its own unsubscribe link.
+pub fn send_week(
+    store: &Store,
+    mail: &crate::mail::MailConfig,
+    week: IsoWeek,
+    today: NaiveDate,
+    site_name: &str,
+    public_url: &str,
+    force: bool,
+) -> Result<SendReport, Box<dyn std::error::Error + Send + Sync>> {
+    if !mail.is_enabled() {
+        return Err(Box::new(crate::mail::MailError::Disabled));
+    }
+    let claimed = store.claim_digest_send(week)?;
+    if !claimed && !force {
+        return Ok(SendReport::default());
+    }
+    let digest = build(store, week, today, site_name, public_url)?;
+    let html = digest.render(DigestFormat::Html)?;
+    let text = digest.render(DigestFormat::Text)?;
+    let subject = format!("{site_name}: {}", digest.heading);
+    let base = public_url.trim_end_matches('/');
+    let mut report = SendReport {
+        claimed,
+        ..SendReport::default()
+    };
+    for s in store.digest_subscribers()? {
+        let unsubscribe = format!("{base}/digest/unsubscribe?token={}", s.token);
+        let footer = format!("\n\nUnsubscribe: {unsubscribe}\n");
+        let sent = mail.send(&crate::mail::Outgoing {
+            to: &s.email,
+            subject: &subject,
+            text: format!("{text}{footer}"),
+            html: Some(html.replace(
+                "</body>",
+                &format!("<p style=\"font:13px system-ui,sans-serif;color:#5b5953;max-width:640px;margin:24px auto\"><a href=\"{unsubscribe}\">Unsubscribe</a></p></body>"),
+            )),
+            unsubscribe: Some(unsubscribe),
+        });
+        match sent {
+            Ok(()) => report.sent += 1,
+            Err(e) => {
+                report.failed += 1;
+                tracing::warn!(error = %e, "digest not delivered to one subscriber");
+            }
+        }
+    }
+    store.record_digest_recipients(week, report.sent as i64)?;
+    Ok(report)
+}

@@ -5,10 +5,13 @@
 mod assets;
 mod chart;
 pub mod controllers;
+mod csrf;
 pub mod digest;
 mod error;
 mod format;
+pub mod mail;
 pub mod ranking;
+mod ratelimit;
 mod state;
 mod visitor;
 
@@ -37,6 +40,13 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(search::index::page))
         .route("/feeds/{file}", get(feed_file))
         .route("/feeds/{kind}/{file}", get(feeds::show::listing))
+        .route("/digest", get(digest::subscribe::form))
+        .route(
+            "/digest/subscribe",
+            axum::routing::post(digest::subscribe::submit),
+        )
+        .route("/digest/confirm", get(digest::subscribe::confirm))
+        .route("/digest/unsubscribe", get(digest::subscribe::unsubscribe))
         .route("/about/ranking", get(about::ranking))
         .route("/healthz", get(health::check))
         .route("/static/site.css", get(assets::stylesheet))

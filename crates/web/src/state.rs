@@ -18,6 +18,8 @@ pub struct SiteConfig {
     pub today: Option<NaiveDate>,
     /// Stories on a week page.
     pub top_stories: usize,
+    /// Outgoing mail (digest confirmations and digests).
+    pub mail: crate::mail::MailConfig,
 }
 
 impl Default for SiteConfig {
@@ -28,6 +30,7 @@ impl Default for SiteConfig {
             view_salt: String::new(),
             today: None,
             top_stories: 30,
+            mail: crate::mail::MailConfig::default(),
         }
     }
 }
@@ -39,6 +42,8 @@ pub struct AppState {
     /// The running week's page data, recomputed at most every [`CURRENT_WEEK_TTL`]: ranking
     /// a busy week reads all its articles, and the front page is the most requested page.
     pub(crate) current_week: std::sync::Arc<std::sync::Mutex<Option<CachedWeek>>>,
+    /// Digest sign-ups per client address.
+    pub(crate) subscribe_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
 }
 
 pub(crate) const CURRENT_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -54,6 +59,10 @@ impl AppState {
             store,
             site: std::sync::Arc::new(site),
             current_week: Default::default(),
+            subscribe_limit: std::sync::Arc::new(crate::ratelimit::RateLimiter::new(
+                5,
+                std::time::Duration::from_secs(3600),
+            )),
         }
     }
 

@@ -619,3 +619,188 @@ fn entity_pages_and_trending_entities() {
         assert_eq!(status, StatusCode::OK, "{db}");
     });
 }
+
+fn app_with_mail(store: &Store, dir: &std::path::Path) -> axum::Router {
+    router(AppState::new(
+        store.clone(),
+        SiteConfig {
+            view_salt: "test".into(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 20),
+            public_url: "https://news.example".into(),
+            mail: tidings_web::mail::MailConfig {
+                from: "tidings <digest@news.example>".into(),
+                transport: tidings_web::mail::MailTransport::Files(dir.to_path_buf()),
+            },
+            ..SiteConfig::default()
+        },
+    ))
+}
+
+async fn post_form(
+    app: &axum::Router,
+    path: &str,
+    cookie: Option<&str>,
+    body: &str,
+) -> (StatusCode, String) {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::USER_AGENT, BROWSER);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[test]
+fn digest_sign_up_is_double_opt_in_with_csrf_and_a_honeypot() {
+    each_site(async |s| {
+        let db = s.name;
+        let mail_dir = tempfile::tempdir().unwrap();
+        let app = app_with_mail(&s.store, mail_dir.path());
+        let res = app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri("/digest")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{db}");
+        let cookie = res
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let token = cookie.split('=').nth(1).unwrap().to_owned();
+        let (status, _) = post_form(
+            &app,
+            "/digest/subscribe",
+            None,
+            &format!("email=reader%40example.org&csrf={token}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{db}: no cookie, no sign-up");
+        let (status, _) = post_form(
+            &app,
+            "/digest/subscribe",
+            Some(&cookie),
+            "email=reader%40example.org&csrf=00000000000000000000000000000000",
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{db}: forged token");
+        let (status, _) = post_form(
+            &app,
+            "/digest/subscribe",
+            Some(&cookie),
+            &format!("email=not-an-address&csrf={token}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{db}");
+        let (status, _) = post_form(
+            &app,
+            "/digest/subscribe",
+            Some(&cookie),
+            &format!("email=bot%40example.org&website=spam&csrf={token}"),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{db}: the honeypot answers like success"
+        );
+        assert_eq!(
+            std::fs::read_dir(mail_dir.path())
+                .map(|d| d.count())
+                .unwrap_or(0),
+            0,
+            "{db}: but sends nothing"
+        );
+        let (status, body) = post_form(
+            &app,
+            "/digest/subscribe",
+            Some(&cookie),
+            &format!("email=reader%40example.org&csrf={token}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{db}: {body}");
+        let mails: Vec<_> = std::fs::read_dir(mail_dir.path())
+            .unwrap()
+            .flatten()
+            .collect();
+        assert_eq!(mails.len(), 1, "{db}: one confirmation");
+        let eml = std::fs::read_to_string(mails[0].path())
+            .unwrap()
+            .replace("=\r\n", "")
+            .replace("=3D", "=");
+        let link_start = eml
+            .find("https://news.example/digest/confirm?token=")
+            .unwrap();
+        let path: String = eml[link_start + "https://news.example".len()..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let store = s.store.clone();
+        assert!(
+            tokio::task::spawn_blocking(move || store.digest_subscribers().unwrap())
+                .await
+                .unwrap()
+                .is_empty(),
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, &path, BROWSER).await.0,
+            StatusCode::OK,
+            "{db}: confirm {path}"
+        );
+        let store = s.store.clone();
+        let subs = tokio::task::spawn_blocking(move || store.digest_subscribers().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(subs.len(), 1, "{db}");
+        assert_eq!(
+            get(&app, "/digest/confirm?token=nope", BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+        let unsubscribe = format!("/digest/unsubscribe?token={}", subs[0].token);
+        assert_eq!(
+            get(&app, &unsubscribe, BROWSER).await.0,
+            StatusCode::OK,
+            "{db}"
+        );
+        assert_eq!(
+            get(&app, &unsubscribe, BROWSER).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}: once"
+        );
+        // The same answer for a known address: no enumeration.
+        let (status, again) = post_form(
+            &app,
+            "/digest/subscribe",
+            Some(&cookie),
+            &format!("email=reader%40example.org&csrf={token}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            again.contains("a message asking you to confirm is on its way"),
+            "{db}"
+        );
+    });
+}

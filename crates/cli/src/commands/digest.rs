@@ -18,11 +18,28 @@ pub fn run(config: &Config, args: DigestArgs) -> Result<ExitCode> {
         None => IsoWeek::of_date(today).previous(),
     };
     let store = super::open_store(config)?;
-    let public_url = if config.server.public_url.is_empty() {
-        format!("http://{}", config.server.addr)
-    } else {
-        config.server.public_url.clone()
-    };
+    let public_url = config.server.public_url();
+    if args.send {
+        let report = digest::send_week(
+            &store,
+            &config.mail.mail_config(),
+            week,
+            today,
+            &config.server.site_name,
+            &public_url,
+            args.force,
+        )
+        .map_err(|e| anyhow!("sending the digest of {week}: {e}"))?;
+        if report.claimed || args.force {
+            eprintln!(
+                "digest of {week}: sent to {}, failed for {}",
+                report.sent, report.failed
+            );
+        } else {
+            eprintln!("digest of {week} was already sent (use --force to send again)");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let d = digest::build(&store, week, today, &config.server.site_name, &public_url)?;
     print!("{}", d.render(format).context("rendering the digest")?);
     Ok(ExitCode::SUCCESS)

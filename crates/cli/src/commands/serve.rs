@@ -32,6 +32,7 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         } else {
             config.server.public_url.clone()
         },
+        mail: config.mail.mail_config(),
         view_salt: salt(&config.server.view_salt),
         today: None,
         top_stories: config.server.top_stories,
@@ -56,6 +57,14 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
                 }
             })
         });
+        let digests = site.mail.is_enabled().then(|| {
+            tokio::spawn(send_digests_on_mondays(
+                store.clone(),
+                site.clone(),
+                config.mail.digest_hour_utc,
+                stopped.clone(),
+            ))
+        });
         let served = tidings_web::serve(listener, AppState::new(store, site), async move {
             shutdown_signal().await;
             let _ = stop.send(true);
@@ -65,9 +74,55 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         if let Some(task) = fetching {
             let _ = task.await;
         }
+        if let Some(task) = digests {
+            let _ = task.await;
+        }
         served
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every quarter of an hour: on Mondays from `hour` UTC, last week's digest goes out — once,
+/// whichever node gets there first (the store's claim decides).
+async fn send_digests_on_mondays(
+    store: tidings_store::Store,
+    site: SiteConfig,
+    hour: u32,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    use chrono::{Datelike, Timelike};
+    loop {
+        let now = chrono::Utc::now();
+        if now.weekday() == chrono::Weekday::Mon && now.hour() >= hour {
+            let week = tidings_model::IsoWeek::of(now).previous();
+            let (store, site) = (store.clone(), site.clone());
+            let sent = tokio::task::spawn_blocking(move || {
+                tidings_web::digest::send_week(
+                    &store,
+                    &site.mail,
+                    week,
+                    now.date_naive(),
+                    &site.site_name,
+                    &site.public_url,
+                    false,
+                )
+                .map_err(|e| e.to_string())
+            })
+            .await;
+            match sent {
+                Ok(Ok(r)) if r.claimed => {
+                    tracing::info!(%week, sent = r.sent, failed = r.failed, "weekly digest sent")
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(%week, error = %e, "weekly digest failed"),
+                Err(e) => tracing::error!(%week, error = %e, "weekly digest task failed"),
+            }
+        }
+        tokio::select! {
+            _ = stopped.wait_for(|s| *s) => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(900)) => {}
+        }
+    }
 }
 
 /// The configured salt, or a fresh one for this process.

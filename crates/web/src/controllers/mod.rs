@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod articles;
+pub mod digest;
 pub mod feeds;
 pub mod health;
 pub mod listings;

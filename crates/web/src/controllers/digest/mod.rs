@@ -1,0 +1,3 @@
+//! The weekly digest by e-mail: sign-up with double opt-in, confirmation, unsubscribe.
+
+pub mod subscribe;
