@@ -209,6 +209,21 @@ pub enum EvalCommand {
         #[arg(long)]
         min_rate: Option<f64>,
     },
+    /// Stream story-clustering data sets (JSONL with gold `cluster`) through the clusterer and
+    /// print pairwise and B-cubed precision, recall and F1.
+    Clustering {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write predictions in the form `tools/clustering_score.py` reads.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Shuffled orders averaged for files without dates.
+        #[arg(long, default_value_t = 5)]
+        seeds: u64,
+        /// Exit non-zero when any file's pairwise F1 is below this (0–1).
+        #[arg(long)]
+        min_f1: Option<f64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,6 +26,7 @@ fn classify(cause: &(dyn Error + 'static)) -> Option<ErrorClass> {
         tidings_model::week::WeekError,
         crate::ingest::ImportError,
         crate::follow::opml::OpmlError,
+        tidings_cluster::Error,
     );
     if cause.downcast_ref::<figment::Error>().is_some() {
         return Some(ErrorClass::Config);
