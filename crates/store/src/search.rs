@@ -17,6 +17,8 @@ pub const MARK_END: char = '\u{3}';
 /// How many days halve the weight of an old article.
 const RECENCY_HALF_LIFE_DAYS: f64 = 60.0;
 pub const MAX_LIMIT: usize = 100;
+/// Matches scored per search: the newest ones (ids grow with ingestion).
+pub const CANDIDATES: usize = 2_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
@@ -42,56 +44,92 @@ pub struct SearchHit {
 impl Store {
     /// Articles matching `q`, best first. Malformed input never errors: it is reduced to the
     /// words it contains, and an empty query finds nothing.
+    ///
+    /// Two steps keep the cost bounded however common the words are: the newest
+    /// [`CANDIDATES`] matches are scored (relevance × recency), then only the page's hits get
+    /// their cards and snippets.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>, StoreError> {
         let parsed = ParsedQuery::parse(&q.text);
         if parsed.is_empty() {
             return Ok(Vec::new());
         }
-        let limit = q.limit.clamp(1, MAX_LIMIT) as i64;
-        let offset = q.offset.min(10_000) as i64;
-        let now = crate::now() as f64;
-        let (filters, mut args) = filters(q);
-        let sql = match self.dialect() {
-            Dialect::Sqlite => format!(
-                "SELECT {CARD_COLUMNS},
-                    snippet(articles_fts, 1, char(2), char(3), '…', 32),
-                    -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS}) AS score
-                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-                 JOIN outlets o ON o.id = a.outlet_id
-                 WHERE articles_fts MATCH ? {filters}
-                 ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?"
-            ),
-            Dialect::Postgres => format!(
-                "SELECT {CARD_COLUMNS},
-                    ts_headline('english', a.text, q, 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=32, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"'),
-                    ts_rank_cd(a.search_vector, q) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS}) AS score
-                 FROM articles a JOIN outlets o ON o.id = a.outlet_id,
-                      to_tsquery('english', tidings_fold(?)) q
-                 WHERE a.search_vector @@ q {filters}
-                 ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?"
-            ),
-        };
-        let query_text = match self.dialect() {
+        let limit = q.limit.clamp(1, MAX_LIMIT);
+        let offset = q.offset.min(CANDIDATES);
+        let (filters, args) = filters(q);
+        let query_text: Value = match self.dialect() {
             Dialect::Sqlite => parsed.to_fts5(),
             Dialect::Postgres => parsed.to_tsquery(),
-        };
-        let mut all: Vec<Value> = vec![now.into(), query_text.into()];
-        all.append(&mut args);
-        all.push(limit.into());
-        all.push(offset.into());
-        let n = CARD_COLUMN_COUNT;
+        }
+        .into();
+        let (score_sql, page_sql) = self.search_sql(&filters);
         self.read(|c| {
-            c.query(&sql, &all)?
+            let mut scoring = vec![Value::from(crate::now() as f64), query_text.clone()];
+            scoring.extend(args.iter().cloned());
+            scoring.push((CANDIDATES as i64).into());
+            let mut scored: Vec<(i64, f64)> = c
+                .query(&score_sql, &scoring)?
                 .iter()
-                .map(|r| {
-                    Ok(SearchHit {
+                .map(|r| Ok((r.i64(0)?, r.f64(1)?)))
+                .collect::<Result<_, StoreError>>()?;
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+            let page: Vec<(i64, f64)> = scored.into_iter().skip(offset).take(limit).collect();
+            if page.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks = vec!["?"; page.len()].join(", ");
+            let mut fetch = vec![query_text.clone()];
+            fetch.extend(page.iter().map(|(id, _)| Value::from(*id)));
+            let rows = c.query(&page_sql.replace("{ids}", &marks), &fetch)?;
+            let n = CARD_COLUMN_COUNT;
+            let mut hits: Vec<SearchHit> = Vec::with_capacity(page.len());
+            for (id, score) in &page {
+                if let Some(r) = rows.iter().find(|r| r.i64(0).ok() == Some(*id)) {
+                    hits.push(SearchHit {
                         article: card_from_row(r)?,
                         snippet: clean_snippet(&r.opt_text(n)?.unwrap_or_default()),
-                        score: r.f64(n + 1)?,
-                    })
-                })
-                .collect()
+                        score: *score,
+                    });
+                }
+            }
+            Ok(hits)
         })
+    }
+
+    /// The scoring query (newest matches first, bounded) and the page query (`{ids}` to fill).
+    fn search_sql(&self, filters: &str) -> (String, String) {
+        match self.dialect() {
+            Dialect::Sqlite => (
+                format!(
+                    "SELECT a.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                     FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                     JOIN outlets o ON o.id = a.outlet_id
+                     WHERE articles_fts MATCH ? {filters}
+                     ORDER BY articles_fts.rowid DESC LIMIT ?"
+                ),
+                format!(
+                    "SELECT {CARD_COLUMNS}, snippet(articles_fts, 1, char(2), char(3), '…', 32)
+                     FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                     JOIN outlets o ON o.id = a.outlet_id
+                     WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({{ids}})"
+                ),
+            ),
+            Dialect::Postgres => (
+                format!(
+                    "SELECT a.id, ts_rank_cd(a.search_vector, q) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                     FROM articles a JOIN outlets o ON o.id = a.outlet_id,
+                          to_tsquery('english', tidings_fold(?)) q
+                     WHERE a.search_vector @@ q {filters}
+                     ORDER BY a.id DESC LIMIT ?"
+                ),
+                format!(
+                    "SELECT {CARD_COLUMNS},
+                        ts_headline('english', a.text, q, 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=32, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"')
+                     FROM articles a JOIN outlets o ON o.id = a.outlet_id,
+                          to_tsquery('english', tidings_fold(?)) q
+                     WHERE a.id IN ({{ids}})"
+                ),
+            ),
+        }
     }
 }
 

@@ -39,14 +39,21 @@ impl Default for SiteConfig {
 pub struct AppState {
     pub store: Store,
     pub site: std::sync::Arc<SiteConfig>,
-    /// The running week's page data, recomputed at most every [`CURRENT_WEEK_TTL`]: ranking
-    /// a busy week reads all its articles, and the front page is the most requested page.
-    pub(crate) current_week: std::sync::Arc<std::sync::Mutex<Option<CachedWeek>>>,
+    /// Week page data, recomputed at most every [`CURRENT_WEEK_TTL`] for the running week
+    /// (ranking a busy week reads all its articles, and the front page is the most requested
+    /// page) and every [`FINISHED_WEEK_TTL`] for finished ones (their ranking is kept; only
+    /// counters move).
+    pub(crate) weeks: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<tidings_model::IsoWeek, CachedWeek>>,
+    >,
     /// Digest sign-ups per client address.
     pub(crate) subscribe_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
 }
 
 pub(crate) const CURRENT_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+pub(crate) const FINISHED_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+/// Weeks kept in the page cache at most.
+pub(crate) const CACHED_WEEKS: usize = 64;
 
 pub(crate) struct CachedWeek {
     pub at: std::time::Instant,
@@ -58,7 +65,7 @@ impl AppState {
         Self {
             store,
             site: std::sync::Arc::new(site),
-            current_week: Default::default(),
+            weeks: Default::default(),
             subscribe_limit: std::sync::Arc::new(crate::ratelimit::RateLimiter::new(
                 5,
                 std::time::Duration::from_secs(3600),

@@ -3,7 +3,7 @@
 use crate::error::ApiError;
 use crate::format;
 use crate::ranking::week_ranking;
-use crate::state::{CURRENT_WEEK_TTL, CachedWeek};
+use crate::state::{CACHED_WEEKS, CURRENT_WEEK_TTL, CachedWeek, FINISHED_WEEK_TTL};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Json;
@@ -30,26 +30,31 @@ pub struct WeekRanking {
     pub stories: Vec<RankedStory>,
 }
 
-/// The running week comes from a short-lived cache; finished weeks are cheap (kept rankings).
+/// Week page data from the page cache, computed when missing or stale.
 async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> {
-    let current = week == IsoWeek::of_date(state.today());
-    if current {
-        let cache = state.current_week.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = cache
-            .as_ref()
-            .filter(|c| c.ranking.week == week && c.at.elapsed() < CURRENT_WEEK_TTL)
-        {
+    let ttl = if week >= IsoWeek::of_date(state.today()) {
+        CURRENT_WEEK_TTL
+    } else {
+        FINISHED_WEEK_TTL
+    };
+    {
+        let cache = state.weeks.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.get(&week).filter(|c| c.at.elapsed() < ttl) {
             return Ok((*c.ranking).clone());
         }
     }
     let ranking = compute(state, week).await?;
-    if current {
-        let mut cache = state.current_week.lock().unwrap_or_else(|e| e.into_inner());
-        *cache = Some(CachedWeek {
+    let mut cache = state.weeks.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= CACHED_WEEKS {
+        cache.retain(|_, c| c.at.elapsed() < CURRENT_WEEK_TTL);
+    }
+    cache.insert(
+        week,
+        CachedWeek {
             at: std::time::Instant::now(),
             ranking: std::sync::Arc::new(ranking.clone()),
-        });
-    }
+        },
+    );
     Ok(ranking)
 }
 
