@@ -29,6 +29,12 @@ pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
     fill(&store, &mut synth, args.articles)?;
     let person = slugify(&synth.article(0).entities[0].name);
     let words: Vec<String> = (0..5).map(|i| synth.word(i * 7).to_owned()).collect();
+    eprintln!(
+        "measuring: current week {}, finished week {}, entity {person}, words {}",
+        IsoWeek::of(end),
+        IsoWeek::of(end - Duration::weeks(10)),
+        words.join(" ")
+    );
     let rt = super::runtime()?;
     let state = AppState::new(
         store.clone(),

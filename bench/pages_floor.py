@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""The floor for `tidings bench pages`: the core SQL of each page run by hand in the database
+shell (sqlite3 with `.timer on`, or psql with `\\timing`), repeated, median and p99 reported.
+
+Usage (after `tidings bench pages` filled the database):
+    python3 bench/pages_floor.py sqlite PATH.db WEEK_KEY ENTITY_SLUG WORD
+    python3 bench/pages_floor.py postgres URL WEEK_KEY ENTITY_SLUG WORD
+WEEK_KEY is year*100+week (202648), ENTITY_SLUG and WORD as the bench printed or chose.
+"""
+import re
+import statistics
+import subprocess
+import sys
+
+REPS = 50
+
+
+def queries(week_key, entity, word, dialect):
+    cards = ("SELECT a.id, a.story_id, a.title, o.name, a.section, a.published_at, a.summary "
+             "FROM articles a JOIN outlets o ON o.id = a.outlet_id "
+             f"WHERE a.week_key = {week_key} ORDER BY a.published_at, a.id")
+    entity_q = ("SELECT a.id, a.title FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id IN "
+                "(SELECT ae.article_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
+                f"WHERE e.slug = '{entity}') ORDER BY a.published_at DESC, a.id DESC LIMIT 26")
+    if dialect == "sqlite":
+        search = ("SELECT a.id, -bm25(articles_fts, 4.0, 1.0) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                  f"WHERE articles_fts MATCH '\"{word}\"' ORDER BY articles_fts.rowid DESC LIMIT 2000")
+    else:
+        search = ("SELECT a.id, ts_rank_cd(a.search_vector, q) FROM articles a, to_tsquery('english', "
+                  f"'{word}') q WHERE a.search_vector @@ q ORDER BY a.id DESC LIMIT 2000")
+    return [("week page: the week's cards", cards), ("entity page: newest articles", entity_q),
+            ("search: scoring the newest matches", search)]
+
+
+def run_sqlite(path, sql):
+    script = ".timer on\n.output /dev/null\n" + (sql + ";\n") * REPS
+    out = subprocess.run(["sqlite3", path], input=script, capture_output=True, text=True, check=True)
+    return [float(m) * 1000 for m in re.findall(r"Run Time: real ([0-9.]+)", out.stdout + out.stderr)]
+
+
+def run_psql(url, sql):
+    script = "\\timing on\n\\o /dev/null\n" + (sql + ";\n") * REPS
+    out = subprocess.run(["psql", "-X", "-q", url], input=script, capture_output=True, text=True, check=True)
+    return [float(m) for m in re.findall(r"Time: ([0-9.]+) ms", out.stdout + out.stderr)]
+
+
+def main():
+    dialect, target, week_key, entity, word = sys.argv[1:6]
+    run = run_sqlite if dialect == "sqlite" else run_psql
+    print(f"| query (by hand in {'sqlite3' if dialect == 'sqlite' else 'psql'}) | runs | p50 ms | p99 ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, sql in queries(week_key, entity, word, dialect):
+        times = sorted(run(target, sql)[3:])
+        p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+        print(f"| {name} | {len(times)} | {statistics.median(times):.2f} | {p99:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
