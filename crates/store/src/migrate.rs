@@ -16,37 +16,24 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// One migration, the same file name in both dialects' folders.
+macro_rules! migration {
+    ($version:expr, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("migrations/sqlite/", $file, ".sql")),
+            postgres: include_str!(concat!("migrations/postgres/", $file, ".sql")),
+        }
+    };
+}
+
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "domain",
-        sqlite: include_str!("migrations/sqlite/0001_domain.sql"),
-        postgres: include_str!("migrations/postgres/0001_domain.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "search",
-        sqlite: include_str!("migrations/sqlite/0002_search.sql"),
-        postgres: include_str!("migrations/postgres/0002_search.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "fetching",
-        sqlite: include_str!("migrations/sqlite/0003_fetching.sql"),
-        postgres: include_str!("migrations/postgres/0003_fetching.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "indexes",
-        sqlite: include_str!("migrations/sqlite/0004_indexes.sql"),
-        postgres: include_str!("migrations/postgres/0004_indexes.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "digest",
-        sqlite: include_str!("migrations/sqlite/0005_digest.sql"),
-        postgres: include_str!("migrations/postgres/0005_digest.sql"),
-    },
+    migration!(1, "domain", "0001_domain"),
+    migration!(2, "search", "0002_search"),
+    migration!(3, "fetching", "0003_fetching"),
+    migration!(4, "indexes", "0004_indexes"),
+    migration!(5, "digest", "0005_digest"),
 ];
 
 /// The schema version this binary brings.
