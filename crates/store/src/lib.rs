@@ -10,6 +10,7 @@ mod feeds;
 mod listings;
 pub mod migrate;
 mod outlets;
+mod pg;
 mod search;
 pub mod search_query;
 pub mod sql;
@@ -29,7 +30,7 @@ pub use subscribers::{Subscriber, Subscription};
 pub use views::ViewOutcome;
 pub use weeks::KeptRow;
 
-use r2d2_postgres::{PostgresConnectionManager, postgres};
+use r2d2_postgres::postgres;
 use r2d2_sqlite::{SqliteConnectionManager, rusqlite};
 use sql::{Dialect, Exec};
 use std::path::PathBuf;
@@ -76,7 +77,7 @@ impl Default for OpenOptions {
 #[derive(Clone)]
 enum Backend {
     Sqlite(r2d2::Pool<SqliteConnectionManager>),
-    Postgres(r2d2::Pool<PostgresConnectionManager<postgres::NoTls>>),
+    Postgres(r2d2::Pool<pg::PgManager>),
 }
 
 /// The database. Cheap to clone (it is a connection pool); all methods block, so async callers
@@ -210,7 +211,7 @@ fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> 
         .map_err(|e| StoreError::Open(e.to_string()))?;
     migrate::run(&mut first)?;
     drop(first);
-    let manager = PostgresConnectionManager::new(config, postgres::NoTls);
+    let manager = pg::PgManager { config };
     let pool = r2d2::Pool::builder()
         .max_size(options.pool_size.max(1))
         .min_idle(Some(1))

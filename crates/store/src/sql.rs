@@ -257,7 +257,7 @@ impl ToSql for Value {
     to_sql_checked!();
 }
 
-fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
+pub(crate) fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
     let mut out = Vec::with_capacity(row.len());
     for (i, col) in row.columns().iter().enumerate() {
         let v = match *col.type_() {
@@ -309,7 +309,7 @@ pub fn to_postgres_placeholders(sql: &str) -> String {
     out
 }
 
-fn pg_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+pub(crate) fn pg_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 
@@ -341,8 +341,8 @@ macro_rules! impl_pg_exec {
     };
 }
 
+// Plain clients run the migrations; pooled connections use `crate::pg` (prepared statements).
 impl_pg_exec!(postgres::Client);
-impl_pg_exec!(postgres::Transaction<'_>);
 
 #[cfg(test)]
 mod tests {

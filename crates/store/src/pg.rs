@@ -1,0 +1,137 @@
+//! PostgreSQL connections that keep their prepared statements: every statement of an article's
+//! transaction would otherwise be parsed and planned again on its own round trip, which made
+//! bulk writes crawl. Prepared statements live as long as the connection, across transactions.
+
+use crate::StoreError;
+use crate::sql::{Dialect, Exec, Row, Value, pg_params, pg_row, to_postgres_placeholders};
+use r2d2_postgres::postgres::{self, GenericClient, Statement};
+use std::collections::HashMap;
+
+/// Distinct statements kept per connection; beyond this the cache starts over (the SQL of
+/// tidings is a bounded set, this only guards against a leak).
+const MAX_STATEMENTS: usize = 512;
+
+type Statements = HashMap<String, Statement>;
+
+pub struct PgConn {
+    client: postgres::Client,
+    statements: Statements,
+}
+
+impl PgConn {
+    /// A transaction that shares this connection's statement cache.
+    pub fn transaction(&mut self) -> Result<PgTx<'_>, StoreError> {
+        Ok(PgTx {
+            tx: self.client.transaction()?,
+            statements: &mut self.statements,
+        })
+    }
+}
+
+pub struct PgTx<'a> {
+    tx: postgres::Transaction<'a>,
+    statements: &'a mut Statements,
+}
+
+impl PgTx<'_> {
+    pub fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit()?)
+    }
+}
+
+fn prepared(
+    client: &mut impl GenericClient,
+    cache: &mut Statements,
+    sql: &str,
+) -> Result<Statement, StoreError> {
+    let sql = to_postgres_placeholders(sql);
+    if let Some(st) = cache.get(&sql) {
+        return Ok(st.clone());
+    }
+    let st = client.prepare(&sql)?;
+    if cache.len() >= MAX_STATEMENTS {
+        cache.clear();
+    }
+    cache.insert(sql, st.clone());
+    Ok(st)
+}
+
+fn run_execute(
+    client: &mut impl GenericClient,
+    cache: &mut Statements,
+    sql: &str,
+    params: &[Value],
+) -> Result<u64, StoreError> {
+    let st = prepared(client, cache, sql)?;
+    Ok(client.execute(&st, &pg_params(params))?)
+}
+
+fn run_query(
+    client: &mut impl GenericClient,
+    cache: &mut Statements,
+    sql: &str,
+    params: &[Value],
+) -> Result<Vec<Row>, StoreError> {
+    let st = prepared(client, cache, sql)?;
+    client
+        .query(&st, &pg_params(params))?
+        .iter()
+        .map(pg_row)
+        .collect()
+}
+
+impl Exec for PgConn {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        run_execute(&mut self.client, &mut self.statements, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        run_query(&mut self.client, &mut self.statements, sql, params)
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+}
+
+impl Exec for PgTx<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        run_execute(&mut self.tx, self.statements, sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        run_query(&mut self.tx, self.statements, sql, params)
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.tx.batch_execute(sql)?)
+    }
+}
+
+/// r2d2 manager for [`PgConn`].
+#[derive(Debug)]
+pub struct PgManager {
+    pub config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        Ok(PgConn {
+            client: self.config.connect(postgres::NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
