@@ -41,7 +41,7 @@ fn shared() -> Option<PathBuf> {
     if p.join("seed/page.txt").exists() {
         Some(p)
     } else {
-        eprintln!("notice: ../shared/seed is not present; skipping the seed checks");
+        tidings_store::testing::notice("../shared/seed is not present; skipping the seed checks");
         None
     }
 }

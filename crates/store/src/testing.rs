@@ -5,6 +5,13 @@ use crate::{Store, StoreError};
 use r2d2_postgres::postgres;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// Prints a notice that the test harness does not swallow: it captures `eprintln!`, not
+/// writes to the stderr handle, so skipped checks stay visible in a passing run.
+pub fn notice(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "notice: {message}");
+}
+
 /// The variable that points tests at a PostgreSQL server.
 pub const POSTGRES_ENV: &str = "TIDINGS_TEST_POSTGRES_URL";
 
@@ -37,9 +44,9 @@ impl TestDatabase {
     /// (with a notice on stderr) when the variable is not set.
     pub fn postgres() -> Option<Self> {
         let Ok(base_url) = std::env::var(POSTGRES_ENV) else {
-            eprintln!(
-                "notice: {POSTGRES_ENV} is not set; skipping the PostgreSQL run of this test"
-            );
+            notice(&format!(
+                "{POSTGRES_ENV} is not set; skipping the PostgreSQL run of this test"
+            ));
             return None;
         };
         static COUNTER: AtomicU32 = AtomicU32::new(0);

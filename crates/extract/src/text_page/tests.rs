@@ -1,6 +1,7 @@
 use super::*;
 use crate::test_support::{differences, fixture, normalise};
 use proptest::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn read(path: &Path) -> Vec<u8> {
@@ -32,7 +33,11 @@ fn seed_page_gives_exactly_what_expected_json_says() {
     let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed");
     let (page, expected) = (seed.join("page.txt"), seed.join("expected.json"));
     if !page.exists() || !expected.exists() {
-        eprintln!("notice: {} not found; seed test skipped", seed.display());
+        let _ = writeln!(
+            std::io::stderr(),
+            "notice: {} not found; seed test skipped",
+            seed.display()
+        );
         return;
     }
     let expected: serde_json::Value =
@@ -142,7 +147,8 @@ fn refused_fixtures_say_why() {
 fn demo_corpus_extracts_cleanly() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo/articles");
     if !dir.exists() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "notice: {} not found; demo corpus test skipped",
             dir.display()
         );
