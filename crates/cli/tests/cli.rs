@@ -351,15 +351,21 @@ fn serve_demo_serves_the_site_and_a_taken_port_is_a_clear_error() {
     child.wait().ok();
 }
 
-#[test]
-fn search_and_digest_commands() {
-    let Some(shared) = shared() else { return };
+/// A fresh SQLite database holding the imported seed page.
+fn seeded_sqlite(shared: &Path) -> TestDatabase {
     let db = TestDatabase::sqlite();
     let out = tidings(
         db.url(),
         &["import", shared.join("seed/page.txt").to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+#[test]
+fn search_and_digest_commands() {
+    let Some(shared) = shared() else { return };
+    let db = seeded_sqlite(&shared);
     let out = tidings(
         db.url(),
         &["search", "--json", "\"peace treaty\" azerbaij*"],
@@ -389,12 +395,7 @@ fn search_and_digest_commands() {
 #[test]
 fn the_digest_is_mailed_once_per_week_to_confirmed_subscribers() {
     let Some(shared) = shared() else { return };
-    let db = TestDatabase::sqlite();
-    let out = tidings(
-        db.url(),
-        &["import", shared.join("seed/page.txt").to_str().unwrap()],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let db = seeded_sqlite(&shared);
     let store = db.open().unwrap();
     store
         .subscribe_digest("reader@example.org", "0123456789abcdef0123456789abcdef")
