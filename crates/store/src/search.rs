@@ -1,5 +1,6 @@
 //! Full-text search, the same results shape on both databases: SQLite FTS5 (bm25) and
-//! PostgreSQL tsvector (ts_rank_cd), each weighted by recency, filtered, with a snippet.
+//! PostgreSQL tsvector (ts_rank_cd), each weighted by recency, filtered, with a snippet (taken
+//! from the first 4,000 characters on PostgreSQL, where ts_headline re-parses the text it gets).
 
 use crate::search_query::ParsedQuery;
 use crate::sql::{Dialect, Value};
@@ -123,7 +124,7 @@ impl Store {
                 ),
                 format!(
                     "SELECT {CARD_COLUMNS},
-                        ts_headline('english', a.text, q, 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=32, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"')
+                        ts_headline('english', left(a.text, 4000), q, 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=32, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"')
                      FROM articles a JOIN outlets o ON o.id = a.outlet_id,
                           to_tsquery('english', tidings_fold(?)) q
                      WHERE a.id IN ({{ids}})"
