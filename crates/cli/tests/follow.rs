@@ -44,6 +44,16 @@ async fn feed(headers: HeaderMap) -> impl IntoResponse {
         .into_response()
 }
 
+fn article_page() -> String {
+    let paragraph = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the union accepted a pay offer from the shipping companies, which raises wages over two years and sets up a joint safety committee for the container terminals.";
+    let body: String = (0..6)
+        .map(|i| format!("<p>{paragraph} Paragraph {i}.</p>"))
+        .collect();
+    format!(
+        "<html><head><title>Harbour strike ends</title></head><body><nav>Home</nav><article><h1>Harbour strike ends</h1><p class=\"byline\">By Ada Ferreira</p>{body}</article><footer>Footer</footer></body></html>"
+    )
+}
+
 /// Starts the fixture outlet on a free port in a background thread; returns its base URL.
 fn fixture_outlet() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -60,7 +70,18 @@ fn fixture_outlet() -> String {
                 .route("/feed.xml", get(feed))
                 .route("/second.xml", get(|| async { ([(header::CONTENT_TYPE, "text/xml")], rss("Second Outlet", &[("museum", "Museum reopens")])) }))
                 .route("/page-as-feed", get(|| async { Html(r#"<html><head><link rel="alternate" type="application/atom+xml" href="/real.atom"></head></html>"#) }))
-                .route("/broken", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }));
+                .route("/broken", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+                .route("/summaries.xml", get(|| async {
+                    ([(header::CONTENT_TYPE, "application/rss+xml")],
+                     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Summary Outlet</title><link>/</link>\
+                      <item><title>Harbour strike ends</title><link>/story</link><pubDate>Tue, 17 Nov 2026 09:30:00 +0000</pubDate>\
+                      <description>Dock workers ended their strike.</description></item>\
+                      <item><title>Closed page</title><link>/private/story</link><pubDate>Tue, 17 Nov 2026 10:30:00 +0000</pubDate>\
+                      <description>Only a summary here.</description></item></channel></rss>")
+                }))
+                .route("/story", get(|| async { Html(article_page()) }))
+                .route("/private/story", get(|| async { Html(article_page()) }))
+                .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private\n" }));
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             axum::serve(listener, app).await.unwrap();
         });
@@ -207,4 +228,35 @@ fn follow_an_outlet_from_its_home_page_then_fetch_and_export() {
     assert!(removed.status.success(), "{}", err(&removed));
     let missing = tidings(d, true, &["source", "remove", "9999"]);
     assert_eq!(missing.status.code(), Some(66));
+}
+
+#[test]
+fn summary_entries_get_their_article_page_where_robots_txt_allows() {
+    let base = fixture_outlet();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let added = tidings(
+        d,
+        true,
+        &["source", "add", &format!("{base}/summaries.xml")],
+    );
+    assert!(added.status.success(), "{}", err(&added));
+    let search = tidings(d, true, &["search", "--json", "joint safety committee"]);
+    let hits: Vec<Value> = String::from_utf8_lossy(&search.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "the full text of /story was stored: {}",
+        err(&added)
+    );
+    assert_eq!(hits[0]["article"]["title"], "Harbour strike ends");
+    let closed = tidings(d, true, &["search", "--json", "summary here"]);
+    assert_eq!(
+        String::from_utf8_lossy(&closed.stdout).lines().count(),
+        1,
+        "the disallowed page keeps its summary"
+    );
 }

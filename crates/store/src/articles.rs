@@ -46,6 +46,16 @@ impl Store {
         self.read(|c| load_article(c, id))
     }
 
+    /// Whether an article with this URL is stored already.
+    pub fn has_article_url(&self, url: &str) -> Result<bool, StoreError> {
+        self.read(|c| {
+            Ok(
+                c.query_opt("SELECT 1 FROM articles WHERE url = ? LIMIT 1", params![url])?
+                    .is_some(),
+            )
+        })
+    }
+
     pub fn article_count(&self) -> Result<i64, StoreError> {
         self.read(|c| c.query_one("SELECT COUNT(*) FROM articles", &[])?.i64(0))
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tidings_extract::discover::feed_links;
 use tidings_extract::sniff::{self, PageKind};
 use tidings_fetch::{Conditional, FetchError, Fetched};
-use tidings_model::Article;
+use tidings_model::{Article, ExtractionMode};
 use tidings_store::{Feed, FetchResult};
 
 /// A fetched document read as a feed.
@@ -179,6 +179,103 @@ async fn record(
     }
 }
 
+/// Entries with fewer words than this are summaries: their article page is worth fetching.
+const SUMMARY_WORDS: u32 = 150;
+
+/// Fetches and extracts the article page behind new entries that carry only a summary (or
+/// behind every new entry, as the outlet's extraction mode says). A page that cannot be
+/// fetched or read leaves the entry as the feed gave it.
+async fn complete_from_pages(f: &Follower, feed: &Feed, articles: Vec<Article>) -> Vec<Article> {
+    let slug = feed.outlet_slug.clone();
+    let mode = f
+        .db(move |s| s.outlet_by_slug(&slug))
+        .await
+        .ok()
+        .flatten()
+        .map(|o| o.extraction_mode)
+        .unwrap_or_default();
+    if mode == ExtractionMode::Never {
+        return articles;
+    }
+    let mut out = Vec::with_capacity(articles.len());
+    for a in articles {
+        let wanted = mode == ExtractionMode::Always || a.word_count < SUMMARY_WORDS;
+        let Some(url) = a.url.clone().filter(|_| wanted) else {
+            out.push(a);
+            continue;
+        };
+        let known = url.clone();
+        if f.db(move |s| s.has_article_url(&known))
+            .await
+            .unwrap_or(true)
+        {
+            out.push(a);
+            continue;
+        }
+        match page_article(f, &url).await {
+            Ok(page) => out.push(merge_page(a, page)),
+            Err(e) => {
+                tracing::info!(url = %url, error = %format!("{e:#}"), "article page not used");
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+async fn page_article(f: &Follower, url: &str) -> Result<Article> {
+    let fetched = f.fetcher.get_page(url, &Conditional::default()).await?;
+    let charset = fetched
+        .content_type
+        .as_deref()
+        .and_then(|ct| ct.split("charset=").nth(1))
+        .map(|c| c.trim_matches(['"', ' ', ';']).to_owned());
+    Ok(tidings_extract::html_page::extract(
+        &fetched.body,
+        Some(&fetched.url),
+        charset.as_deref(),
+    )?)
+}
+
+/// The feed's entry completed by its page: the body and what the page knows better; the
+/// entry keeps its URL (its identity), and its title and date when the page has none.
+fn merge_page(entry: Article, page: Article) -> Article {
+    if page.word_count <= entry.word_count {
+        return entry;
+    }
+    Article {
+        url: entry.url,
+        title: if page.title.trim().is_empty() {
+            entry.title
+        } else {
+            page.title
+        },
+        authors: if page.authors.is_empty() {
+            entry.authors
+        } else {
+            page.authors
+        },
+        outlet: entry.outlet,
+        published_at: entry.published_at.or(page.published_at),
+        updated_at: page.updated_at.or(entry.updated_at),
+        section: entry.section.or(page.section),
+        tags: if entry.tags.is_empty() {
+            page.tags
+        } else {
+            entry.tags
+        },
+        language: entry.language.or(page.language),
+        summary: entry.summary.or(page.summary),
+        image_url: entry.image_url.or(page.image_url),
+        provenance: if page.provenance.is_republication() {
+            page.provenance
+        } else {
+            entry.provenance
+        },
+        ..page
+    }
+}
+
 /// Stores the articles of a fetched feed and schedules it; returns how many were new.
 pub async fn store_fetched(
     f: &Follower,
@@ -189,7 +286,7 @@ pub async fn store_fetched(
     let started = Instant::now();
     let feed_id = feed.id;
     let section = feed.section.clone();
-    let articles = parsed.articles;
+    let articles = complete_from_pages(f, feed, parsed.articles).await;
     let (new, errors) = f
         .db(move |s| {
             let (mut new, mut errors) = (0usize, Vec::new());
