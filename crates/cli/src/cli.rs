@@ -209,6 +209,17 @@ pub enum EvalCommand {
         #[arg(long)]
         min_rate: Option<f64>,
     },
+    /// Extract every page of a data set laid out like `datasets/extraction/dev` (html/ and
+    /// ground-truth.json) and score the article bodies as `tools/extraction_score.py` does.
+    Extraction {
+        dir: PathBuf,
+        /// Write predictions in the scorer's form.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Exit non-zero when F1 is below this (0–1).
+        #[arg(long)]
+        min_f1: Option<f64>,
+    },
     /// Stream story-clustering data sets (JSONL with gold `cluster`) through the clusterer and
     /// print pairwise and B-cubed precision, recall and F1.
     Clustering {

@@ -12,6 +12,7 @@
 pub mod dates;
 pub mod decode;
 pub mod discover;
+pub mod eval;
 pub mod html_page;
 pub mod provenance;
 pub mod sanitize;
