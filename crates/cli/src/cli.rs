@@ -246,6 +246,10 @@ pub enum OutletCommand {
     },
     /// Set an outlet's republication policy: full, excerpt or link.
     Policy { slug: String, policy: String },
+    /// When to fetch the article page behind a feed entry: always, when-summary or never.
+    Mode { slug: String, mode: String },
+    /// Fetch and extract the pages of an outlet's stored articles again.
+    Reextract { slug: String },
 }
 
 #[cfg(test)]

@@ -46,6 +46,21 @@ impl Store {
         self.read(|c| load_article(c, id))
     }
 
+    /// Replaces an article's body (text and sanitized HTML) with a new extraction, leaving
+    /// everything else — counters, entities, story — as it is.
+    pub fn replace_article_body(&self, id: i64, text: &str, html: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE articles SET text = ?, html = ?, word_count = ?, content_hash = ?, modified_at = ? WHERE id = ?",
+                params![text, html, Article::count_words(text), content_hash(text), now(), id],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("article {id}")));
+            }
+            Ok(())
+        })
+    }
+
     /// Whether an article with this URL is stored already.
     pub fn has_article_url(&self, url: &str) -> Result<bool, StoreError> {
         self.read(|c| {

@@ -100,6 +100,23 @@ impl Store {
         })
     }
 
+    pub fn set_outlet_extraction_mode(
+        &self,
+        slug: &str,
+        mode: ExtractionMode,
+    ) -> Result<Outlet, StoreError> {
+        self.write(|tx| {
+            if tx.execute(
+                "UPDATE outlets SET extraction_mode = ? WHERE slug = ?",
+                params![mode.as_str(), slug],
+            )? == 0
+            {
+                return Err(StoreError::NotFound(format!("outlet {slug:?}")));
+            }
+            outlet_by_slug(tx, slug)?.ok_or_else(|| StoreError::NotFound(slug.into()))
+        })
+    }
+
     pub fn set_outlet_policy(
         &self,
         slug: &str,

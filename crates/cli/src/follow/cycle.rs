@@ -223,7 +223,7 @@ async fn complete_from_pages(f: &Follower, feed: &Feed, articles: Vec<Article>) 
     out
 }
 
-async fn page_article(f: &Follower, url: &str) -> Result<Article> {
+pub async fn page_article(f: &Follower, url: &str) -> Result<Article> {
     let fetched = f.fetcher.get_page(url, &Conditional::default()).await?;
     let charset = fetched
         .content_type
