@@ -797,18 +797,23 @@ mod tests {
         assert!(why.contains("after the story's last article"), "{why}");
     }
 
+    /// Two reports of a fraud trial in Denver, then two of a tax trial in Miami: same man.
+    const TWO_TRIALS: [&str; 4] = [
+        "Jury selection begins in Denver for the fraud trial of Mark Feldon, accused of \
+         stealing 12 million dollars from pension funds. Judge Alice Moreno presides.",
+        "A second day of jury selection in Denver for Mark Feldon, charged with stealing \
+         12 million dollars from pension funds, before Judge Alice Moreno.",
+        "Mark Feldon goes on trial in Miami on tax evasion charges over 3 offshore \
+         accounts in the Cayman Islands. Judge Robert Haines presides.",
+        "Prosecutors in Miami open the tax evasion trial of Mark Feldon over offshore \
+         accounts in the Cayman Islands before Judge Robert Haines.",
+    ];
+
     #[test]
     fn two_events_with_the_same_man_a_year_apart_stay_apart() {
         let mut c = Clusterer::default();
         background(&mut c);
-        let t1 = "Jury selection begins in Denver for the fraud trial of Mark Feldon, accused of \
-                  stealing 12 million dollars from pension funds. Judge Alice Moreno presides.";
-        let t2 = "A second day of jury selection in Denver for Mark Feldon, charged with stealing \
-                  12 million dollars from pension funds, before Judge Alice Moreno.";
-        let u1 = "Mark Feldon goes on trial in Miami on tax evasion charges over 3 offshore \
-                  accounts in the Cayman Islands. Judge Robert Haines presides.";
-        let u2 = "Prosecutors in Miami open the tax evasion trial of Mark Feldon over offshore \
-                  accounts in the Cayman Islands before Judge Robert Haines.";
+        let [t1, t2, u1, u2] = TWO_TRIALS;
         let a1 = c.add(&doc("a1", "", t1, Some(1)));
         let a2 = c.add(&doc("a2", "", t2, Some(2)));
         // A year later: same man, another trial, another place.
@@ -830,14 +835,7 @@ mod tests {
     fn two_undated_events_with_the_same_man_stay_apart() {
         let mut c = Clusterer::default();
         background(&mut c);
-        let t1 = "Jury selection begins in Denver for the fraud trial of Mark Feldon, accused of \
-                  stealing 12 million dollars from pension funds. Judge Alice Moreno presides.";
-        let t2 = "A second day of jury selection in Denver for Mark Feldon, charged with stealing \
-                  12 million dollars from pension funds, before Judge Alice Moreno.";
-        let u1 = "Mark Feldon goes on trial in Miami on tax evasion charges over 3 offshore \
-                  accounts in the Cayman Islands. Judge Robert Haines presides.";
-        let u2 = "Prosecutors in Miami open the tax evasion trial of Mark Feldon over offshore \
-                  accounts in the Cayman Islands before Judge Robert Haines.";
+        let [t1, t2, u1, u2] = TWO_TRIALS;
         let a1 = c.add(&doc("a1", "", t1, Some(1)));
         let a2 = c.add(&doc("a2", "", t2, Some(2)));
         // A year later in the stream's terms: same man, another trial, another place.

@@ -624,7 +624,8 @@ fn decode_html_entities(s: &str) -> String {
     out
 }
 
-fn domain_of(u: &str) -> Option<String> {
+/// The host of a URL without `www.`, lowercased: how outlets are recognised by domain.
+pub fn domain_of(u: &str) -> Option<String> {
     let host = url::Url::parse(u).ok()?.host_str()?.to_ascii_lowercase();
     Some(host.strip_prefix("www.").map(str::to_owned).unwrap_or(host))
 }

@@ -587,6 +587,22 @@ impl Parser {
         }
     }
 
+    /// Sets `field` of the object at `key` in the current context, when there is one.
+    fn set_in_object(&mut self, key: &str, field: &str, value: Value) {
+        if let Some(d) = self.ctx().get_mut(key).and_then(Value::as_object_mut) {
+            d.insert(field.into(), value);
+        }
+    }
+
+    /// The last object of the list at `key` in the current context, if any.
+    fn last_in_list(&mut self, key: &str) -> Option<&mut Dict> {
+        self.ctx()
+            .get_mut(key)
+            .and_then(Value::as_array_mut)
+            .and_then(|a| a.last_mut())
+            .and_then(Value::as_object_mut)
+    }
+
     fn ctx(&mut self) -> &mut Dict {
         match self.ctx_kind() {
             Ctx::Source => &mut self.source,
@@ -1677,13 +1693,7 @@ impl Parser {
             }
             "generator" => {
                 let v = self.pop("generator", true).unwrap_or_default();
-                if let Some(d) = self
-                    .ctx()
-                    .get_mut("generator_detail")
-                    .and_then(Value::as_object_mut)
-                {
-                    d.insert("name".into(), json!(v));
-                }
+                self.set_in_object("generator_detail", "name", json!(v));
             }
             "source" => {
                 self.insource = false;
@@ -1736,12 +1746,7 @@ impl Parser {
             "media_thumbnail" => {
                 let url = self.pop("url", true).unwrap_or_default();
                 if !url.trim().is_empty()
-                    && let Some(t) = self
-                        .ctx()
-                        .get_mut("media_thumbnail")
-                        .and_then(Value::as_array_mut)
-                        .and_then(|a| a.last_mut())
-                        .and_then(Value::as_object_mut)
+                    && let Some(t) = self.last_in_list("media_thumbnail")
                     && !t.contains_key("url")
                 {
                     t.insert("url".into(), json!(url));
@@ -1749,23 +1754,12 @@ impl Parser {
             }
             "media_player" => {
                 let v = self.pop("media_player", true).unwrap_or_default();
-                if let Some(d) = self
-                    .ctx()
-                    .get_mut("media_player")
-                    .and_then(Value::as_object_mut)
-                {
-                    d.insert("content".into(), json!(v));
-                }
+                self.set_in_object("media_player", "content", json!(v));
             }
             "media_credit" => {
                 let v = self.pop("credit", true).unwrap_or_default();
                 if !v.trim().is_empty()
-                    && let Some(t) = self
-                        .ctx()
-                        .get_mut("media_credit")
-                        .and_then(Value::as_array_mut)
-                        .and_then(|a| a.last_mut())
-                        .and_then(Value::as_object_mut)
+                    && let Some(t) = self.last_in_list("media_credit")
                 {
                     t.insert("content".into(), json!(v));
                 }
@@ -1782,9 +1776,7 @@ impl Parser {
                     } else {
                         json!(v)
                     };
-                    if let Some(d) = self.ctx().get_mut(m).and_then(Value::as_object_mut) {
-                        d.insert("content".into(), content);
-                    }
+                    self.set_in_object(m, "content", content);
                 }
             }
             _ => return false,

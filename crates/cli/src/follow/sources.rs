@@ -8,6 +8,7 @@ use super::opml::{self, Subscription};
 use anyhow::{Result, anyhow, bail};
 use tidings_extract::discover::{common_feed_urls, feed_links};
 use tidings_extract::sniff::{self, PageKind};
+use tidings_feed::domain_of;
 use tidings_fetch::{Conditional, Fetched};
 use tidings_model::OutletRef;
 use tidings_store::{Feed, NewFeed};
@@ -90,11 +91,6 @@ async fn find_feed(f: &Follower, url: &str) -> Result<(Fetched, Parsed)> {
             other.refusal().unwrap_or("unknown content")
         ),
     }
-}
-
-fn domain_of(u: &str) -> Option<String> {
-    let host = url::Url::parse(u).ok()?.host_str()?.to_ascii_lowercase();
-    Some(host.strip_prefix("www.").map(str::to_owned).unwrap_or(host))
 }
 
 /// What an OPML import did.
