@@ -125,6 +125,9 @@ pub struct EntityMention {
     pub name: String,
     pub kind: EntityKind,
     pub mentions: u32,
+    /// Other names the article uses for it ("Waltz", "ANCA"); stored as the entity's aliases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Articles: storing one (with its tags, entities, quotes and story) in one transaction, and
 //! reading one back as Article JSON.
 
+use crate::entities::ensure_entity;
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
 use crate::{Outlet, Store, StoreError, now, params};
@@ -141,8 +142,8 @@ pub(crate) fn upsert_article(
         None => (fields.insert(tx, &key, source)?, None, true),
     };
     replace_tags(tx, id, &a.tags)?;
-    replace_entities(tx, id, &a.entities)?;
-    replace_quotes(tx, id, &a.quotes)?;
+    let linked = replace_entities(tx, id, &a.entities)?;
+    replace_quotes(tx, id, &a.quotes, &linked)?;
     let story_id = match story_id {
         Some(s) => s,
         None => assign_story(tx, id, a)?,
@@ -270,54 +271,54 @@ fn replace_tags(tx: &mut dyn Exec, id: i64, tags: &[String]) -> Result<(), Store
     Ok(())
 }
 
-/// Finds the entity with this name's slug, or creates it.
-fn ensure_entity(tx: &mut dyn Exec, name: &str, kind: EntityKind) -> Result<i64, StoreError> {
-    let slug = slugify(name);
-    if let Some(row) = tx.query_opt(
-        "SELECT COALESCE(merged_into, id) FROM entities WHERE slug = ?",
-        params![&slug],
-    )? {
-        return row.i64(0);
-    }
-    tx.query_one(
-        "INSERT INTO entities (name, kind, slug, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        params![name, kind.as_str(), slug, now()],
-    )?
-    .i64(0)
-}
-
 fn replace_entities(
     tx: &mut dyn Exec,
     id: i64,
     entities: &[EntityMention],
-) -> Result<(), StoreError> {
+) -> Result<Vec<(String, EntityKind, i64)>, StoreError> {
     tx.execute(
         "DELETE FROM article_entities WHERE article_id = ?",
         params![id],
     )?;
+    let mut linked = Vec::new();
     for e in entities {
-        let entity_id = ensure_entity(tx, &e.name, e.kind)?;
+        let entity_id = ensure_entity(tx, e)?;
+        linked.push((e.name.clone(), e.kind, entity_id));
         tx.execute(
             "INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (?, ?, ?)
              ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions",
             params![id, entity_id, e.mentions],
         )?;
     }
-    Ok(())
+    Ok(linked)
 }
 
-fn replace_quotes(tx: &mut dyn Exec, id: i64, quotes: &[Quote]) -> Result<(), StoreError> {
+/// Stores an article's quotes, linking each speaker to the entity the article names so (or,
+/// failing that, to the entity with that name's slug).
+fn replace_quotes(
+    tx: &mut dyn Exec,
+    id: i64,
+    quotes: &[Quote],
+    linked: &[(String, EntityKind, i64)],
+) -> Result<(), StoreError> {
     tx.execute("DELETE FROM quotes WHERE article_id = ?", params![id])?;
     for (position, q) in quotes.iter().enumerate() {
-        let speaker_entity = match &q.speaker {
-            Some(name) => tx
+        let in_article = q.speaker.as_ref().and_then(|name| {
+            linked
+                .iter()
+                .find(|(n, kind, _)| n == name && *kind != EntityKind::Place)
+                .map(|l| l.2)
+        });
+        let speaker_entity = match (&q.speaker, in_article) {
+            (_, Some(id)) => Some(id),
+            (None, None) => None,
+            (Some(name), None) => tx
                 .query_opt(
                     "SELECT COALESCE(merged_into, id) FROM entities WHERE slug = ? AND kind <> 'place'",
                     params![slugify(name)],
                 )?
                 .map(|r| r.i64(0))
                 .transpose()?,
-            None => None,
         };
         tx.execute(
             "INSERT INTO quotes (article_id, position, speaker, speaker_entity_id, text, verb)
@@ -603,6 +604,7 @@ fn load_entities(c: &mut dyn Exec, id: i64) -> Result<Vec<EntityMention>, StoreE
             kind: EntityKind::parse(&kind)
                 .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
             mentions: u32::try_from(r.i64(2)?).unwrap_or(0),
+            aliases: Vec::new(),
         })
     })
     .collect()

@@ -5,6 +5,7 @@
 
 mod articles;
 mod digest;
+mod entities;
 mod error;
 mod feeds;
 mod listings;
@@ -21,6 +22,7 @@ mod weeks;
 
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use digest::{EntityTrend, SpeakerCount};
+pub use entities::{Entity, EntityLookup, EntityQuote};
 pub use error::StoreError;
 pub use feeds::{Feed, FetchLogEntry, FetchResult, NewFeed};
 pub use listings::{Cursor, Listing, Page};

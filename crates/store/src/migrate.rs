@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "fetching", "0003_fetching"),
     migration!(4, "indexes", "0004_indexes"),
     migration!(5, "digest", "0005_digest"),
+    migration!(6, "entity redirects", "0006_entity_redirects"),
 ];
 
 /// The schema version this binary brings.

@@ -100,6 +100,7 @@ fn articles_round_trip_every_field() {
             name: "Odile Marchetti".into(),
             kind: EntityKind::Person,
             mentions: 3,
+            aliases: Vec::new(),
         }];
         a.quotes = vec![Quote {
             speaker: Some("Odile Marchetti".into()),
@@ -580,6 +581,7 @@ fn week_figures_for_the_digest() {
             name: "Odile Marchetti".into(),
             kind: EntityKind::Person,
             mentions: 3,
+            aliases: Vec::new(),
         }];
         a.quotes = vec![
             Quote {
@@ -609,6 +611,7 @@ fn week_figures_for_the_digest() {
             name: "Odile Marchetti".into(),
             kind: EntityKind::Person,
             mentions: 1,
+            aliases: Vec::new(),
         }];
         store.upsert_article(&before, None).unwrap();
         let w: IsoWeek = "2026-W47".parse().unwrap();
@@ -764,5 +767,119 @@ fn digest_subscriptions_are_double_opt_in_and_sent_once_a_week() {
         assert!(store.claim_digest_send(w).unwrap(), "{db}");
         assert!(!store.claim_digest_send(w).unwrap(), "{db}: once per week");
         store.record_digest_recipients(w, 3).unwrap();
+    });
+}
+
+fn person(name: &str, mentions: u32, aliases: &[&str]) -> EntityMention {
+    EntityMention {
+        name: name.into(),
+        kind: EntityKind::Person,
+        mentions,
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+#[test]
+fn entities_gather_aliases_quotes_and_survive_merge_and_rename() {
+    use tidings_store::EntityLookup;
+    each_db(|store, db| {
+        let found = |slug: &str| match store.entity_by_slug(slug).unwrap() {
+            EntityLookup::Found(e) => e,
+            other => panic!("{db}: {slug}: {other:?}"),
+        };
+        let mut first = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        first.entities = vec![person(
+            "Odile Marchetti",
+            3,
+            &["Marchetti", "Union Leader Odile Marchetti"],
+        )];
+        first.quotes = vec![Quote {
+            speaker: Some("Odile Marchetti".into()),
+            text: "A fair deal.".into(),
+            verb: Some("said".into()),
+        }];
+        store.upsert_article(&first, None).unwrap();
+        // A later article that only says "Marchetti" joins her, through the alias.
+        let mut second = article(
+            "Harbour Ledger",
+            "Talks begin",
+            10,
+            "Talks began at the port.",
+        );
+        second.entities = vec![person("Marchetti", 1, &[])];
+        second.quotes = vec![Quote {
+            speaker: Some("Marchetti".into()),
+            text: "We start today.".into(),
+            verb: None,
+        }];
+        store.upsert_article(&second, None).unwrap();
+        let odile = found("odile-marchetti");
+        assert_eq!(odile.articles, 2, "{db}");
+        assert_eq!(
+            odile.aliases,
+            vec!["Marchetti", "Union Leader Odile Marchetti"],
+            "{db}"
+        );
+        assert_eq!(store.entity_quotes(odile.id, 10).unwrap().len(), 2, "{db}");
+        let weeks = store
+            .entity_weekly_mentions(odile.id, "2026-W47".parse().unwrap(), 3)
+            .unwrap();
+        assert_eq!(
+            weeks.iter().map(|w| w.1).collect::<Vec<_>>(),
+            vec![0, 1, 3],
+            "{db}"
+        );
+
+        // An entity created separately is merged, links and quotes included.
+        let mut third = article("Port Gazette", "Dock pay", 18, "Pay rose.");
+        third.entities = vec![person("O. Marchetti", 2, &[])];
+        third.quotes = vec![Quote {
+            speaker: Some("O. Marchetti".into()),
+            text: "Good news.".into(),
+            verb: None,
+        }];
+        store.upsert_article(&third, None).unwrap();
+        let merged = store
+            .merge_entities("o-marchetti", "odile-marchetti")
+            .unwrap();
+        assert_eq!(merged.articles, 3, "{db}");
+        assert!(merged.aliases.contains(&"O. Marchetti".to_owned()), "{db}");
+        assert_eq!(store.entity_quotes(merged.id, 10).unwrap().len(), 3, "{db}");
+        assert_eq!(
+            store.entity_by_slug("o-marchetti").unwrap(),
+            EntityLookup::MovedTo("odile-marchetti".into()),
+            "{db}"
+        );
+        assert!(matches!(
+            store.merge_entities("odile-marchetti", "odile-marchetti"),
+            Err(StoreError::Invalid(_))
+        ));
+
+        // Renaming keeps the old name as an alias and the old slug as a redirect.
+        let renamed = store
+            .rename_entity("odile-marchetti", "Odile M. Marchetti")
+            .unwrap();
+        assert_eq!(renamed.slug, "odile-m-marchetti", "{db}");
+        assert!(
+            renamed.aliases.contains(&"Odile Marchetti".to_owned()),
+            "{db}"
+        );
+        assert_eq!(
+            store.entity_by_slug("odile-marchetti").unwrap(),
+            EntityLookup::MovedTo("odile-m-marchetti".into()),
+            "{db}"
+        );
+        assert_eq!(
+            store.entity_by_slug("nobody").unwrap(),
+            EntityLookup::Missing
+        );
+        let listed = store
+            .entities(Some(EntityKind::Person), Some("marchetti"), 10)
+            .unwrap();
+        assert_eq!(listed.len(), 1, "{db}");
+        assert!(matches!(
+            store.rename_entity("nobody", "X"),
+            Err(StoreError::NotFound(_))
+        ));
     });
 }

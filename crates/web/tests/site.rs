@@ -596,6 +596,7 @@ fn entity_pages_and_trending_entities() {
                 name: "Odile Marchetti".into(),
                 kind: tidings_model::EntityKind::Person,
                 mentions: 4,
+                aliases: Vec::new(),
             }];
             store.upsert_article(&a, None).unwrap();
         })
