@@ -1,0 +1,345 @@
+//! Attribution rules: the speaker phrase and speech verb right after a closing mark
+//! (`"…," Smith said`, `"…," said Smith`, `"…", according to Smith`) or in the clause
+//! before an opening mark (`Smith said: "…"`, `Smith said the deal was "…"`). Each rule
+//! reads a window of bounded size, which keeps the extractor linear.
+
+use std::ops::Range;
+
+use super::lex::{
+    Kind, Tok, ceil_boundary, floor_boundary, is_aux_adverb, is_bare_speaker_head, is_cap,
+    is_cap_stop, is_determiner, is_double_mark, is_name_connector, is_np_preposition, is_np_stop,
+    is_pronoun, lex, verb_at,
+};
+
+/// How far after a closing mark an attribution is looked for.
+const AFTER_WINDOW: usize = 240;
+/// How far before an opening mark the introducing clause is looked for.
+const BEFORE_WINDOW: usize = 480;
+
+/// What kind of phrase the speaker is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NpKind {
+    /// he, she, they, I, we …
+    Pronoun,
+    /// Ends in a capitalised word: "Mike Waltz", "the State Department".
+    Name,
+    /// A common noun phrase: "a spokesperson for the ministry", "officials".
+    Nominal,
+}
+
+/// An attribution found next to a quote.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub speaker: Option<(Range<usize>, NpKind)>,
+    pub verb: Range<usize>,
+    /// For attributions after a quote: the byte offset just after the punctuation that
+    /// ends the attribution clause (`he said.` / `he said,`), when the clause ends that way
+    /// inside the window; a quote opening right after it continues the same quote.
+    pub clause_end: Option<usize>,
+}
+
+fn word<'a>(text: &'a str, toks: &[Tok], i: usize) -> Option<&'a str> {
+    toks.get(i)
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| &text[t.range()])
+}
+
+fn span(toks: &[Tok], a: usize, b: usize) -> Range<usize> {
+    toks[a].start..toks[b - 1].end
+}
+
+/// A speaker phrase ending just before token `j` (exclusive), not reaching below `lo`.
+/// Returns the token range and kind.
+fn np_back(text: &str, toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize, NpKind)> {
+    let mut k = j;
+    while k > lo && word(text, toks, k - 1).is_some_and(is_aux_adverb) {
+        k -= 1;
+    }
+    if k <= lo {
+        return None;
+    }
+    let w = word(text, toks, k - 1)?;
+    if is_pronoun(w) {
+        return Some((k - 1, k, NpKind::Pronoun));
+    }
+    if is_cap(w) && !is_cap_stop(w) && verb_at(text, toks, k - 1).is_none() {
+        let mut a = k - 1;
+        while a > lo {
+            let Some(p) = word(text, toks, a - 1) else {
+                break;
+            };
+            let connector = is_name_connector(p)
+                && a - 1 > lo
+                && word(text, toks, a - 2).is_some_and(|q| is_cap(q) && !is_cap_stop(q));
+            if (is_cap(p) && !is_cap_stop(p)) || connector {
+                a -= 1;
+            } else {
+                break;
+            }
+        }
+        // "the State Department", "The Post": keep the article with an organisation.
+        if a > lo && word(text, toks, a - 1).is_some_and(|p| p.eq_ignore_ascii_case("the")) {
+            a -= 1;
+        }
+        return Some((a, k, NpKind::Name));
+    }
+    if is_cap(w) || is_np_stop(w) || verb_at(text, toks, k - 1).is_some() {
+        return None;
+    }
+    // A common noun phrase: walk back to its determiner, through "for/of" attachments.
+    let mut a = k - 1;
+    let mut words = 1;
+    let mut has_det = is_determiner(w);
+    loop {
+        if a <= lo || words > 8 {
+            break;
+        }
+        let Some(p) = word(text, toks, a - 1) else {
+            break;
+        };
+        if is_determiner(p) {
+            a -= 1;
+            words += 1;
+            has_det = true;
+            // "a spokesperson for the ministry": continue past the preposition.
+            if a > lo + 1
+                && word(text, toks, a - 1).is_some_and(is_np_preposition)
+                && word(text, toks, a - 2)
+                    .is_some_and(|q| !is_np_stop(q) && !is_cap_stop(q) && !is_determiner(q))
+            {
+                a -= 2;
+                words += 2;
+                continue;
+            }
+            // "the ministry's spokesperson": the possessor is itself determined.
+            if p.ends_with("'s") || p.ends_with("’s") {
+                continue;
+            }
+            break;
+        }
+        if has_det || is_np_stop(p) || is_cap_stop(p) || verb_at(text, toks, a - 1).is_some() {
+            break;
+        }
+        if is_np_preposition(p) {
+            // Only inside a phrase that reaches a determiner further back.
+            a -= 1;
+            words += 1;
+            continue;
+        }
+        a -= 1;
+        words += 1;
+    }
+    // Trim a dangling preposition at the front (a bare head then a failed walk).
+    while a < k - 1 && word(text, toks, a).is_some_and(is_np_preposition) {
+        a += 1;
+    }
+    if !has_det {
+        // Bare plurals only, short: "officials", "senior administration officials".
+        if k - a > 4 || !is_bare_speaker_head(w) {
+            return None;
+        }
+        // A bare phrase must start a clause or follow a comma, else it is an object
+        // ("told reporters").
+        if a > lo {
+            match toks[a - 1].kind {
+                Kind::Punct(_) => {}
+                Kind::Word => {
+                    let p = &text[toks[a - 1].range()];
+                    if !is_cap_stop(p) && !p.eq_ignore_ascii_case("that") {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    Some((a, k, NpKind::Nominal))
+}
+
+/// A speaker phrase starting at token `i`, not reaching `hi`.
+fn np_fwd(text: &str, toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize, NpKind)> {
+    let w = word(text, toks, i)?;
+    if i >= hi {
+        return None;
+    }
+    if is_pronoun(w) {
+        return Some((i, i + 1, NpKind::Pronoun));
+    }
+    let kind_of = |b: usize| {
+        if word(text, toks, b - 1).is_some_and(is_cap) {
+            NpKind::Name
+        } else {
+            NpKind::Nominal
+        }
+    };
+    if is_determiner(w) {
+        let mut b = i + 1;
+        while b < hi && b - i < 10 {
+            let Some(n) = word(text, toks, b) else { break };
+            if is_np_stop(n) || verb_at(text, toks, b).is_some() || is_aux_adverb(n) {
+                break;
+            }
+            b += 1;
+        }
+        while b > i + 1 && word(text, toks, b - 1).is_some_and(is_np_preposition) {
+            b -= 1;
+        }
+        if b == i + 1 && !(w.ends_with("'s") || w.ends_with("’s")) {
+            return None;
+        }
+        return Some((i, b, kind_of(b)));
+    }
+    if is_cap(w) && !is_cap_stop(w) {
+        let mut b = i + 1;
+        while b < hi && b - i < 8 {
+            let Some(n) = word(text, toks, b) else { break };
+            let connector = is_name_connector(n)
+                && word(text, toks, b + 1).is_some_and(|q| is_cap(q) && !is_cap_stop(q));
+            if (is_cap(n) && !is_cap_stop(n)) || connector {
+                b += 1;
+            } else {
+                break;
+            }
+        }
+        return Some((i, b, NpKind::Name));
+    }
+    if is_np_stop(w) || is_cap(w) || verb_at(text, toks, i).is_some() {
+        return None;
+    }
+    // Bare plural: "officials said", "senior officials said".
+    let mut b = i;
+    while b < hi && b - i < 4 {
+        let Some(n) = word(text, toks, b) else { break };
+        if is_np_stop(n) || verb_at(text, toks, b).is_some() || is_aux_adverb(n) {
+            break;
+        }
+        b += 1;
+    }
+    let head = word(text, toks, b.checked_sub(1)?)?;
+    (b > i && is_bare_speaker_head(head)).then_some((i, b, NpKind::Nominal))
+}
+
+/// The window from `from` up to the first newline or double mark, at most `max` bytes.
+fn forward_window(text: &str, from: usize, max: usize) -> usize {
+    let limit = floor_boundary(text, from.saturating_add(max));
+    let Some(w) = text.get(from..limit) else {
+        return from;
+    };
+    match w.find(|c: char| c == '\n' || is_double_mark(c)) {
+        Some(k) => from + k,
+        None => limit,
+    }
+}
+
+/// The attribution right after a closing mark at `close_end`.
+pub(crate) fn after_close(text: &str, close_end: usize) -> Option<Found> {
+    let end = forward_window(text, close_end, AFTER_WINDOW);
+    let toks = lex(text, close_end, end);
+    let n = toks.len();
+    let mut i = 0;
+    while i < n && i < 2 {
+        match toks[i].kind {
+            Kind::Punct(',' | '.' | '!' | '?' | '—' | '–' | '-' | ';' | '…') => i += 1,
+            _ => break,
+        }
+    }
+    // Inverted: `," said Smith` / `", according to Smith`.
+    if let Some(v) = verb_at(text, &toks, i) {
+        let (a, b, kind) = np_fwd(text, &toks, v, n)?;
+        return Some(Found {
+            speaker: Some((span(&toks, a, b), kind)),
+            verb: span(&toks, i, v),
+            clause_end: clause_end(text, &toks, b),
+        });
+    }
+    let (a, b, kind) = np_fwd(text, &toks, i, n)?;
+    let mut j = b;
+    // An appositive between speaker and verb: `," Smith, a senator from Ohio, said`.
+    if matches!(toks.get(j).map(|t| t.kind), Some(Kind::Punct(','))) {
+        let close = (j + 1..n.min(j + 14)).find(|&k| toks[k].kind == Kind::Punct(','));
+        j = close? + 1;
+    }
+    while word(text, &toks, j).is_some_and(is_aux_adverb) {
+        j += 1;
+    }
+    let v = verb_at(text, &toks, j)?;
+    Some(Found {
+        speaker: Some((span(&toks, a, b), kind)),
+        verb: span(&toks, j, v),
+        clause_end: clause_end(text, &toks, v),
+    })
+}
+
+/// The end of the attribution clause that continues from token `from`: the first `.`,
+/// `,`, `:` or `;` (only when nothing but white space follows it in the window, i.e. the
+/// next thing is a quotation mark or the paragraph end).
+fn clause_end(text: &str, toks: &[Tok], from: usize) -> Option<usize> {
+    let k = (from..toks.len()).find(|&k| {
+        matches!(
+            toks[k].kind,
+            Kind::Punct('.' | ',' | ':' | ';' | '!' | '?' | '—' | '–')
+        )
+    })?;
+    let e = toks[k].end;
+    // Nothing may follow inside the window: the next quote must open right there.
+    (k + 1 == toks.len())
+        .then_some(e)
+        .filter(|&e| e <= text.len())
+}
+
+fn is_sentence_end(t: &Tok) -> bool {
+    matches!(t.kind, Kind::Punct('.' | '!' | '?'))
+}
+
+/// The attribution in the clause that ends at `end` (an opening mark, or a colon that
+/// closes the previous paragraph), looking no further back than `lo`.
+pub(crate) fn before_open(text: &str, lo: usize, end: usize) -> Option<Found> {
+    let from = ceil_boundary(text, lo.max(end.saturating_sub(BEFORE_WINDOW)));
+    let toks = lex(text, from, end);
+    let n = toks.len();
+    // The clause starts after the last sentence end; a cut window starts mid-sentence.
+    let cs = toks.iter().rposition(is_sentence_end).map_or(0, |k| k + 1);
+    let mut k = n;
+    while k > cs {
+        k -= 1;
+        let Some(v) = verb_at(text, &toks, k) else {
+            continue;
+        };
+        let verb = span(&toks, k, v);
+        let np = if super::lex::is_according(text, &toks, k) {
+            np_fwd(text, &toks, v, n)
+        } else {
+            np_back(text, &toks, k, cs)
+                .or_else(|| {
+                    // `said Smith:` – an inverted speaker that closes the clause.
+                    np_fwd(text, &toks, v, n).filter(|&(_, b, _)| {
+                        b == n || matches!(toks[b].kind, Kind::Punct(':' | ','))
+                    })
+                })
+                .or_else(|| {
+                    // `Smith tweeted on Monday, saying "…"`: the clause subject.
+                    np_fwd(text, &toks, cs, k).filter(|&(_, _, kind)| kind != NpKind::Nominal)
+                })
+        };
+        return Some(Found {
+            speaker: np.map(|(a, b, kind)| (span(&toks, a, b), kind)),
+            verb,
+            clause_end: None,
+        });
+    }
+    None
+}
+
+/// Whether the non-space text before `open` (within its paragraph) ends a sentence, so a
+/// quote opening there is a sentence of its own.
+pub(crate) fn starts_sentence(text: &str, para_start: usize, open: usize) -> bool {
+    let Some(before) = text.get(para_start..open) else {
+        return false;
+    };
+    let mut cs = before.chars().rev().filter(|c| !c.is_whitespace());
+    match cs.next() {
+        None => true,
+        Some('.' | '!' | '?' | ':') => true,
+        Some(c) if is_double_mark(c) => matches!(cs.next(), Some('.' | '!' | '?' | ',')),
+        _ => false,
+    }
+}
