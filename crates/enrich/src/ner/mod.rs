@@ -1,5 +1,22 @@
 //! Named-entity recognition: persons, organisations, places (and MISC, used only inside
 //! the model and for evaluation) in English text, with byte offsets.
+//!
+//! This module owns the public API and the pipeline shared by raw text and pre-tokenised
+//! input: [`recognize`] splits text into blocks, sentences and tokens and calls the same
+//! document tagger ([`tag_document`]) that evaluation runs on CoNLL sentences. The tagger is
+//! a two-pass averaged perceptron (`model`, `features`): the second pass sees how the first
+//! labelled the same word elsewhere in the document. Small rules afterwards (`postprocess`)
+//! strip titles from person names and label acronyms given in parentheses.
+
+pub mod eval;
+mod features;
+mod gazetteer;
+mod model;
+mod tokenize;
+pub mod train;
+
+use features::{DocCtx, DocLabels};
+use model::{MODEL, NTAGS, TAG_NAMES, Weights};
 
 /// What a recognised mention names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -8,6 +25,28 @@ pub enum Label {
     Org,
     Loc,
     Misc,
+}
+
+impl Label {
+    /// CoNLL name: "PER", "ORG", "LOC", "MISC".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Per => "PER",
+            Label::Org => "ORG",
+            Label::Loc => "LOC",
+            Label::Misc => "MISC",
+        }
+    }
+
+    fn from_tag(tag: u8) -> Option<Label> {
+        match tag {
+            1 | 2 => Some(Label::Per),
+            3 | 4 => Some(Label::Org),
+            5 | 6 => Some(Label::Loc),
+            7 | 8 => Some(Label::Misc),
+            _ => None,
+        }
+    }
 }
 
 /// One recognised mention: `text[start..end]` (byte offsets, on char boundaries).
@@ -20,7 +59,191 @@ pub struct Span {
 
 /// Recognises the mentions in `text` (a title, or a body whose paragraphs are separated by
 /// blank lines), in order of position, never overlapping.
+///
+/// The whole text is one document for the document-level features. Lines that do not look
+/// like English in Latin script are skipped (no entities rather than guesses).
 pub fn recognize(text: &str) -> Vec<Span> {
-    let _ = text;
-    Vec::new()
+    let mut sent_toks: Vec<Vec<tokenize::Tok>> = Vec::new();
+    let mut toks = Vec::new();
+    for (bs, be) in tokenize::blocks(text) {
+        toks.clear();
+        tokenize::tokenize(text, bs, be, &mut toks);
+        if !tokenize::looks_english(&text[bs..be], text, &toks) {
+            continue;
+        }
+        for (a, b) in tokenize::sentences(text, &toks) {
+            sent_toks.push(toks[a..b].to_vec());
+        }
+    }
+    let sents: Vec<Vec<&str>> = sent_toks
+        .iter()
+        .map(|s| s.iter().map(|t| &text[t.start..t.end]).collect())
+        .collect();
+    let tags = tag_doc(&MODEL.pass1, &MODEL.pass2, &sents);
+    let mut out = Vec::new();
+    for (toks, tags) in sent_toks.iter().zip(&tags) {
+        for (a, b, label) in chunks(tags) {
+            out.push(Span {
+                start: toks[a].start,
+                end: toks[b - 1].end,
+                label,
+            });
+        }
+    }
+    out
 }
+
+/// Tags one document given as sentences of tokens; returns IOB2 tags ("O", "B-PER", …).
+/// This is the path evaluation uses; [`recognize`] uses the same model and rules.
+pub fn tag_document<S: AsRef<str>>(sentences: &[Vec<S>]) -> Vec<Vec<&'static str>> {
+    tag_doc(&MODEL.pass1, &MODEL.pass2, sentences)
+        .into_iter()
+        .map(|s| s.into_iter().map(|t| TAG_NAMES[usize::from(t)]).collect())
+        .collect()
+}
+
+/// Tags a single sentence as a document of its own.
+pub fn tag_tokens(tokens: &[&str]) -> Vec<&'static str> {
+    tag_document(&[tokens.to_vec()])
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// First-pass labels of each capitalised word of a document, for the second pass.
+pub(crate) fn doc_labels(ctx_sents: &[features::SentFeats], tags: &[Vec<u8>]) -> DocLabels {
+    let mut out = DocLabels::new();
+    for (s, t) in ctx_sents.iter().zip(tags) {
+        for (i, &tag) in t.iter().enumerate() {
+            if !s.capitalised[i] {
+                continue;
+            }
+            let k = match tag {
+                0 => 4,
+                t => (usize::from(t) - 1) / 2,
+            };
+            let e = out.entry(s.lower[i].clone()).or_insert([0; 5]);
+            e[k] = e[k].saturating_add(1);
+        }
+    }
+    out
+}
+
+/// Both passes over one document with the given weights, then the rules.
+pub(crate) fn tag_doc<S: AsRef<str>>(
+    pass1: &impl Weights,
+    pass2: &impl Weights,
+    sents: &[Vec<S>],
+) -> Vec<Vec<u8>> {
+    let ctx = DocCtx::new(sents);
+    // First pass: labels of every word, kept per word type only (not the features), so
+    // memory does not grow with the document beyond its vocabulary.
+    let mut labels = DocLabels::new();
+    for i in 0..sents.len() {
+        let f = ctx.prepare(i, None);
+        let t = model::decode(pass1, &f);
+        for (w, n) in doc_labels(std::slice::from_ref(&f), std::slice::from_ref(&t)) {
+            let e = labels.entry(w).or_insert([0; 5]);
+            for k in 0..5 {
+                e[k] = e[k].saturating_add(n[k]);
+            }
+        }
+    }
+    (0..sents.len())
+        .map(|i| {
+            let f = ctx.prepare(i, Some(&labels));
+            let mut t = model::decode(pass2, &f);
+            let toks: Vec<&str> = sents[i].iter().map(AsRef::as_ref).collect();
+            postprocess(&toks, &mut t);
+            t
+        })
+        .collect()
+}
+
+/// Entity chunks of a tag sequence as (start, end, label), conlleval-style: an I- tag that
+/// does not continue a chunk of its type starts a new one.
+fn chunks(tags: &[u8]) -> Vec<(usize, usize, Label)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, Label)> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        let label = Label::from_tag(t);
+        let begins = t % 2 == 1;
+        match (cur, label) {
+            (Some((s, l)), Some(nl)) if !begins && l == nl => {
+                let _ = s;
+            }
+            _ => {
+                if let Some((s, l)) = cur.take() {
+                    out.push((s, i, l));
+                }
+                cur = label.map(|l| (i, l));
+            }
+        }
+    }
+    if let Some((s, l)) = cur {
+        out.push((s, tags.len(), l));
+    }
+    out
+}
+
+fn set_chunk(tags: &mut [u8], a: usize, b: usize, label: Option<Label>) {
+    let base = match label {
+        None => {
+            for t in &mut tags[a..b] {
+                *t = 0;
+            }
+            return;
+        }
+        Some(Label::Per) => 1,
+        Some(Label::Org) => 3,
+        Some(Label::Loc) => 5,
+        Some(Label::Misc) => 7,
+    };
+    for (k, t) in tags[a..b].iter_mut().enumerate() {
+        *t = if k == 0 { base } else { base + 1 };
+    }
+}
+
+/// Rules after the model, for the conventions news needs:
+/// - possessive `'s` is never inside a name;
+/// - person names do not include leading titles or roles ("President", "Speaker") or
+///   nationality words ("Armenian"); a "person" made only of those is dropped;
+/// - an all-capitals acronym in parentheses right after a name gets the name's label
+///   ("Armenian National Committee of America (ANCA)").
+fn postprocess(toks: &[&str], tags: &mut [u8]) {
+    use gazetteer::{DEMONYM, GAZ, TITLE};
+    debug_assert_eq!(toks.len(), tags.len());
+    for (i, t) in toks.iter().enumerate() {
+        if matches!(*t, "'s" | "’s" | "'S" | "’S" | "'" | "’") && tags[i] != 0 {
+            tags[i] = 0;
+        }
+    }
+    for (a, b, label) in chunks(tags) {
+        let mut a2 = a;
+        if label == Label::Per {
+            while a2 < b && GAZ.word(&toks[a2].to_lowercase()) & (TITLE | DEMONYM) != 0 {
+                a2 += 1;
+            }
+        }
+        // Re-write every chunk so stray I- tags (after the 's rule) become proper B- tags.
+        set_chunk(tags, a, a2, None);
+        set_chunk(tags, a2, b, Some(label));
+    }
+    let n = toks.len();
+    for i in 1..n.saturating_sub(1) {
+        let acronym = toks[i].chars().count() >= 2
+            && toks[i].chars().all(|c| c.is_uppercase() || c == '.' || c == '&')
+            && toks[i - 1] == "("
+            && toks[i + 1] == ")";
+        if acronym && i >= 2 && tags[i - 2] != 0 {
+            let label = Label::from_tag(tags[i - 2]);
+            set_chunk(tags, i, i + 1, label);
+        }
+    }
+}
+
+#[allow(dead_code)]
+const _: () = assert!(NTAGS == 9);
+
+#[cfg(test)]
+mod tests;
