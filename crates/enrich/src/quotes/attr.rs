@@ -31,7 +31,11 @@ pub(crate) enum NpKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
     pub speaker: Option<(Range<usize>, NpKind)>,
-    pub verb: Range<usize>,
+    /// The speech verb; `None` for a dash attribution (`"…" — Jane Doe`).
+    pub verb: Option<Range<usize>>,
+    /// The attribution is a new sentence after a quote that ended its own sentence
+    /// (`"…." Smith said …`): weaker than an introducing clause before the quote.
+    pub new_sentence: bool,
     /// For attributions after a quote: the byte offset just after the punctuation that
     /// ends the attribution clause (`he said.` / `he said,`), when the clause ends that way
     /// inside the window; a quote opening right after it continues the same quote.
@@ -54,6 +58,15 @@ fn np_back(text: &str, toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usiz
     let mut k = j;
     while k > lo && word(text, toks, k - 1).is_some_and(is_aux_adverb) {
         k -= 1;
+    }
+    // `Rep. Jane Doe (D-Ohio) said`: look past the parenthesis.
+    if k > lo && toks[k - 1].kind == Kind::Punct(')') {
+        let open = (lo.max(k.saturating_sub(10))..k - 1)
+            .rev()
+            .find(|&p| toks[p].kind == Kind::Punct('('));
+        if let Some(p) = open {
+            k = p;
+        }
     }
     if k <= lo {
         return None;
@@ -230,29 +243,48 @@ fn forward_window(text: &str, from: usize, max: usize) -> usize {
     }
 }
 
-/// The attribution right after a closing mark at `close_end`.
-pub(crate) fn after_close(text: &str, close_end: usize) -> Option<Found> {
+/// The attribution right after a closing mark at `close_end`. `ends_sentence` says the
+/// quote ended with `.`, `!` or `?` inside the marks, so a capitalised phrase after it
+/// starts a new sentence.
+pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> Option<Found> {
     let end = forward_window(text, close_end, AFTER_WINDOW);
     let toks = lex(text, close_end, end);
     let n = toks.len();
+    let stop_mark = text[end..].starts_with(|c: char| is_double_mark(c));
     let mut i = 0;
+    let mut dash = false;
     while i < n && i < 2 {
         match toks[i].kind {
-            Kind::Punct(',' | '.' | '!' | '?' | '—' | '–' | '-' | ';' | '…') => i += 1,
+            Kind::Punct(c @ (',' | '.' | '!' | '?' | '—' | '–' | '―' | '-' | ';' | '…')) => {
+                dash |= matches!(c, '—' | '–' | '―' | '-');
+                i += 1;
+            }
             _ => break,
         }
     }
+    let clause_end = clause_end(&toks, stop_mark);
     // Inverted: `," said Smith` / `", according to Smith`.
     if let Some(v) = verb_at(text, &toks, i) {
         let (a, b, kind) = np_fwd(text, &toks, v, n)?;
-        return Some(Found {
+        let kind_ok = kind != NpKind::Nominal || !naming_verb(text, &toks, i);
+        return kind_ok.then(|| Found {
             speaker: Some((span(&toks, a, b), kind)),
-            verb: span(&toks, i, v),
-            clause_end: clause_end(text, &toks, b),
+            verb: Some(span(&toks, i, v)),
+            clause_end,
+            new_sentence: false,
         });
     }
     let (a, b, kind) = np_fwd(text, &toks, i, n)?;
-    let mut j = b;
+    let mut j = skip_parenthesis(&toks, b);
+    // A byline-style dash attribution closing the paragraph: `" — Jane Doe`.
+    if dash && kind == NpKind::Name && (j == n || (j + 1 == n && is_sentence_end(&toks[j]))) {
+        return Some(Found {
+            speaker: Some((span(&toks, a, b), kind)),
+            verb: None,
+            clause_end: None,
+            new_sentence: false,
+        });
+    }
     // An appositive between speaker and verb: `," Smith, a senator from Ohio, said`.
     if matches!(toks.get(j).map(|t| t.kind), Some(Kind::Punct(','))) {
         let close = (j + 1..n.min(j + 14)).find(|&k| toks[k].kind == Kind::Punct(','));
@@ -262,28 +294,69 @@ pub(crate) fn after_close(text: &str, close_end: usize) -> Option<Found> {
         j += 1;
     }
     let v = verb_at(text, &toks, j)?;
+    if kind == NpKind::Nominal && naming_verb(text, &toks, j) {
+        return None;
+    }
+    let new_sentence = ends_sentence && is_cap(&text[toks[a].range()]);
     Some(Found {
         speaker: Some((span(&toks, a, b), kind)),
-        verb: span(&toks, j, v),
-        clause_end: clause_end(text, &toks, v),
+        verb: Some(span(&toks, j, v)),
+        clause_end: if new_sentence { None } else { clause_end },
+        new_sentence,
     })
 }
 
-/// The end of the attribution clause that continues from token `from`: the first `.`,
-/// `,`, `:` or `;` (only when nothing but white space follows it in the window, i.e. the
-/// next thing is a quotation mark or the paragraph end).
-fn clause_end(text: &str, toks: &[Tok], from: usize) -> Option<usize> {
-    let k = (from..toks.len()).find(|&k| {
+/// Verbs that name rather than quote (`called it "…"`, `a box labeled "…"`): only a
+/// person (a name or pronoun) doing so makes the quote speech.
+fn naming_verb(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks.get(i).is_some_and(|t| {
         matches!(
-            toks[k].kind,
+            &text[t.range()],
+            "called"
+                | "calls"
+                | "calling"
+                | "labeled"
+                | "labelled"
+                | "dubbed"
+                | "described"
+                | "describes"
+                | "describing"
+                | "read"
+                | "reads"
+        )
+    })
+}
+
+/// Skips a parenthesis right after a name (`Rep. Jane Doe (D-Ohio) said`).
+fn skip_parenthesis(toks: &[Tok], j: usize) -> usize {
+    if toks.get(j).map(|t| t.kind) != Some(Kind::Punct('(')) {
+        return j;
+    }
+    (j + 1..toks.len().min(j + 10))
+        .find(|&k| toks[k].kind == Kind::Punct(')'))
+        .map_or(j, |k| k + 1)
+}
+
+/// Where the attribution clause after a quote ends, when a quote opens right after it:
+/// the window stopped at a quotation mark (`stop_mark`) and its last token is clause
+/// punctuation (`he said. "…` / `he said, "…`), with at most that one sentence end in the
+/// window, so the next quote continues the same speaker's words.
+fn clause_end(toks: &[Tok], stop_mark: bool) -> Option<usize> {
+    let last = toks.last()?;
+    if !stop_mark
+        || !matches!(
+            last.kind,
             Kind::Punct('.' | ',' | ':' | ';' | '!' | '?' | '—' | '–')
         )
-    })?;
-    let e = toks[k].end;
-    // Nothing may follow inside the window: the next quote must open right there.
-    (k + 1 == toks.len())
-        .then_some(e)
-        .filter(|&e| e <= text.len())
+    {
+        return None;
+    }
+    let ends = toks[..toks.len() - 1]
+        .iter()
+        .skip(2)
+        .filter(|t| is_sentence_end(t))
+        .count();
+    (ends == 0).then_some(last.end)
 }
 
 fn is_sentence_end(t: &Tok) -> bool {
@@ -320,10 +393,12 @@ pub(crate) fn before_open(text: &str, lo: usize, end: usize) -> Option<Found> {
                     np_fwd(text, &toks, cs, k).filter(|&(_, _, kind)| kind != NpKind::Nominal)
                 })
         };
+        let np = np.filter(|&(_, _, kind)| kind != NpKind::Nominal || !naming_verb(text, &toks, k));
         return Some(Found {
             speaker: np.map(|(a, b, kind)| (span(&toks, a, b), kind)),
-            verb,
+            verb: Some(verb),
             clause_end: None,
+            new_sentence: false,
         });
     }
     None

@@ -56,12 +56,14 @@ struct Draft {
     interrupt_at: Option<usize>,
     /// Unattributed full-sentence quote: takes the last named speaker.
     carried: bool,
+    /// Offset of the first opening mark.
+    open: usize,
 }
 
 impl Draft {
     fn attribute(&mut self, f: Found) {
         self.speaker = f.speaker;
-        self.verb = Some(f.verb);
+        self.verb = f.verb;
         self.attributed = true;
     }
 }
@@ -76,17 +78,23 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
     let segs = scan::segments(text);
     let mut drafts: Vec<Draft> = Vec::new();
     for s in &segs {
-        let after = s.close_end.and_then(|e| attr::after_close(text, e));
+        let ends_sentence = text[s.content.clone()]
+            .trim_end_matches(|c: char| c == ',' || c.is_whitespace())
+            .ends_with(['.', '!', '?']);
+        let mut after = s
+            .close_end
+            .and_then(|e| attr::after_close(text, e, ends_sentence));
         if let Some(d) = drafts.last_mut() {
             // A quote continued from the previous paragraph.
             let continues =
                 d.open_chain && s.opens_paragraph && only_space(text, d.para_end, s.open);
             // `"…," he said. "…"`: the attribution interrupts one quote.
-            let interrupted = after.is_none()
+            let own = after.as_ref().is_some_and(|f| !f.new_sentence);
+            let interrupted = !own
                 && d.interrupt_at
                     .is_some_and(|e| s.para_start <= e && only_space(text, e, s.open));
             // `… was "a surrender" and "a betrayal"`: fragments of one attributed sentence.
-            let same_sentence = after.is_none()
+            let same_sentence = !own
                 && d.attributed
                 && d.last_close.is_some_and(|c| {
                     c >= s.para_start
@@ -123,8 +131,12 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
             last_close: s.close_end,
             interrupt_at: None,
             carried: false,
+            open: s.open,
         };
-        if let Some(f) = after {
+        // A new sentence after a full-sentence quote ("…." She says …) yields to a clause
+        // that introduced the quote.
+        let weak_after = after.as_ref().is_some_and(|f| f.new_sentence);
+        if let Some(f) = after.take_if(|_| !weak_after) {
             d.interrupt_at = f.clause_end;
             d.attribute(f);
         } else {
@@ -138,7 +150,7 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
             if before.is_none() && s.opens_paragraph && s.para_start > 0 {
                 before = colon_paragraph(text, s.para_start);
             }
-            match before {
+            match before.or(after) {
                 Some(f) => d.attribute(f),
                 None => d.carried = attr::starts_sentence(text, s.para_start, s.open),
             }
@@ -175,6 +187,7 @@ fn looks_like_title(text: &str, content: &[Range<usize>]) -> bool {
     let Some(s) = text.get(r.clone()) else {
         return false;
     };
+    let s = s.trim_end_matches([',', '.']);
     if s.contains(['.', ',', '!', '?', ':', ';']) {
         return false;
     }
@@ -202,6 +215,41 @@ fn looks_like_title(text: &str, content: &[Range<usize>]) -> bool {
         })
 }
 
+/// Whether the word before an opening mark makes the quote part of a noun phrase
+/// (`on "Face the Nation,"`, `the "Contract with America"`): a name, not speech.
+fn in_noun_phrase(text: &str, open: usize) -> bool {
+    let Some(before) = text.get(..open) else {
+        return false;
+    };
+    let w = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    w.ends_with("'s")
+        || w.ends_with("’s")
+        || matches!(
+            w.to_ascii_lowercase().as_str(),
+            "on" | "of"
+                | "in"
+                | "at"
+                | "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "titled"
+                | "entitled"
+                | "dubbed"
+                | "called"
+                | "named"
+                | "for"
+                | "from"
+        )
+}
+
 /// Turns drafts into quotes: drops unattributed fragments and titles, and resolves each
 /// speaker to a named mention.
 fn resolve(text: &str, mentions: &[ner::Span], drafts: Vec<Draft>) -> Vec<QuoteSpan> {
@@ -209,7 +257,8 @@ fn resolve(text: &str, mentions: &[ner::Span], drafts: Vec<Draft>) -> Vec<QuoteS
     let mut last_named: Option<Range<usize>> = None;
     for d in drafts {
         let words = word_count(text, &d.content);
-        if !d.attributed && (words < 3 || looks_like_title(text, &d.content)) {
+        let title = looks_like_title(text, &d.content);
+        if !d.attributed && (words < 3 || title) || title && in_noun_phrase(text, d.open) {
             continue;
         }
         if d.attributed && words == 0 {
@@ -219,7 +268,12 @@ fn resolve(text: &str, mentions: &[ner::Span], drafts: Vec<Draft>) -> Vec<QuoteS
             Some((r, NpKind::Name)) => name_entity(text, mentions, r.clone()),
             Some((r, NpKind::Pronoun)) => {
                 let w = &text[r.clone()];
-                if w.eq_ignore_ascii_case("i") || w.eq_ignore_ascii_case("we") {
+                // "I"/"we" are the writer or an unnamed group, "it" an organisation or a
+                // document: none is the last named person.
+                if ["i", "we", "it", "you"]
+                    .iter()
+                    .any(|p| w.eq_ignore_ascii_case(p))
+                {
                     None
                 } else {
                     last_named
