@@ -262,7 +262,6 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
             _ => break,
         }
     }
-    let clause_end = clause_end(&toks, stop_mark);
     // Inverted: `," said Smith` / `", according to Smith`.
     if let Some(v) = verb_at(text, &toks, i) {
         let (a, b, kind) = np_fwd(text, &toks, v, n)?;
@@ -270,7 +269,7 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
         return kind_ok.then(|| Found {
             speaker: Some((span(&toks, a, b), kind)),
             verb: Some(span(&toks, i, v)),
-            clause_end,
+            clause_end: clause_end(text, &toks, b, stop_mark),
             new_sentence: false,
         });
     }
@@ -301,7 +300,11 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
     Some(Found {
         speaker: Some((span(&toks, a, b), kind)),
         verb: Some(span(&toks, j, v)),
-        clause_end: if new_sentence { None } else { clause_end },
+        clause_end: if new_sentence {
+            None
+        } else {
+            clause_end(text, &toks, v, stop_mark)
+        },
         new_sentence,
     })
 }
@@ -339,9 +342,10 @@ fn skip_parenthesis(toks: &[Tok], j: usize) -> usize {
 
 /// Where the attribution clause after a quote ends, when a quote opens right after it:
 /// the window stopped at a quotation mark (`stop_mark`) and its last token is clause
-/// punctuation (`he said. "…` / `he said, "…`), with at most that one sentence end in the
-/// window, so the next quote continues the same speaker's words.
-fn clause_end(toks: &[Tok], stop_mark: bool) -> Option<usize> {
+/// punctuation (`he said. "…` / `he said, "…`), with no sentence end before it, so the
+/// next quote continues the same speaker's words. A second speech verb after `from` (`he
+/// said, adding: "…"`) introduces a quote of its own instead.
+fn clause_end(text: &str, toks: &[Tok], from: usize, stop_mark: bool) -> Option<usize> {
     let last = toks.last()?;
     if !stop_mark
         || !matches!(
@@ -351,12 +355,13 @@ fn clause_end(toks: &[Tok], stop_mark: bool) -> Option<usize> {
     {
         return None;
     }
-    let ends = toks[..toks.len() - 1]
+    let inner = from.min(toks.len() - 1)..toks.len() - 1;
+    let ends = toks[inner.clone()]
         .iter()
-        .skip(2)
         .filter(|t| is_sentence_end(t))
         .count();
-    (ends == 0).then_some(last.end)
+    let verb = inner.into_iter().any(|k| verb_at(text, toks, k).is_some());
+    (ends == 0 && !verb).then_some(last.end)
 }
 
 fn is_sentence_end(t: &Tok) -> bool {

@@ -84,28 +84,16 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
         let mut after = s
             .close_end
             .and_then(|e| attr::after_close(text, e, ends_sentence));
+        let own = after.as_ref().is_some_and(|f| !f.new_sentence);
         if let Some(d) = drafts.last_mut() {
             // A quote continued from the previous paragraph.
             let continues =
                 d.open_chain && s.opens_paragraph && only_space(text, d.para_end, s.open);
             // `"…," he said. "…"`: the attribution interrupts one quote.
-            let own = after.as_ref().is_some_and(|f| !f.new_sentence);
             let interrupted = !own
                 && d.interrupt_at
                     .is_some_and(|e| s.para_start <= e && only_space(text, e, s.open));
-            // `… was "a surrender" and "a betrayal"`: fragments of one attributed sentence.
-            let same_sentence = !own
-                && d.attributed
-                && d.last_close.is_some_and(|c| {
-                    c >= s.para_start
-                        && c <= s.open
-                        && text[c..s.open].len() < 200
-                        && !text[c..s.open].contains(['.', '!', '?', ':', ';'])
-                        && !text[d.content.last().map_or(c, |r| r.start)..c]
-                            .trim_end_matches(|ch: char| lex::is_double_mark(ch) || ch == ',')
-                            .ends_with(['.', '!', '?'])
-                });
-            if continues || interrupted || same_sentence {
+            if continues || interrupted {
                 d.content.push(s.content.clone());
                 d.open_chain = s.close_end.is_none();
                 d.para_end = s.para_end;
@@ -121,6 +109,23 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
                 continue;
             }
         }
+        // `… was "a surrender" and "a betrayal"`: a further fragment of a sentence whose
+        // speaker was found for an earlier fragment is a quote of the same speaker. It stays
+        // a quote of its own: fragments are often separate claims.
+        let inherited = drafts.last().and_then(|d| {
+            let same_sentence = !own
+                && d.attributed
+                && d.last_close.is_some_and(|c| {
+                    c >= s.para_start
+                        && c <= s.open
+                        && text[c..s.open].len() < 200
+                        && !text[c..s.open].contains(['.', '!', '?', ':', ';'])
+                        && !text[d.content.last().map_or(c, |r| r.start)..c]
+                            .trim_end_matches(|ch: char| lex::is_double_mark(ch) || ch == ',')
+                            .ends_with(['.', '!', '?'])
+                });
+            same_sentence.then(|| (d.speaker.clone(), d.verb.clone()))
+        });
         let mut d = Draft {
             content: vec![s.content.clone()],
             speaker: None,
@@ -139,6 +144,10 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
         if let Some(f) = after.take_if(|_| !weak_after) {
             d.interrupt_at = f.clause_end;
             d.attribute(f);
+        } else if let Some((speaker, verb)) = inherited {
+            d.speaker = speaker;
+            d.verb = verb;
+            d.attributed = true;
         } else {
             // The clause before the mark, not reaching back over an earlier quote.
             let lo = drafts

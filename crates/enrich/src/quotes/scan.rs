@@ -62,7 +62,8 @@ pub(crate) fn segments(text: &str) -> Vec<Segment> {
             // A second opening mark while one is pending: the first was never closed
             // (a typo), so the quote restarts here.
             Some(_) => open = Some((i, after, first_here)),
-            None if closing_only => {}
+            // A closing mark opening a paragraph is a typo for an opening one.
+            None if closing_only && !first_here => {}
             None => {
                 // A straight mark glued to a word on its left and followed by space
                 // ("12" screen") closes nothing and opens nothing worth keeping, but
