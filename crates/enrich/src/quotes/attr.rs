@@ -398,6 +398,8 @@ pub(crate) fn before_open(text: &str, lo: usize, end: usize) -> Option<Found> {
                     np_fwd(text, &toks, cs, k).filter(|&(_, _, kind)| kind != NpKind::Nominal)
                 })
         };
+        // `a box labeled "…"`: naming by a thing is no speaker; the quote stays, since a
+        // naming verb still marks the words as someone's.
         let np = np.filter(|&(_, _, kind)| kind != NpKind::Nominal || !naming_verb(text, &toks, k));
         return Some(Found {
             speaker: np.map(|(a, b, kind)| (span(&toks, a, b), kind)),
