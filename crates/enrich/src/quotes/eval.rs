@@ -296,11 +296,15 @@ fn is_skip(c: char) -> bool {
 fn positions(chars: &[char], spans: &[(usize, usize)]) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     for &(a, b) in spans {
-        for i in a..b.min(chars.len()) {
-            if !is_skip(chars[i]) {
-                out.insert(i);
-            }
-        }
+        let b = b.min(chars.len());
+        let a = a.min(b);
+        out.extend(
+            chars[a..b]
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !is_skip(**c))
+                .map(|(k, _)| a + k),
+        );
     }
     out
 }
