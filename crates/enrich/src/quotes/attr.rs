@@ -264,7 +264,7 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
     }
     // Inverted: `," said Smith` / `", according to Smith`.
     if let Some(v) = verb_at(text, &toks, i) {
-        let (a, b, kind) = np_fwd(text, &toks, v, n)?;
+        let (a, b, kind) = np_fwd(text, &toks, v, n).or_else(|| phrase_to_comma(text, &toks, v))?;
         let kind_ok = kind != NpKind::Nominal || !naming_verb(text, &toks, i);
         return kind_ok.then(|| Found {
             speaker: Some((span(&toks, a, b), kind)),
@@ -273,7 +273,15 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
             new_sentence: false,
         });
     }
-    let (a, b, kind) = np_fwd(text, &toks, i, n)?;
+    let (a, b, kind) = np_fwd(text, &toks, i, n)
+        .filter(|&(_, b, _)| {
+            let j = skip_parenthesis(&toks, b);
+            verb_at(text, &toks, j).is_some()
+                || matches!(toks.get(j).map(|t| t.kind), Some(Kind::Punct(',')))
+                || j == n
+                || dash
+        })
+        .or_else(|| phrase_before_verb(text, &toks, i))?;
     let mut j = skip_parenthesis(&toks, b);
     // A byline-style dash attribution closing the paragraph: `" — Jane Doe`.
     if dash && kind == NpKind::Name && (j == n || (j + 1 == n && is_sentence_end(&toks[j]))) {
@@ -307,6 +315,52 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
         },
         new_sentence,
     })
+}
+
+/// Any short run of words up to a speech verb (`," IMF chief economist Jane Roe said`,
+/// `," retired Air Force general Jo Dee said`): the speaker phrase when the simple shapes
+/// fail. Stops at function words, so a clause cannot pass for a speaker.
+fn phrase_before_verb(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, NpKind)> {
+    let mut b = i;
+    while b < toks.len() && b - i < 9 {
+        if verb_at(text, toks, b).is_some() {
+            break;
+        }
+        match word(text, toks, b) {
+            Some(w) if !is_np_stop(w) && !is_aux_adverb(w) => b += 1,
+            _ => break,
+        }
+    }
+    let end = skip_parenthesis(toks, b);
+    let v = (end..toks.len().min(end + 4))
+        .find(|&k| word(text, toks, k).is_none_or(|w| !is_aux_adverb(w)))?;
+    if b == i || verb_at(text, toks, v).is_none() {
+        return None;
+    }
+    let kind = if word(text, toks, b - 1).is_some_and(is_cap) {
+        NpKind::Name
+    } else {
+        NpKind::Nominal
+    };
+    Some((i, b, kind))
+}
+
+/// After an inverted verb, the words up to the next comma or sentence end (`," said 9/11
+/// widow Jo Dee.`), when the simple shapes fail.
+fn phrase_to_comma(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, NpKind)> {
+    let mut b = i;
+    while b < toks.len() && b - i < 9 {
+        match toks[b].kind {
+            Kind::Word if !is_np_stop(&text[toks[b].range()]) => b += 1,
+            Kind::Punct('/' | '-') => b += 1,
+            _ => break,
+        }
+    }
+    let at_end = b == toks.len() || matches!(toks[b].kind, Kind::Punct(',' | '.' | '(' | ';'));
+    if b == i || !at_end || !word(text, toks, b - 1).is_some_and(is_cap) {
+        return None;
+    }
+    Some((i, b, NpKind::Name))
 }
 
 /// Verbs that name rather than quote (`called it "…"`, `a box labeled "…"`): only a

@@ -144,10 +144,6 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
         if let Some(f) = after.take_if(|_| !weak_after) {
             d.interrupt_at = f.clause_end;
             d.attribute(f);
-        } else if let Some((speaker, verb)) = inherited {
-            d.speaker = speaker;
-            d.verb = verb;
-            d.attributed = true;
         } else {
             // The clause before the mark, not reaching back over an earlier quote.
             let lo = drafts
@@ -159,9 +155,16 @@ pub fn extract(text: &str, mentions: &[ner::Span]) -> Vec<QuoteSpan> {
             if before.is_none() && s.opens_paragraph && s.para_start > 0 {
                 before = colon_paragraph(text, s.para_start);
             }
-            match before.or(after) {
-                Some(f) => d.attribute(f),
-                None => d.carried = attr::starts_sentence(text, s.para_start, s.open),
+            // A speech verb between two fragments (`"…," but he said "…"`) names the
+            // speaker anew; only without one does the fragment inherit.
+            match (before.or(after), inherited) {
+                (Some(f), _) => d.attribute(f),
+                (None, Some((speaker, verb))) => {
+                    d.speaker = speaker;
+                    d.verb = verb;
+                    d.attributed = true;
+                }
+                (None, None) => d.carried = attr::starts_sentence(text, s.para_start, s.open),
             }
         }
         drafts.push(d);
