@@ -64,3 +64,19 @@ fn evaluate_gold_file() {
         secs
     );
 }
+
+/// Prints what the extractor finds in `QUOTES_TEXT`, for looking at one case by hand.
+#[test]
+#[ignore = "debugging aid; run by hand"]
+fn show_text() {
+    let text = std::env::var("QUOTES_TEXT").unwrap_or_default();
+    for q in quotes::extract(&text, &ner::recognize(&text)) {
+        let pieces: Vec<&str> = q.content.iter().map(|r| &text[r.clone()]).collect();
+        println!(
+            "{pieces:?} speaker={:?} entity={:?} verb={:?}",
+            q.speaker.map(|r| &text[r]),
+            q.speaker_entity.map(|r| &text[r]),
+            q.verb
+        );
+    }
+}

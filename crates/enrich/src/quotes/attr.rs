@@ -443,8 +443,11 @@ pub(crate) fn before_open(text: &str, lo: usize, end: usize) -> Option<Found> {
             np_back(text, &toks, k, cs)
                 .or_else(|| {
                     // `said Smith:` – an inverted speaker that closes the clause.
+                    // The object of a naming verb is never its speaker.
                     np_fwd(text, &toks, v, n).filter(|&(_, b, _)| {
-                        b == n || matches!(toks[b].kind, Kind::Punct(':' | ','))
+                        b < n
+                            && matches!(toks[b].kind, Kind::Punct(':' | ','))
+                            && !naming_verb(text, &toks, k)
                     })
                 })
                 .or_else(|| {

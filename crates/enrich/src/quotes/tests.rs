@@ -360,3 +360,11 @@ fn unbalanced_marks_do_not_swallow_the_text() {
         "{qs:?}"
     );
 }
+
+#[test]
+fn object_of_naming_verb_is_not_the_speaker() {
+    let q = one(
+        "Jane Roe, an adviser to the campaign, called the mayor's plan on Sunday “a real turning point” for the city.",
+    );
+    assert_eq!(q.speaker.as_deref(), Some("Jane Roe"));
+}
