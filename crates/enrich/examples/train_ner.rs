@@ -24,7 +24,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let opts = TrainOptions::default();
+    // Overrides for experiments; the shipped model uses the defaults.
+    let mut opts = TrainOptions::default();
+    if let Some(v) = std::env::var("NER_EPOCHS").ok().and_then(|v| v.parse().ok()) {
+        opts.epochs = v;
+    }
+    if let Some(v) = std::env::var("NER_PRUNE").ok().and_then(|v| v.parse().ok()) {
+        opts.prune = v;
+    }
     let started = std::time::Instant::now();
     match train(&text, &opts) {
         Ok(bytes) => {

@@ -208,7 +208,8 @@ impl DocStats {
     }
 
     /// Spelling for a word on an all-caps line: as written elsewhere in the document, else
-    /// title case for known names and places, else as is for short acronyms, else lower.
+    /// as is for short acronyms, title case for gazetteer names and places, else lower case
+    /// (unknown words stay untagged rather than guessed).
     fn truecase(&self, word: &str) -> String {
         let lower = word.to_lowercase();
         if let Some((f, _)) = self.words.get(&lower).and_then(|s| s.form.as_ref()) {
@@ -218,30 +219,30 @@ impl DocStats {
             return word.to_string();
         }
         let g = GAZ.word(&lower);
-        if g & (gazetteer::COUNTRY
+        let place_or_name = gazetteer::COUNTRY
             | gazetteer::STATE
             | gazetteer::CITY
             | gazetteer::FIRST
             | gazetteer::SURNAME
-            | gazetteer::DEMONYM)
-            != 0
-        {
-            let mut out = String::with_capacity(lower.len());
-            let mut first = true;
-            for c in lower.chars() {
-                if first && c.is_alphabetic() {
-                    out.extend(c.to_uppercase());
-                    first = false;
-                } else {
-                    out.push(c);
-                    if !c.is_alphabetic() {
-                        first = true;
-                    }
+            | gazetteer::DEMONYM;
+        if g & place_or_name == 0 {
+            return lower;
+        }
+        // A known name or place.
+        let mut out = String::with_capacity(lower.len());
+        let mut first = true;
+        for c in lower.chars() {
+            if first && c.is_alphabetic() {
+                out.extend(c.to_uppercase());
+                first = false;
+            } else {
+                out.push(c);
+                if !c.is_alphabetic() {
+                    first = true;
                 }
             }
-            return out;
         }
-        lower
+        out
     }
 }
 

@@ -24,6 +24,13 @@ const MAX_PHRASE: usize = 4;
 
 static DATA: &[u8] = include_bytes!("../../data/gazetteers.tsv.gz");
 
+static COMMON_WORDS: &str = include_str!("../../data/common-words.txt");
+
+/// Ordinary lower-case English words (from GUM training text; see
+/// `tools/build_common_words.py`).
+pub(crate) static COMMON: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| COMMON_WORDS.lines().filter(|l| !l.is_empty()).collect());
+
 pub(crate) struct Gazetteer {
     /// Lower-cased phrase (tokens joined by one space) → category bits.
     phrases: HashMap<String, u8>,

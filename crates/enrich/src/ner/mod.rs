@@ -211,7 +211,7 @@ fn set_chunk(tags: &mut [u8], a: usize, b: usize, label: Option<Label>) {
 /// - an all-capitals acronym in parentheses right after a name gets the name's label
 ///   ("Armenian National Committee of America (ANCA)").
 fn postprocess(toks: &[&str], tags: &mut [u8]) {
-    use gazetteer::{DEMONYM, GAZ, TITLE};
+    use gazetteer::{COMMON, DEMONYM, FIRST, GAZ, ORGCUE, SURNAME, TITLE};
     debug_assert_eq!(toks.len(), tags.len());
     for (i, t) in toks.iter().enumerate() {
         if matches!(*t, "'s" | "’s" | "'S" | "’S" | "'" | "’") && tags[i] != 0 {
@@ -225,9 +225,35 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
                 a2 += 1;
             }
         }
+        let mut keep = a2 < b;
+        if label == Label::Per && keep {
+            let lower: Vec<String> = toks[a2..b].iter().map(|t| t.to_lowercase()).collect();
+            let name_like = lower.iter().any(|w| GAZ.word(w) & (FIRST | SURNAME) != 0);
+            let first_name = GAZ.word(&lower[0]) & FIRST != 0;
+            let all_common = lower.iter().all(|w| COMMON.contains(w.as_str()));
+            let after_det = a2 > 0 && matches!(toks[a2 - 1], "the" | "a" | "an");
+            // "the Golden Age", "Good Morning": ordinary words, or a determiner before a
+            // "person" who has no first name, are not people.
+            keep = !(all_common && !name_like) && !(after_det && !first_name);
+        }
         // Re-write every chunk so stray I- tags (after the 's rule) become proper B- tags.
         set_chunk(tags, a, a2, None);
-        set_chunk(tags, a2, b, Some(label));
+        set_chunk(tags, a2, b, if keep { Some(label) } else { None });
+        // "Armenian National Committee of America": a nationality word right before a long
+        // organisation name belongs to it ("Russian Foreign Ministry" stays apart).
+        if label == Label::Org
+            && keep
+            && b - a2 >= 3
+            && a2 > 0
+            && tags[a2 - 1] == 0
+            && GAZ.word(&toks[a2 - 1].to_lowercase()) & DEMONYM != 0
+            && toks[a2 - 1].chars().next().is_some_and(char::is_uppercase)
+            && toks[a2..b]
+                .iter()
+                .any(|t| GAZ.word(&t.to_lowercase()) & ORGCUE != 0)
+        {
+            set_chunk(tags, a2 - 1, b, Some(label));
+        }
     }
     let n = toks.len();
     for i in 1..n.saturating_sub(1) {

@@ -3,7 +3,7 @@
 //!
 //! File format (the whole file is gzip-compressed): magic `TNER1`, a byte with the number
 //! of hash bits, then two weight tables (first pass, second pass with document labels).
-//! Each table: row count (u32 LE), then per row the bucket as a varint delta from the
+//! Each table: row count (u32 LE), the quantisation scale (f32 LE), then per row the bucket as a varint delta from the
 //! previous row, a u16 bit mask of the non-zero tags and one i16 LE per set bit.
 
 use std::io::{Read, Write};
@@ -34,7 +34,15 @@ pub(crate) fn allowed(prev: u8, tag: usize) -> bool {
 /// Anything that can score a feature hash for every tag.
 pub(crate) trait Weights {
     fn add(&self, h: u64, scores: &mut [f32; NTAGS]);
+    /// How much to lower the score of O, in the table's units (favours recall).
+    fn o_bias(&self) -> f32 {
+        0.0
+    }
 }
+
+/// Lowering O's score by this much (in unquantised weight units) trades precision for
+/// recall; chosen on GUM dev and both halves of the CoNLL dev file.
+pub(crate) const O_BIAS: f32 = 4.0;
 
 /// Greedy decoding of one sentence; returns tag indexes.
 pub(crate) fn decode(w: &impl Weights, s: &SentFeats) -> Vec<u8> {
@@ -48,6 +56,7 @@ pub(crate) fn decode(w: &impl Weights, s: &SentFeats) -> Vec<u8> {
         for h in super::features::dynamic(s, i, p1, p2) {
             w.add(h, &mut scores);
         }
+        scores[0] -= w.o_bias();
         let t = best(&scores, p1);
         out.push(t);
         p2 = p1;
@@ -71,6 +80,8 @@ pub(crate) fn best(scores: &[f32; NTAGS], prev: u8) -> u8 {
 
 /// Sparse run-time weights: open addressing from bucket to a row of quantised weights.
 pub(crate) struct SparseWeights {
+    /// Quantisation scale: stored weight = weight × scale.
+    scale: f32,
     keys: Vec<u32>,
     rows: Vec<[i16; NTAGS]>,
     mask: usize,
@@ -79,15 +90,18 @@ pub(crate) struct SparseWeights {
 impl SparseWeights {
     fn empty() -> SparseWeights {
         SparseWeights {
+            // Zero scale makes the O bias zero too, so an empty model tags everything O.
+            scale: 0.0,
             keys: vec![0],
             rows: vec![[0; NTAGS]],
             mask: 0,
         }
     }
 
-    fn from_rows(rows: Vec<(u32, [i16; NTAGS])>) -> SparseWeights {
+    fn from_rows(scale: f32, rows: Vec<(u32, [i16; NTAGS])>) -> SparseWeights {
         let cap = (rows.len() * 2).next_power_of_two().max(2);
         let mut w = SparseWeights {
+            scale,
             keys: vec![0; cap],
             rows: vec![[0; NTAGS]; cap],
             mask: cap - 1,
@@ -110,6 +124,10 @@ fn slot(b: u32, mask: usize) -> usize {
 }
 
 impl Weights for SparseWeights {
+    fn o_bias(&self) -> f32 {
+        O_BIAS * self.scale
+    }
+
     #[inline]
     fn add(&self, h: u64, scores: &mut [f32; NTAGS]) {
         let key = bucket(h) as u32 + 1;
@@ -163,6 +181,11 @@ fn read_varint(data: &[u8], pos: &mut usize) -> Option<u32> {
 fn read_table(data: &[u8], pos: &mut usize) -> Option<SparseWeights> {
     let n = u32::from_le_bytes(data.get(*pos..*pos + 4)?.try_into().ok()?) as usize;
     *pos += 4;
+    let scale = f32::from_le_bytes(data.get(*pos..*pos + 4)?.try_into().ok()?);
+    *pos += 4;
+    if !scale.is_finite() || scale <= 0.0 {
+        return None;
+    }
     let mut rows = Vec::with_capacity(n.min(1 << BITS));
     let mut b: u32 = 0;
     for _ in 0..n {
@@ -181,7 +204,7 @@ fn read_table(data: &[u8], pos: &mut usize) -> Option<SparseWeights> {
         }
         rows.push((b, row));
     }
-    Some(SparseWeights::from_rows(rows))
+    Some(SparseWeights::from_rows(scale, rows))
 }
 
 pub(crate) fn decode_model(gz: &[u8]) -> Option<Model> {
@@ -235,6 +258,7 @@ pub(crate) fn encode_table(out: &mut Vec<u8>, dense: &[f32], prune: f32) {
         }
     }
     out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    out.extend_from_slice(&scale.to_le_bytes());
     let mut last = 0u32;
     for (b, m, row) in rows {
         write_varint(out, b - last);

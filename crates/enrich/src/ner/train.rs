@@ -77,6 +77,10 @@ impl Weights for Perceptron {
 pub(crate) struct Dense(Vec<f32>);
 
 impl Weights for Dense {
+    fn o_bias(&self) -> f32 {
+        model::O_BIAS
+    }
+
     #[inline]
     fn add(&self, h: u64, scores: &mut [f32; NTAGS]) {
         let i = model::bucket(h) * NTAGS;
