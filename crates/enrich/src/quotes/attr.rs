@@ -293,8 +293,11 @@ pub(crate) fn after_close(text: &str, close_end: usize, ends_sentence: bool) -> 
         });
     }
     // An appositive between speaker and verb: `," Smith, a senator from Ohio, said`.
+    // Several commas may sit inside it (`, the attorney general of Ohio, one of the states
+    // suing, said`): the verb is the first one right after a comma.
     if matches!(toks.get(j).map(|t| t.kind), Some(Kind::Punct(','))) {
-        let close = (j + 1..n.min(j + 14)).find(|&k| toks[k].kind == Kind::Punct(','));
+        let close = (j + 1..n.min(j + 30))
+            .find(|&k| toks[k].kind == Kind::Punct(',') && verb_at(text, &toks, k + 1).is_some());
         j = close? + 1;
     }
     while word(text, &toks, j).is_some_and(is_aux_adverb) {
@@ -452,7 +455,11 @@ pub(crate) fn before_open(text: &str, lo: usize, end: usize) -> Option<Found> {
                 })
                 .or_else(|| {
                     // `Smith tweeted on Monday, saying "…"`: the clause subject.
-                    np_fwd(text, &toks, cs, k).filter(|&(_, _, kind)| kind != NpKind::Nominal)
+                    // A common noun is trusted only before a participle, whose subject it
+                    // must be; before a finite verb it is more often another clause's.
+                    let participle = text[toks[k].range()].ends_with("ing");
+                    np_fwd(text, &toks, cs, k)
+                        .filter(|&(_, _, kind)| participle || kind != NpKind::Nominal)
                 })
         };
         // `a box labeled "…"`: naming by a thing is no speaker; the quote stays, since a

@@ -368,3 +368,21 @@ fn object_of_naming_verb_is_not_the_speaker() {
     );
     assert_eq!(q.speaker.as_deref(), Some("Jane Roe"));
 }
+
+#[test]
+fn participle_takes_the_clause_subject() {
+    let qs =
+        run("“Prices are too high,” the shop owner said, arguing for a “common-sense” tax cut.");
+    assert_eq!(qs.len(), 2, "{qs:?}");
+    assert_eq!(qs[1].speaker.as_deref(), Some("the shop owner"));
+    assert_eq!(qs[1].verb.as_deref(), Some("arguing"));
+}
+
+#[test]
+fn long_appositive_with_commas() {
+    let q = one(
+        "“The rule oversteps federal power,” Dana Ruiz, the attorney general of Ohio, one of the states suing, said on Monday.",
+    );
+    assert_eq!(q.speaker.as_deref(), Some("Dana Ruiz"));
+    assert_eq!(q.verb.as_deref(), Some("said"));
+}
