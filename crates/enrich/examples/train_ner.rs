@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     };
     // Overrides for experiments; the shipped model uses the defaults.
     let mut opts = TrainOptions::default();
-    if let Some(v) = std::env::var("NER_EPOCHS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(v) = std::env::var("NER_EPOCHS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         opts.epochs = v;
     }
     if let Some(v) = std::env::var("NER_PRUNE").ok().and_then(|v| v.parse().ok()) {

@@ -92,9 +92,21 @@ pub struct Prf {
 
 impl Prf {
     fn from_counts(correct: usize, pred: usize, gold: usize) -> Prf {
-        let p = if pred > 0 { correct as f64 / pred as f64 } else { 0.0 };
-        let r = if gold > 0 { correct as f64 / gold as f64 } else { 0.0 };
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let p = if pred > 0 {
+            correct as f64 / pred as f64
+        } else {
+            0.0
+        };
+        let r = if gold > 0 {
+            correct as f64 / gold as f64
+        } else {
+            0.0
+        };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         Prf {
             precision: p,
             recall: r,
@@ -193,7 +205,9 @@ pub fn is_prose<S: AsRef<str>>(tokens: &[S]) -> bool {
         .filter(|c| c.is_alphabetic())
         .collect();
     let lower = firsts.iter().filter(|c| c.is_lowercase()).count();
-    digits as f64 <= 0.15 * n as f64 && !firsts.is_empty() && lower as f64 >= 0.3 * firsts.len() as f64
+    digits as f64 <= 0.15 * n as f64
+        && !firsts.is_empty()
+        && lower as f64 >= 0.3 * firsts.len() as f64
 }
 
 #[derive(Default)]
@@ -204,7 +218,12 @@ struct Counter {
 }
 
 impl Counter {
-    fn add(&mut self, tokens: usize, gold: &[(usize, usize, String)], pred: &[(usize, usize, String)]) {
+    fn add(
+        &mut self,
+        tokens: usize,
+        gold: &[(usize, usize, String)],
+        pred: &[(usize, usize, String)],
+    ) {
         self.sentences += 1;
         self.tokens += tokens;
         let keep = |s: &&(usize, usize, String)| SCORED_TYPES.contains(&s.2.as_str());
@@ -299,7 +318,11 @@ impl Report {
         let _ = writeln!(
             out,
             "{} documents, {} sentences, {} tokens; tagged in {:.2}s ({:.0} tokens/s)",
-            self.documents, self.all.sentences, self.all.tokens, self.seconds, self.tokens_per_second
+            self.documents,
+            self.all.sentences,
+            self.all.tokens,
+            self.seconds,
+            self.tokens_per_second
         );
         for (name, s) in [("all", &self.all), ("prose", &self.prose)] {
             let o = &s.overall;

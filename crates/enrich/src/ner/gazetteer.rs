@@ -99,7 +99,11 @@ impl Gazetteer {
                     key.push_str(w);
                 }
                 if let Some(&bits) = self.phrases.get(key.as_str()) {
-                    let bits = if capitalised[i] { bits } else { bits & ANY_CASE };
+                    let bits = if capitalised[i] {
+                        bits
+                    } else {
+                        bits & ANY_CASE
+                    };
                     // Multi-word entries must be capitalised throughout ("New York"),
                     // except for function words inside them ("Bosnia and Herzegovina").
                     let bits = if len > 1

@@ -229,12 +229,15 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         if label == Label::Per && keep {
             let lower: Vec<String> = toks[a2..b].iter().map(|t| t.to_lowercase()).collect();
             let name_like = lower.iter().any(|w| GAZ.word(w) & (FIRST | SURNAME) != 0);
-            let first_name = GAZ.word(&lower[0]) & FIRST != 0;
+            // After a determiner only a full "First Surname" is believed ("the Golden Age":
+            // the census lists even "Golden" as a first name).
+            let full_name = lower.len() >= 2
+                && GAZ.word(&lower[0]) & FIRST != 0
+                && lower.last().is_some_and(|w| GAZ.word(w) & SURNAME != 0);
             let all_common = lower.iter().all(|w| COMMON.contains(w.as_str()));
             let after_det = a2 > 0 && matches!(toks[a2 - 1], "the" | "a" | "an");
-            // "the Golden Age", "Good Morning": ordinary words, or a determiner before a
-            // "person" who has no first name, are not people.
-            keep = !(all_common && !name_like) && !(after_det && !first_name);
+            // "Good Morning": ordinary words that are no known name are not people.
+            keep = (!all_common || name_like) && (!after_det || full_name);
         }
         // Re-write every chunk so stray I- tags (after the 's rule) become proper B- tags.
         set_chunk(tags, a, a2, None);
@@ -258,7 +261,9 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
     let n = toks.len();
     for i in 1..n.saturating_sub(1) {
         let acronym = toks[i].chars().count() >= 2
-            && toks[i].chars().all(|c| c.is_uppercase() || c == '.' || c == '&')
+            && toks[i]
+                .chars()
+                .all(|c| c.is_uppercase() || c == '.' || c == '&')
             && toks[i - 1] == "("
             && toks[i + 1] == ")";
         if acronym && i >= 2 && tags[i - 2] != 0 {

@@ -28,7 +28,7 @@ pub(crate) fn bucket(h: u64) -> usize {
 /// Is `tag` allowed after `prev`? `I-X` only continues `B-X` or `I-X`.
 #[inline]
 pub(crate) fn allowed(prev: u8, tag: usize) -> bool {
-    tag == 0 || tag % 2 == 1 || (prev != 0 && (usize::from(prev) + 1) / 2 == tag / 2)
+    tag == 0 || tag % 2 == 1 || (prev != 0 && usize::from(prev).div_ceil(2) == tag / 2)
 }
 
 /// Anything that can score a feature hash for every tag.

@@ -23,13 +23,13 @@ const DASHES: &[char] = &['—', '–', '―'];
 
 /// Words that keep their final period.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "st", "jr", "sr", "inc",
-    "corp", "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "lt", "col", "capt", "sgt", "rev", "no", "mt", "ft", "maj",
-    "adm", "cmdr", "ave", "blvd", "dept", "univ", "fig", "approx", "calif", "fla", "mass",
-    "wash", "ariz", "ala", "ark", "colo", "conn", "del", "ga", "ill", "ind", "kan", "ky", "la",
-    "md", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "va",
-    "vt", "wis", "wyo", "bros",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "st", "jr", "sr", "inc", "corp",
+    "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "lt", "col", "capt", "sgt", "rev", "no", "mt", "ft", "maj", "adm", "cmdr",
+    "ave", "blvd", "dept", "univ", "fig", "approx", "calif", "fla", "mass", "wash", "ariz", "ala",
+    "ark", "colo", "conn", "del", "ga", "ill", "ind", "kan", "ky", "la", "md", "mich", "minn",
+    "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "va", "vt", "wis", "wyo",
+    "bros",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -248,10 +248,10 @@ pub(crate) fn looks_english(block: &str, text: &str, toks: &[Tok]) -> bool {
         return true; // titles and short lines: too little evidence to reject
     }
     const FUNCTION_WORDS: &[&str] = &[
-        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "as",
-        "by", "at", "from", "he", "she", "it", "said", "his", "her", "are", "be", "has", "have",
-        "an", "this", "not", "but", "were", "they", "will", "who", "which", "or", "after", "i",
-        "we", "you", "their", "its", "had", "been",
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "as", "by",
+        "at", "from", "he", "she", "it", "said", "his", "her", "are", "be", "has", "have", "an",
+        "this", "not", "but", "were", "they", "will", "who", "which", "or", "after", "i", "we",
+        "you", "their", "its", "had", "been",
     ];
     let hits = words
         .iter()

@@ -134,13 +134,7 @@ impl Perceptron {
 
     fn averaged(self) -> Dense {
         let c = self.c;
-        Dense(
-            self.w
-                .iter()
-                .zip(&self.u)
-                .map(|(w, u)| w - u / c)
-                .collect(),
-        )
+        Dense(self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect())
     }
 }
 
