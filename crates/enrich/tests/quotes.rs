@@ -99,6 +99,9 @@ fn thousands_of_marks() {
     assert_well_formed(&straight, &extract(&straight, &[]));
     let opens = "“".repeat(100_000);
     assert_well_formed(&opens, &extract(&opens, &[]));
+    // Short title-like quotes packed without spaces: nothing may look back unboundedly.
+    let packed = "“A”".repeat(200_000);
+    assert_well_formed(&packed, &extract(&packed, &[]));
     let closes = "” said Smith".repeat(30_000);
     assert_well_formed(&closes, &extract(&closes, &[]));
 }
@@ -115,6 +118,24 @@ fn unbalanced_and_huge_paragraph() {
     // Many paragraphs that each open a quote and never close it: one long chain.
     let chain = "“Words without end and more words\n\n".repeat(50_000);
     assert_well_formed(&chain, &extract(&chain, &[]));
+    // Many pronoun quotes after many organisation mentions.
+    let unit = "Acme Corp met Beta Inc. “We agree on this,” he said. ";
+    let many = unit.repeat(20_000);
+    let mut mentions = Vec::new();
+    for k in 0..20_000 {
+        let base = k * unit.len();
+        mentions.push(Span {
+            start: base,
+            end: base + 9,
+            label: Label::Org,
+        });
+        mentions.push(Span {
+            start: base + 14,
+            end: base + 22,
+            label: Label::Org,
+        });
+    }
+    assert_well_formed(&many, &extract(&many, &mentions));
     // Mixed multi-byte text cut by the window budgets at every offset class.
     let multi = "“日本語の引用です,” 彼は言った。 ".repeat(10_000);
     assert_well_formed(&multi, &extract(&multi, &[]));

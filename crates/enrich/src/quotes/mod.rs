@@ -230,7 +230,10 @@ fn looks_like_title(text: &str, content: &[Range<usize>]) -> bool {
 /// Whether the word before an opening mark makes the quote part of a noun phrase
 /// (`on "Face the Nation,"`, `the "Contract with America"`): a name, not speech.
 fn in_noun_phrase(text: &str, open: usize) -> bool {
-    let Some(before) = text.get(..open) else {
+    // Only the last few bytes matter; a bounded look-back keeps a text of marks without
+    // spaces linear.
+    let from = lex::ceil_boundary(text, open.saturating_sub(64));
+    let Some(before) = text.get(from..open) else {
         return false;
     };
     let w = before
@@ -350,9 +353,12 @@ fn name_entity(text: &str, mentions: &[ner::Span], r: Range<usize>) -> Option<Ra
 /// The last person mention ending before `pos`.
 fn last_person_before(mentions: &[ner::Span], pos: usize) -> Option<Range<usize>> {
     let k = mentions.partition_point(|m| m.end <= pos);
+    // Bounded, so many pronoun quotes after many non-person mentions stay linear; a person
+    // named that far back is no longer the likely referent.
     mentions[..k]
         .iter()
         .rev()
+        .take(64)
         .find(|m| m.label == ner::Label::Per)
         .map(|m| m.start..m.end)
 }
