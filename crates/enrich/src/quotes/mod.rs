@@ -331,10 +331,7 @@ fn name_entity(text: &str, mentions: &[ner::Span], r: Range<usize>) -> Option<Ra
             best = Some(m);
         }
     }
-    if let Some(m) = best
-        && text.is_char_boundary(m.start)
-        && text.is_char_boundary(m.end)
-    {
+    if let Some(m) = best.filter(|m| valid_mention(text, m)) {
         return Some(m.start..m.end);
     }
     let toks = lex::lex(text, r.start, r.end);
@@ -350,6 +347,12 @@ fn name_entity(text: &str, mentions: &[ner::Span], r: Range<usize>) -> Option<Ra
     Some(start..r.end)
 }
 
+/// Mentions come from another module; one that is empty or off char boundaries is never
+/// returned as a range into the text.
+fn valid_mention(text: &str, m: &ner::Span) -> bool {
+    m.start < m.end && text.is_char_boundary(m.start) && text.is_char_boundary(m.end)
+}
+
 /// The last person mention ending before `pos`.
 fn last_person_before(mentions: &[ner::Span], pos: usize) -> Option<Range<usize>> {
     let k = mentions.partition_point(|m| m.end <= pos);
@@ -360,5 +363,6 @@ fn last_person_before(mentions: &[ner::Span], pos: usize) -> Option<Range<usize>
         .rev()
         .take(64)
         .find(|m| m.label == ner::Label::Per)
+        .filter(|m| valid_mention(text, m))
         .map(|m| m.start..m.end)
 }
