@@ -293,7 +293,7 @@ fn resolve(text: &str, mentions: &[ner::Span], drafts: Vec<Draft>) -> Vec<QuoteS
                 } else {
                     last_named
                         .clone()
-                        .or_else(|| last_person_before(mentions, r.start))
+                        .or_else(|| last_person_before(text, mentions, r.start))
                 }
             }
             Some((_, NpKind::Nominal)) => None,
@@ -354,7 +354,7 @@ fn valid_mention(text: &str, m: &ner::Span) -> bool {
 }
 
 /// The last person mention ending before `pos`.
-fn last_person_before(mentions: &[ner::Span], pos: usize) -> Option<Range<usize>> {
+fn last_person_before(text: &str, mentions: &[ner::Span], pos: usize) -> Option<Range<usize>> {
     let k = mentions.partition_point(|m| m.end <= pos);
     // Bounded, so many pronoun quotes after many non-person mentions stay linear; a person
     // named that far back is no longer the likely referent.
