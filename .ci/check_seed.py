@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Checks `tidings import --json seed/page.txt` output against seed/expected.json's "article".
+"""Checks `tidings import --json seed/page.txt` output against seed/expected.json: its "article",
+its "entities" (persons, organisations, places with those canonical names, no `never_person`
+as a person, aliases merged) and its "quotes" (speaker, opening words, verb where given).
 
 Text fields compare after Unicode NFC and whitespace collapsing, as expected.json says.
 Usage: check_seed.py OUTPUT.jsonl EXPECTED.json
@@ -56,12 +58,49 @@ def main(out_path, expected_path):
     paragraphs = [x for x in text.split("\n\n") if x.strip()]
     check("paragraphs", len(paragraphs) == e["paragraphs"], len(paragraphs))
 
+    checked = 13 + len(e["text_excludes"])
+    checked += check_entities(a, json.load(open(expected_path, encoding="utf-8")), check)
+
     if failures:
         print("seed check FAILED:")
         for f in failures:
             print("  -", f)
         sys.exit(1)
-    print(f"seed check: all {13 + len(e['text_excludes'])} expectations of expected.json hold")
+    print(f"seed check: all {checked} expectations of expected.json hold")
+
+
+def check_entities(a, expected, check):
+    """Entity and quote expectations; returns how many were checked."""
+    ents = expected["entities"]
+    by_kind = {}
+    aliases = {}
+    for ent in a["entities"]:
+        by_kind.setdefault(ent["kind"], set()).add(norm(ent["name"]))
+        aliases[norm(ent["name"])] = {norm(x) for x in ent.get("aliases", [])}
+    n = 0
+    for kind, key in [("person", "person"), ("organization", "organization"), ("place", "place")]:
+        for name in ents[key]:
+            n += 1
+            check(f"{kind} {name!r}", norm(name) in by_kind.get(kind, set()), sorted(by_kind.get(kind, set())))
+    for bad in ents["never_person"]:
+        n += 1
+        check(f"never_person {bad!r}", norm(bad) not in by_kind.get("person", set()), "tagged as a person")
+    for name, alias in ents["aliases"].items():
+        n += 1
+        check(f"alias {alias!r} of {name!r}", norm(alias) in aliases.get(norm(name), set()), aliases.get(norm(name)))
+    for q in expected["quotes"]:
+        n += 1
+        found = [
+            got
+            for got in a["quotes"]
+            if norm(got["text"]).startswith(norm(q["text_starts_with"]))
+        ]
+        ok = any(
+            got["speaker"] == q["speaker"] and ("verb" not in q or got["verb"] == q["verb"])
+            for got in found
+        )
+        check(f"quote {q['text_starts_with'][:30]!r} by {q['speaker']}", ok, found)
+    return n
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ pub enum Command {
     /// List outlets or change an outlet's republication policy.
     #[command(subcommand)]
     Outlet(OutletCommand),
+    /// People, organisations and places: list, merge, rename.
+    #[command(subcommand)]
+    Entity(EntityCommand),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -235,6 +238,29 @@ pub enum EvalCommand {
         #[arg(long)]
         min_f1: Option<f64>,
     },
+    /// Tag a CoNLL-format file (`datasets/ner/conll2003-dev.txt`, `datasets/gum/gum-dev.txt`)
+    /// and print entity-level P/R/F1 for PER, ORG and LOC as `tools/ner_score.py --types
+    /// PER,ORG,LOC` does, overall and on its `--subset prose`.
+    Ner {
+        file: PathBuf,
+        /// Write the file with a predicted tag appended to each token line (scorer input).
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Exit non-zero when overall F1 is below this (0–1).
+        #[arg(long)]
+        min_f1: Option<f64>,
+    },
+    /// Extract the quotes of a PolNeAR-style JSONL file (`datasets/quotes/polnear-dev.jsonl`)
+    /// and score them as `tools/quote_score.py` does, in both match modes.
+    Quotes {
+        file: PathBuf,
+        /// Write predictions in the form `tools/quote_score.py` reads.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Exit non-zero when quote F1 (overlap match) is below this (0–1).
+        #[arg(long)]
+        min_f1: Option<f64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +276,28 @@ pub enum OutletCommand {
     Mode { slug: String, mode: String },
     /// Fetch and extract the pages of an outlet's stored articles again.
     Reextract { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EntityCommand {
+    /// List entities, most mentioned first.
+    List {
+        /// Only this kind: person, organization or place.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only entities whose name or an alias contains this.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge the entity FROM into INTO (slugs): links, quotes and aliases move; FROM's page
+    /// redirects.
+    Merge { from: String, into: String },
+    /// Rename an entity (by slug); the old name stays as an alias, the old slug redirects.
+    Rename { slug: String, name: String },
 }
 
 #[cfg(test)]

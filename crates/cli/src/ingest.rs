@@ -117,6 +117,12 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError> {
 
 /// Turns one document into articles, without storing anything.
 pub fn extract(name: &str, bytes: &[u8], url: Option<&str>) -> Result<Vec<Article>, ImportError> {
+    let mut articles = read_articles(name, bytes, url)?;
+    articles.iter_mut().for_each(crate::process::enrich);
+    Ok(articles)
+}
+
+fn read_articles(name: &str, bytes: &[u8], url: Option<&str>) -> Result<Vec<Article>, ImportError> {
     let wrap = |source| ImportError::Extract {
         path: name.to_owned(),
         source,

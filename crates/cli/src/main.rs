@@ -8,6 +8,7 @@ mod demo;
 mod exit;
 mod follow;
 mod ingest;
+mod process;
 mod progress;
 mod synthetic;
 

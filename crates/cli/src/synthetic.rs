@@ -130,13 +130,13 @@ impl Synthetic {
                     name: person,
                     kind: EntityKind::Person,
                     mentions: 1 + self.rng.u32(..4),
-                aliases: Vec::new(),
+                    aliases: Vec::new(),
                 },
                 EntityMention {
                     name: place,
                     kind: EntityKind::Place,
                     mentions: 1,
-                aliases: Vec::new(),
+                    aliases: Vec::new(),
                 },
             ],
             ..Article::default()

@@ -33,6 +33,7 @@ pub fn enrich(title: &str, text: &str) -> Enrichment {
     let resolution = resolve::resolve(&doc, &spans);
     let quotes = quotes::extract(&doc, &spans)
         .into_iter()
+        .map(|q| with_relative_speaker(&doc, &spans, q))
         .filter_map(|q| attribute(&doc, &resolution, q))
         .collect();
     let entities = resolution
@@ -65,6 +66,40 @@ pub fn enrich_article(article: &mut Article) {
     }
 }
 
+/// "the Armenian National Committee of America (ANCA), which said the deal was “…”": a
+/// speech verb after "which" or "who" has the name just before as its speaker.
+fn with_relative_speaker(
+    doc: &str,
+    spans: &[ner::Span],
+    mut q: quotes::QuoteSpan,
+) -> quotes::QuoteSpan {
+    const REACH: usize = 300;
+    let (Some(verb), None, Some(first)) = (&q.verb, &q.speaker, q.content.first()) else {
+        return q;
+    };
+    let mut from = first.start.saturating_sub(REACH);
+    while !doc.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(window) = doc.get(from..first.start) else {
+        return q;
+    };
+    let relative = ["which", "who"]
+        .iter()
+        .filter_map(|w| window.rfind(&format!("{w} {verb}")))
+        .max();
+    if let Some(at) = relative.map(|i| from + i) {
+        q.speaker = spans
+            .iter()
+            .filter(|s| matches!(s.label, ner::Label::Per | ner::Label::Org))
+            .rev()
+            .find(|s| s.end <= at && at - s.end <= 16)
+            .map(|s| s.start..s.end);
+        q.speaker_entity = q.speaker.clone();
+    }
+    q
+}
+
 /// Names the speaker of a quote: the entity its mention resolves to, else the speaker as
 /// written ("a spokesperson").
 fn attribute(doc: &str, resolution: &resolve::Resolution, q: quotes::QuoteSpan) -> Option<Quote> {
@@ -76,6 +111,8 @@ fn attribute(doc: &str, resolution: &resolve::Resolution, q: quotes::QuoteSpan) 
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
+    // The comma before `," she said` belongs to the sentence around the quote, not to it.
+    let text = text.trim_end_matches([',', ' ']).to_owned();
     if text.is_empty() {
         return None;
     }

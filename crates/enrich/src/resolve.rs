@@ -101,10 +101,7 @@ impl Mention {
             Label::Misc => return None,
         };
         let surface = strip_possessive(text.get(span.start..span.end)?.trim());
-        let (name, title) = match kind {
-            EntityKind::Person => split_title(surface),
-            _ => (surface, None),
-        };
+        let (kind, name, title) = correct_kind(kind, surface)?;
         let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
         if name.is_empty() || (kind == EntityKind::Person && !looks_like_a_name(name)) {
             return None;
@@ -147,9 +144,7 @@ struct Groups {
 impl Groups {
     /// Puts a mention into the group it belongs to, creating one when none fits.
     fn place(&mut self, m: &Mention, text: &str) -> usize {
-        let g = self
-            .find(m)
-            .unwrap_or_else(|| self.create(&m.name, m.kind));
+        let g = self.find(m).unwrap_or_else(|| self.create(&m.name, m.kind));
         let group = &mut self.list[g];
         group.mentions += 1;
         group.first = group.first.min(m.range.start);
@@ -338,6 +333,87 @@ const TITLES: &[&str] = &[
     "Ms",
     "Dr",
 ];
+
+/// Fixes the kind of mentions whose form gives them away, and splits off a person's title:
+/// "National Security Advisor Mike Waltz" tagged as an organisation is the person "Mike
+/// Waltz"; a "person" with an all-capitals word ("RIA Novosti") is an organisation; a
+/// "person" named like an event or era ("the Golden Age") and a "place" that is a people
+/// ("Armenians") are not entities of these kinds at all.
+fn correct_kind(kind: EntityKind, surface: &str) -> Option<(EntityKind, &str, Option<&str>)> {
+    let (name, title) = split_title(surface);
+    let person_like = title.is_some()
+        && name.split_whitespace().count() >= 2
+        && name
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    match kind {
+        EntityKind::Person if has_acronym_word(name) => {
+            Some((EntityKind::Organization, surface, None))
+        }
+        EntityKind::Person if ends_in_event_noun(name) => None,
+        EntityKind::Person => Some((kind, name, title)),
+        EntityKind::Place if is_people_word(surface) => None,
+        _ if person_like => Some((EntityKind::Person, name, title)),
+        _ => Some((kind, surface, None)),
+    }
+}
+
+/// Words that head names of eras, events, agreements and programmes, not of people.
+const EVENT_NOUNS: &[&str] = &[
+    "Age",
+    "Era",
+    "War",
+    "Revolution",
+    "Summit",
+    "Act",
+    "Accord",
+    "Accords",
+    "Agreement",
+    "Treaty",
+    "Plan",
+    "Deal",
+    "Doctrine",
+    "Day",
+    "Week",
+    "Games",
+    "Cup",
+    "Festival",
+    "Award",
+    "Awards",
+    "Prize",
+    "Initiative",
+    "Program",
+    "Programme",
+    "Project",
+    "Strategy",
+    "Declaration",
+    "Convention",
+    "Protocol",
+    "Crisis",
+    "Dream",
+    "Century",
+    "Olympics",
+];
+
+fn ends_in_event_noun(name: &str) -> bool {
+    name.split_whitespace()
+        .last()
+        .is_some_and(|w| EVENT_NOUNS.contains(&w))
+}
+
+/// An all-capitals word of letters ("RIA", "NATO") — rare in a person's name.
+fn has_acronym_word(name: &str) -> bool {
+    name.split_whitespace()
+        .any(|w| (2..=5).contains(&w.chars().count()) && w.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+/// Plural demonyms ("Armenians", "Americans") name peoples, not places.
+fn is_people_word(surface: &str) -> bool {
+    !surface.contains(' ')
+        && ["ians", "eans", "cans", "mans", "ese", "ish"]
+            .iter()
+            .any(|suffix| surface.ends_with(suffix))
+}
 
 fn is_title(word: &str) -> bool {
     TITLES.contains(&word)
@@ -534,7 +610,10 @@ mod tests {
                 .aliases
                 .contains(&"US National Security Advisor Mike Waltz".to_owned())
         );
-        assert_eq!(r.entity_named("Waltz").map(|e| e.name.as_str()), Some("Mike Waltz"));
+        assert_eq!(
+            r.entity_named("Waltz").map(|e| e.name.as_str()),
+            Some("Mike Waltz")
+        );
     }
 
     #[test]
@@ -566,11 +645,43 @@ mod tests {
         assert_eq!(
             names(&r),
             vec![
-                ("Armenian National Committee of America", EntityKind::Organization, 3),
+                (
+                    "Armenian National Committee of America",
+                    EntityKind::Organization,
+                    3
+                ),
                 ("NAACP", EntityKind::Organization, 1),
             ]
         );
         assert_eq!(r.entities[0].aliases, vec!["ANCA".to_owned()]);
+    }
+
+    #[test]
+    fn kinds_given_away_by_form_are_corrected() {
+        let text = "National Security Advisor Mike Waltz spoke to RIA Novosti about America’s \
+                    Golden Age. Armenians listened. Later Waltz left.";
+        let r = resolve(
+            text,
+            &spans(
+                text,
+                &[
+                    ("National Security Advisor Mike Waltz", Label::Org),
+                    ("RIA Novosti", Label::Per),
+                    ("America", Label::Loc),
+                    ("Golden Age", Label::Per),
+                    ("Armenians", Label::Loc),
+                    ("Waltz", Label::Per),
+                ],
+            ),
+        );
+        assert_eq!(
+            names(&r),
+            vec![
+                ("Mike Waltz", EntityKind::Person, 2),
+                ("RIA Novosti", EntityKind::Organization, 1),
+                ("United States", EntityKind::Place, 1),
+            ]
+        );
     }
 
     #[test]

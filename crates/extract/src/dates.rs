@@ -168,10 +168,13 @@ pub fn month_number(name: &str) -> Option<u32> {
 /// republication. `None` for impossible dates ("February 30", or 29 February in neither year).
 pub fn infer_year(month: u32, day: u32, reference: NaiveDate) -> Option<NaiveDate> {
     let latest = reference.checked_add_signed(Duration::days(YEAR_INFERENCE_SLACK_DAYS))?;
+    // A year back at most: "29 February" read in March 2005 is not 2004's (a leap year
+    // further back than the page can mean).
+    let earliest = reference.checked_sub_signed(Duration::days(370))?;
     [reference.year(), reference.year().checked_sub(1)?]
         .into_iter()
         .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
-        .find(|date| *date <= latest)
+        .find(|date| *date <= latest && *date > earliest)
 }
 
 /// Parses a datetime as feeds and metadata write it: RFC 3339 / ISO 8601 (with or without

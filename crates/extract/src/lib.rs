@@ -70,6 +70,12 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<Article, ExtractE
     }
 }
 
+/// The language of article text when it can be told ("en"), for articles whose source did
+/// not say.
+pub fn detect_language(text: &str) -> Option<String> {
+    lang::detect_english(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,7 +135,7 @@ impl Store {
             .collect())
     }
 
-    /// The newest quotes attributed to an entity.
+    /// The newest quotes attributed to an entity (not from outlets we may only link to).
     pub fn entity_quotes(
         &self,
         entity_id: i64,
@@ -145,7 +145,7 @@ impl Store {
             c.query(
                 "SELECT q.text, q.verb, a.id, a.title, o.name, a.published_at FROM quotes q
                  JOIN articles a ON a.id = q.article_id JOIN outlets o ON o.id = a.outlet_id
-                 WHERE q.speaker_entity_id = ?
+                 WHERE q.speaker_entity_id = ? AND o.policy <> 'link'
                  ORDER BY a.published_at DESC, q.article_id DESC, q.position LIMIT ?",
                 params![entity_id, limit as i64],
             )?

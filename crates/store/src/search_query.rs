@@ -102,12 +102,15 @@ impl ParsedQuery {
 fn words_of(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        // Lower-casing can add combining marks ("İ" → "i̇"); those are dropped after it.
         .map(|w| {
             w.chars()
                 .take(MAX_WORD_CHARS)
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric())
                 .collect::<String>()
-                .to_lowercase()
         })
+        .filter(|w| !w.is_empty())
         .collect()
 }
 

@@ -54,10 +54,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/weeks/{week}", get(weeks::show::json))
         .route("/api/v1/articles/{id}", get(articles::show::json))
         .route("/api/v1/search", get(search::index::json))
+        .route("/entities/{slug}", get(entities::show::page))
+        .route("/api/v1/entities/{slug}", get(entities::show::json))
         .fallback(error::not_found)
         .with_state(state.clone());
-    // Outlet, section, tag and entity listings share one controller.
-    let router = [Kind::Outlet, Kind::Section, Kind::Tag, Kind::Entity]
+    // Outlet, section and tag listings share one controller.
+    let router = [Kind::Outlet, Kind::Section, Kind::Tag]
         .into_iter()
         .fold(router, |r, kind| {
             let listing = Router::new()

@@ -596,9 +596,25 @@ fn entity_pages_and_trending_entities() {
                 name: "Odile Marchetti".into(),
                 kind: tidings_model::EntityKind::Person,
                 mentions: 4,
-                aliases: Vec::new(),
+                aliases: vec!["Marchetti".into()],
+            }];
+            a.quotes = vec![tidings_model::Quote {
+                speaker: Some("Odile Marchetti".into()),
+                text: "The deal is <fair>.".into(),
+                verb: Some("wrote".into()),
             }];
             store.upsert_article(&a, None).unwrap();
+            let mut b = article("Harbour Ledger", "Union ballot", 18);
+            b.entities = vec![tidings_model::EntityMention {
+                name: "O. Marchetti".into(),
+                kind: tidings_model::EntityKind::Person,
+                mentions: 1,
+                aliases: Vec::new(),
+            }];
+            store.upsert_article(&b, None).unwrap();
+            store
+                .merge_entities("o-marchetti", "odile-marchetti")
+                .unwrap();
         })
         .await
         .unwrap();
@@ -606,6 +622,38 @@ fn entity_pages_and_trending_entities() {
         let (status, html) = get(&app, "/entities/odile-marchetti", BROWSER).await;
         assert_eq!(status, StatusCode::OK, "{db}");
         assert!(html.contains("Marchetti defends the deal"), "{db}");
+        assert!(
+            html.contains("Union ballot"),
+            "{db}: the merged entity's article"
+        );
+        assert!(html.contains("Also named: Marchetti, O. Marchetti"), "{db}");
+        assert!(html.contains("<svg"), "{db}: weekly mentions chart");
+        assert!(
+            html.contains("The deal is &#60;fair&#62;."),
+            "{db}: quote, escaped"
+        );
+        let (status, moved) = request(&app, Method::GET, "/entities/o-marchetti", BROWSER).await;
+        assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{db}: {moved}");
+        let (status, json) = get(&app, "/api/v1/entities/odile-marchetti", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["entity"]["name"], "Odile Marchetti", "{db}");
+        assert_eq!(json["quotes"][0]["verb"], "wrote", "{db}");
+        assert_eq!(
+            json["weekly_mentions"].as_array().unwrap().len(),
+            12,
+            "{db}"
+        );
+        let (_, article) = get(
+            &app,
+            &format!("/articles/{}", json["articles"][0]["id"]),
+            BROWSER,
+        )
+        .await;
+        assert!(
+            article.contains("href=\"/entities/odile-marchetti\""),
+            "{db}: entity links on the article"
+        );
         let (_, week) = get(&app, "/week/2026-W47", BROWSER).await;
         assert!(
             week.contains("href=\"/entities/odile-marchetti\""),

@@ -44,6 +44,54 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             seeds,
             min_f1,
         } => clustering(&files, predictions.as_deref(), seeds, min_f1),
+        EvalCommand::Ner {
+            file,
+            predictions,
+            min_f1,
+        } => {
+            let text = read(&file)?;
+            let report = tidings_enrich::ner::eval::evaluate(&text)
+                .with_context(|| format!("CoNLL file {}", file.display()))?;
+            print!("{}", report.to_text());
+            write_predictions(predictions.as_deref(), &report.predictions_conll)?;
+            Ok(floor("NER F1", report.all.overall.f1, min_f1))
+        }
+        EvalCommand::Quotes {
+            file,
+            predictions,
+            min_f1,
+        } => {
+            let text = read(&file)?;
+            let report = tidings_enrich::quotes::eval::evaluate(&text)
+                .with_context(|| format!("quote file {}", file.display()))?;
+            print!("{}", report.to_text());
+            write_predictions(predictions.as_deref(), &report.predictions_jsonl)?;
+            Ok(floor("quote F1", report.overlap.quote_f1, min_f1))
+        }
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn write_predictions(path: Option<&std::path::Path>, content: &str) -> Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, content)
+            .with_context(|| format!("cannot write predictions to {}", path.display()))?;
+        eprintln!("predictions written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Exit status for a score against an optional floor.
+fn floor(what: &str, score: f64, min: Option<f64>) -> ExitCode {
+    match min {
+        Some(min) if score < min => {
+            eprintln!("error: {what} {score:.4} is below the floor {min}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 

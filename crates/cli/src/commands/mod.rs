@@ -2,6 +2,7 @@
 
 mod bench;
 mod digest;
+mod entity;
 mod eval;
 mod extract;
 mod fetch;
@@ -37,6 +38,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Opml(a) => opml::run(&config, a),
         Command::Fetch(a) => fetch::run(&config, a),
         Command::Outlet(a) => outlet::run(&config, a),
+        Command::Entity(a) => entity::run(&config, a),
     }
 }
 

@@ -294,6 +294,7 @@ pub async fn store_fetched(
                 if a.section.is_none() {
                     a.section = section.clone();
                 }
+                crate::process::enrich(&mut a);
                 match s.upsert_feed_article(&a, feed_id) {
                     Ok(o) if o.created => new += 1,
                     Ok(_) => {}

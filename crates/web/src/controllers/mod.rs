@@ -3,6 +3,7 @@
 pub mod about;
 pub mod articles;
 pub mod digest;
+pub mod entities;
 pub mod feeds;
 pub mod health;
 pub mod listings;

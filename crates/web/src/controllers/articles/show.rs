@@ -100,6 +100,37 @@ struct ArticlePage<'a> {
     provenance_href: Option<String>,
     description: String,
     api_href: String,
+    /// (href, name, kind) of the people, organisations and places the article names.
+    entities: Vec<(String, String, &'static str)>,
+    quotes: Vec<QuoteLine>,
+}
+
+struct QuoteLine {
+    text: String,
+    speaker: Option<(Option<String>, String)>,
+    verb: String,
+}
+
+fn quote_lines(a: &Article, policy: RepublicationPolicy) -> Vec<QuoteLine> {
+    // Quoting an outlet we may only link to would republish it.
+    if policy == RepublicationPolicy::Link {
+        return Vec::new();
+    }
+    a.quotes
+        .iter()
+        .map(|q| QuoteLine {
+            text: q.text.clone(),
+            speaker: q.speaker.as_ref().map(|name| {
+                let href = a
+                    .entities
+                    .iter()
+                    .any(|e| &e.name == name)
+                    .then(|| format!("/entities/{}", slugify(name)));
+                (href, name.clone())
+            }),
+            verb: q.verb.clone().unwrap_or_else(|| "said".into()),
+        })
+        .collect()
 }
 
 fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
@@ -146,6 +177,18 @@ fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
             .or_else(|| a.provenance.original_url.clone()),
         description: format::clip(a.summary.as_deref().unwrap_or(&a.text), 40),
         api_href: format!("/api/v1/articles/{}", a.id.unwrap_or_default()),
+        entities: a
+            .entities
+            .iter()
+            .map(|e| {
+                (
+                    format!("/entities/{}", slugify(&e.name)),
+                    e.name.clone(),
+                    e.kind.as_str(),
+                )
+            })
+            .collect(),
+        quotes: quote_lines(a, policy),
     }
 }
 

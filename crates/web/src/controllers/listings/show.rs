@@ -15,7 +15,7 @@ const PAGE_SIZE: usize = 25;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageParams {
-    after: Option<String>,
+    pub after: Option<String>,
 }
 
 /// Which listing a path names.

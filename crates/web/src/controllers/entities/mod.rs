@@ -1,0 +1,4 @@
+//! Entity pages: a person, organisation or place with its aliases, weekly mentions, quotes
+//! and articles.
+
+pub mod show;
