@@ -12,6 +12,7 @@ pub mod eval;
 mod features;
 mod gazetteer;
 mod model;
+mod sports;
 mod tokenize;
 pub mod train;
 
@@ -149,7 +150,7 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
             }
         }
     }
-    (0..sents.len())
+    let mut tags: Vec<Vec<u8>> = (0..sents.len())
         .map(|i| {
             let f = ctx.prepare(i, Some(&labels));
             let mut t = model::decode(pass2, &f);
@@ -157,7 +158,9 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
             postprocess(&toks, &mut t);
             t
         })
-        .collect()
+        .collect();
+    sports::apply(sents, &mut tags);
+    tags
 }
 
 /// Entity chunks of a tag sequence as (start, end, label), conlleval-style: an I- tag that

@@ -1,0 +1,222 @@
+//! Structural rules for sports results, which the model never saw in training (GUM has no
+//! results tables): in news convention a club or team in a score line, a standings row or a
+//! fixture ("v Name") is an organisation, even when it is named after a place; national
+//! teams (country names) stay places, and full person names stay persons.
+//!
+//! - score line: `Name N Name N` (optionally followed by a parenthesis, e.g. half-time);
+//! - standings row: `Name N N N …` (three or more numbers to the end of the line);
+//! - fixture: `v Name` / `vs Name` (and the name just before `v`).
+//!
+//! Names found this way are then labelled ORG wherever else they occur in the document as
+//! a whole chunk (or untagged), so a club named in a table is a club in the report too.
+
+use std::collections::HashSet;
+
+use super::gazetteer::{COUNTRY, FIRST, GAZ};
+use super::{Label, chunks, set_chunk};
+
+/// Longest team name we accept, in tokens.
+const MAX_NAME: usize = 5;
+
+fn is_int(t: &str) -> bool {
+    !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Integers, decimals (".471", "12.5") and signs, as in standings columns.
+fn is_stat(t: &str) -> bool {
+    if is_int(t) || t == "-" {
+        return true;
+    }
+    let s = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let mut dot = false;
+    let mut digits = 0;
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' if !dot => dot = true,
+            _ => return false,
+        }
+    }
+    digits > 0 && digits <= 6
+}
+
+fn is_name_tok(t: &str) -> bool {
+    let mut cs = t.chars();
+    cs.next().is_some_and(char::is_uppercase) && t.chars().any(char::is_alphabetic)
+}
+
+fn is_connector(t: &str) -> bool {
+    matches!(t, "&" | "de" | "of" | "and" | "del" | "la" | "le")
+}
+
+/// End of the name run starting at `a` (exclusive), or `a` if there is none.
+fn name_run(toks: &[&str], a: usize) -> usize {
+    if a >= toks.len() || !is_name_tok(toks[a]) {
+        return a;
+    }
+    let mut b = a + 1;
+    while b < toks.len() && b - a < MAX_NAME {
+        if is_name_tok(toks[b]) {
+            b += 1;
+        } else if is_connector(toks[b]) && b + 1 < toks.len() && is_name_tok(toks[b + 1]) {
+            b += 2;
+        } else {
+            break;
+        }
+    }
+    if b - a > MAX_NAME { a } else { b }
+}
+
+/// Name runs in team position in this sentence.
+fn team_runs(toks: &[&str]) -> Vec<(usize, usize)> {
+    let n = toks.len();
+    let mut out = Vec::new();
+    let b = name_run(toks, 0);
+    if b > 0 && b < n {
+        // Standings row: numbers to the end.
+        if n - b >= 3 && toks[b..].iter().all(|t| is_stat(t)) {
+            out.push((0, b));
+            return out;
+        }
+        // Score line: Name N Name N [( …].
+        if is_int(toks[b]) {
+            let c = b + 1;
+            let d = name_run(toks, c);
+            if d > c && d < n && is_int(toks[d]) && (d + 1 == n || toks[d + 1] == "(") {
+                out.push((0, b));
+                out.push((c, d));
+                return out;
+            }
+        }
+    }
+    // Fixtures: "v Name", and "Name v Name".
+    for i in 0..n {
+        if matches!(toks[i], "v" | "vs" | "vs." | "v." | "versus") {
+            let e = name_run(toks, i + 1);
+            if e > i + 1 {
+                out.push((i + 1, e));
+                // The name just before "v", when it starts the sentence or follows a comma.
+                let mut s = i;
+                while s > 0 && is_name_tok(toks[s - 1]) && i - s < MAX_NAME {
+                    s -= 1;
+                }
+                if s < i && (s == 0 || matches!(toks[s - 1], "," | ":" | "-")) {
+                    out.push((s, i));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn key(toks: &[&str]) -> String {
+    toks.iter()
+        .map(|t| t.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_country(k: &str) -> bool {
+    GAZ.word(k) & COUNTRY != 0
+}
+
+/// A full person name the model already found ("First … Surname").
+fn is_person(toks: &[&str], tags: &[u8], a: usize, b: usize) -> bool {
+    b - a >= 2
+        && chunks(&tags[a..b]) == [(0, b - a, Label::Per)]
+        && GAZ.word(&toks[a].to_lowercase()) & FIRST != 0
+}
+
+/// Applies the rules to a whole document (tags as produced by the model and `postprocess`).
+pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
+    let mut teams: HashSet<String> = HashSet::new();
+    for (s, t) in sents.iter().zip(tags.iter_mut()) {
+        let toks: Vec<&str> = s.iter().map(AsRef::as_ref).collect();
+        for (a, b) in team_runs(&toks) {
+            let k = key(&toks[a..b]);
+            if is_person(&toks, t, a, b) {
+                continue;
+            }
+            if is_country(&k) {
+                set_chunk(t, a, b, Some(Label::Loc));
+                continue;
+            }
+            clear_overlaps(t, a, b);
+            set_chunk(t, a, b, Some(Label::Org));
+            teams.insert(k);
+        }
+    }
+    if teams.is_empty() {
+        return;
+    }
+    let max_len = teams
+        .iter()
+        .map(|k| k.split(' ').count())
+        .max()
+        .unwrap_or(1);
+    for (s, t) in sents.iter().zip(tags.iter_mut()) {
+        let toks: Vec<&str> = s.iter().map(AsRef::as_ref).collect();
+        let n = toks.len();
+        let mut i = 0;
+        while i < n {
+            let mut matched = 0;
+            if is_name_tok(toks[i]) {
+                for len in (1..=max_len.min(n - i)).rev() {
+                    if teams.contains(&key(&toks[i..i + len])) && whole(t, i, i + len) {
+                        matched = len;
+                        break;
+                    }
+                }
+            }
+            if matched > 0 {
+                set_chunk(t, i, i + matched, Some(Label::Org));
+                i += matched;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Is `[a, b)` untagged, or exactly one chunk, with no chunk running across its edges?
+fn whole(tags: &[u8], a: usize, b: usize) -> bool {
+    let cs = chunks(tags);
+    let inside: Vec<_> = cs.iter().filter(|c| c.0 < b && c.1 > a).collect();
+    match inside.as_slice() {
+        [] => true,
+        [c] => c.0 == a && c.1 == b,
+        _ => false,
+    }
+}
+
+/// Clears chunks that overlap `[a, b)` but stick out of it, so no half-chunk is left behind.
+fn clear_overlaps(tags: &mut [u8], a: usize, b: usize) {
+    for (s, e, _) in chunks(tags) {
+        if s < b && e > a && (s < a || e > b) {
+            set_chunk(tags, s, e, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs() {
+        assert_eq!(
+            team_runs(&["Northtown", "Rovers", "2", "Southville", "1"]),
+            vec![(0, 2), (3, 4)]
+        );
+        assert_eq!(
+            team_runs(&["Eastham", "10", "6", "3", "1", "20", "9", "21"]),
+            vec![(0, 1)]
+        );
+        assert_eq!(
+            team_runs(&["July", "3", "v", "Westshire", "(", "three", "days", ")"]),
+            vec![(3, 4)]
+        );
+        assert!(team_runs(&["He", "scored", "2", "goals", "in", "3", "games"]).is_empty());
+        assert!(is_stat(".471") && is_stat("12") && !is_stat("6-3") && !is_stat("2:03.4"));
+    }
+}
