@@ -170,6 +170,62 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The joining threshold for an article vector of `n` features.
+    pub fn threshold_for(&self, n: usize) -> f32 {
+        let c = self;
+        if n <= c.short_features || c.long_features <= c.short_features {
+            return if n <= c.short_features {
+                c.short_threshold
+            } else {
+                c.threshold
+            };
+        }
+        if n >= c.long_features {
+            return c.threshold;
+        }
+        let t = (n - c.short_features) as f32 / (c.long_features - c.short_features) as f32;
+        c.short_threshold + t * (c.threshold - c.short_threshold)
+    }
+
+    /// Similarity multiplier for `hours` between an article and a story (1 when unknown).
+    pub fn time_decay(&self, hours: Option<f64>) -> f32 {
+        match hours {
+            Some(h) if self.half_life_hours > 0.0 => 0.5f64.powf(h / self.half_life_hours) as f32,
+            _ => 1.0,
+        }
+    }
+
+    /// Whether a story last updated `hours` away is a candidate at all.
+    pub fn in_window(&self, hours: Option<f64>) -> bool {
+        hours.is_none_or(|h| h <= self.window_hours)
+    }
+
+    /// By how much a story of `size` articles raises the bar (large stories attract strays).
+    pub fn size_margin(&self, size: usize) -> f32 {
+        if size >= self.large_story {
+            self.large_story_margin
+        } else {
+            1.0
+        }
+    }
+
+    /// Weight of one feature of `kind` with term frequency `tf`, found in `df` of `n_docs`
+    /// articles (both counting this one); None when it carries no signal or is boilerplate.
+    pub fn weight(&self, kind: Kind, tf: f32, df: u64, n_docs: u64) -> Option<f32> {
+        let (df, n) = (df as f32, n_docs as f32);
+        if n_docs as usize >= self.boilerplate_min_docs && df / n > self.boilerplate_share {
+            return None;
+        }
+        let idf = ((n + 1.0) / (df + 0.5)).ln().max(0.0);
+        let boost = match kind {
+            Kind::Term => 1.0,
+            Kind::Entity => self.entity_boost,
+            Kind::Number => self.number_boost,
+        };
+        let w = (1.0 + tf.ln().max(0.0)) * idf * boost;
+        (w > 0.0).then_some(w)
+    }
+
     /// Set one parameter by name from its JSON/number text (`threshold`, `0.3`).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), Error> {
         let mut v = serde_json::to_value(&*self).map_err(|e| Error::Param(e.to_string()))?;
@@ -185,11 +241,173 @@ impl Config {
     }
 }
 
+/// What a feature is; its name says so (`@` entity, `#` number, else a content term).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Term,
     Entity,
     Number,
+}
+
+impl Kind {
+    /// The kind of a feature name produced by [`raw_features`].
+    pub fn of(name: &str) -> Kind {
+        if name.starts_with('@') {
+            Kind::Entity
+        } else if name.starts_with('#') {
+            Kind::Number
+        } else {
+            Kind::Term
+        }
+    }
+}
+
+// ---- Pure scoring, shared by the in-memory [`Clusterer`] and the store's persistent one ----
+
+/// Raw (feature name, term frequency) of an article, in first-seen order (so that callers that
+/// intern names get the same ids on every run). Entities are `@name`, numbers `#n`.
+pub fn raw_features(c: &Config, doc: &Doc) -> Vec<(String, f32)> {
+    let mut out: Vec<(String, f32)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut add = |name: String, w: f32| match index.get(&name) {
+        Some(&i) => out[i].1 += w,
+        None => {
+            index.insert(name.clone(), out.len());
+            out.push((name, w));
+        }
+    };
+    if let Some(title) = doc.title.as_deref() {
+        let w = text::words(title);
+        for t in text::terms(&w) {
+            add(t, c.title_boost);
+        }
+        for n in text::numbers(&w) {
+            add(format!("#{n}"), c.title_boost);
+        }
+        // No pseudo-entities from titles: title case capitalises everything, sentence case
+        // does not, and mixing both splits one story's headlines into two feature spaces.
+    }
+    if let Some(body) = doc.text.as_deref() {
+        let mut lines = body.trim_start().splitn(2, '\n');
+        let lead = lines.next().unwrap_or("");
+        let rest = lines.next().unwrap_or("");
+        let mut budget = c.max_body_words;
+        for (part, boost) in [(lead, c.lead_boost), (rest, 1.0)] {
+            let mut w = text::words(part);
+            w.truncate(budget);
+            budget -= w.len();
+            for t in text::terms(&w) {
+                add(t, boost);
+            }
+            for n in text::numbers(&w) {
+                add(format!("#{n}"), boost);
+            }
+            if text::capitalised_share(&w) < 0.6 {
+                for e in text::pseudo_entities(&w) {
+                    add(format!("@{e}"), boost);
+                }
+            }
+        }
+    }
+    for e in &doc.entities {
+        let f = text::fold(e.trim());
+        if !f.is_empty() {
+            add(format!("@{f}"), 1.0);
+        }
+    }
+    out
+}
+
+/// An article's weighted vector by feature name: TF-IDF with kind boosts, boilerplate dropped,
+/// the `doc_features` heaviest kept (ties by name), L2-normalised, heaviest first.
+/// `df(name)` and `n_docs` must already count this article.
+pub fn weigh(
+    c: &Config,
+    raw: &[(String, f32)],
+    df: impl Fn(&str) -> u64,
+    n_docs: u64,
+) -> Vec<(String, f32)> {
+    let mut v: Vec<(String, f32)> = raw
+        .iter()
+        .filter_map(|(name, f)| {
+            c.weight(Kind::of(name), *f, df(name), n_docs)
+                .map(|w| (name.clone(), w))
+        })
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(c.doc_features);
+    let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in &mut v {
+            x.1 /= norm;
+        }
+    }
+    v
+}
+
+/// Hours between two times, when both are known.
+pub fn hours_between(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a - b).num_seconds().abs() as f64 / 3600.0),
+        _ => None,
+    }
+}
+
+/// Human-readable reasons for joining a story: `shared` is (contribution, feature name) of the
+/// features the article shares with the story's centroid, largest first.
+pub fn explain(
+    shared: &[(f32, &str)],
+    story_size: usize,
+    at: Option<DateTime<Utc>>,
+    story_last_at: Option<DateTime<Utc>>,
+    sim: f32,
+) -> Vec<String> {
+    let pick = |kind: Kind| -> Vec<String> {
+        shared
+            .iter()
+            .filter(|(_, n)| Kind::of(n) == kind)
+            .take(5)
+            .map(|(_, n)| match kind {
+                Kind::Term => n.to_string(),
+                Kind::Entity | Kind::Number => n[1..].to_string(),
+            })
+            .collect()
+    };
+    let mut reasons = vec![format!(
+        "similarity {sim:.2} to a story of {story_size} articles"
+    )];
+    let ents = pick(Kind::Entity);
+    if !ents.is_empty() {
+        reasons.push(format!("shares entities {}", title_case(&ents).join(", ")));
+    }
+    let terms = pick(Kind::Term);
+    if !terms.is_empty() {
+        reasons.push(format!("shares terms {}", terms.join(", ")));
+    }
+    let nums = pick(Kind::Number);
+    if !nums.is_empty() {
+        reasons.push(format!("shares numbers {}", nums.join(", ")));
+    }
+    if let (Some(a), Some(l)) = (at, story_last_at) {
+        let secs = (a - l).num_seconds();
+        let h = secs.abs() as f64 / 3600.0;
+        let span = if h < 1.0 {
+            "within the hour".to_string()
+        } else if h < 48.0 {
+            format!("{:.0} hours", h)
+        } else {
+            format!("{:.0} days", h / 24.0)
+        };
+        let rel = if h < 1.0 {
+            "of the story's last article"
+        } else if secs >= 0 {
+            "after the story's last article"
+        } else {
+            "before the story's last article"
+        };
+        reasons.push(format!("{span} {rel}"));
+    }
+    reasons
 }
 
 /// Sparse vector: (feature id, weight), sorted by feature id, L2-normalised.
@@ -276,80 +494,35 @@ impl Clusterer {
         id
     }
 
-    /// Raw (feature, term frequency) counts of an article.
-    fn raw_features(&mut self, doc: &Doc) -> HashMap<u32, f32> {
-        let c = self.config.clone();
-        let mut tf: HashMap<u32, f32> = HashMap::new();
-        let mut add = |me: &mut Self, name: String, kind: Kind, w: f32| {
-            let id = me.intern(name, kind);
-            *tf.entry(id).or_insert(0.0) += w;
-        };
-        if let Some(title) = doc.title.as_deref() {
-            let w = text::words(title);
-            for t in text::terms(&w) {
-                add(self, t, Kind::Term, c.title_boost);
-            }
-            for n in text::numbers(&w) {
-                add(self, format!("#{n}"), Kind::Number, c.title_boost);
-            }
-            // No pseudo-entities from titles: title case capitalises everything, sentence case
-            // does not, and mixing both splits one story's headlines into two feature spaces.
-        }
-        if let Some(body) = doc.text.as_deref() {
-            let mut lines = body.trim_start().splitn(2, '\n');
-            let lead = lines.next().unwrap_or("");
-            let rest = lines.next().unwrap_or("");
-            let mut budget = c.max_body_words;
-            for (part, boost) in [(lead, c.lead_boost), (rest, 1.0)] {
-                let mut w = text::words(part);
-                w.truncate(budget);
-                budget -= w.len();
-                for t in text::terms(&w) {
-                    add(self, t, Kind::Term, boost);
-                }
-                for n in text::numbers(&w) {
-                    add(self, format!("#{n}"), Kind::Number, boost);
-                }
-                if text::capitalised_share(&w) < 0.6 {
-                    for e in text::pseudo_entities(&w) {
-                        add(self, format!("@{e}"), Kind::Entity, boost);
-                    }
-                }
-            }
-        }
-        for e in &doc.entities {
-            let f = text::fold(e.trim());
-            if !f.is_empty() {
-                add(self, format!("@{f}"), Kind::Entity, 1.0);
-            }
-        }
-        tf
+    /// Raw (feature, term frequency) counts of an article, interned.
+    fn raw_features(&mut self, doc: &Doc) -> Vec<(u32, f32)> {
+        raw_features(&self.config, doc)
+            .into_iter()
+            .map(|(name, w)| {
+                let kind = Kind::of(&name);
+                (self.intern(name, kind), w)
+            })
+            .collect()
     }
 
     /// The article's weighted, capped, normalised vector; updates document frequencies.
     fn vectorise(&mut self, doc: &Doc) -> Vector {
         let tf = self.raw_features(doc);
         self.n_docs += 1;
-        for &id in tf.keys() {
+        for &(id, _) in &tf {
             self.df[id as usize] += 1;
         }
-        let n = self.n_docs as f32;
         let c = &self.config;
         let mut v: Vec<(u32, f32)> = tf
             .into_iter()
             .filter_map(|(id, f)| {
-                let df = self.df[id as usize] as f32;
-                if self.n_docs as usize >= c.boilerplate_min_docs && df / n > c.boilerplate_share {
-                    return None;
-                }
-                let idf = ((n + 1.0) / (df + 0.5)).ln().max(0.0);
-                let boost = match self.kinds[id as usize] {
-                    Kind::Term => 1.0,
-                    Kind::Entity => c.entity_boost,
-                    Kind::Number => c.number_boost,
-                };
-                let w = (1.0 + f.ln().max(0.0)) * idf * boost;
-                (w > 0.0).then_some((id, w))
+                c.weight(
+                    self.kinds[id as usize],
+                    f,
+                    u64::from(self.df[id as usize]),
+                    self.n_docs,
+                )
+                .map(|w| (id, w))
             })
             .collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -362,13 +535,6 @@ impl Clusterer {
         }
         v.sort_by_key(|x| x.0);
         v
-    }
-
-    fn hours_between(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<f64> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some((a - b).num_seconds().abs() as f64 / 3600.0),
-            _ => None,
-        }
     }
 
     /// Candidate stories for a vector: stories recently using its heaviest features.
@@ -388,12 +554,11 @@ impl Clusterer {
             }
         }
         self.stats.max_postings_read = self.stats.max_postings_read.max(read);
-        let window = self.config.window_hours;
         let mut c: Vec<(u64, f32)> = score
             .into_iter()
             .filter(|(s, _)| {
                 let last = self.stories.get(s).and_then(|st| st.last_at);
-                Self::hours_between(at, last).is_none_or(|h| h <= window)
+                self.config.in_window(hours_between(at, last))
             })
             .collect();
         c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -416,30 +581,12 @@ impl Clusterer {
             0.0
         };
         let sim = cen.max(self.config.member_weight * mem);
-        let decay = match Self::hours_between(at, s.last_at) {
-            Some(h) if self.config.half_life_hours > 0.0 => {
-                0.5f64.powf(h / self.config.half_life_hours) as f32
-            }
-            _ => 1.0,
-        };
-        sim * decay
+        sim * self.config.time_decay(hours_between(at, s.last_at))
     }
 
     /// The joining threshold for an article vector of `n` features.
     pub fn threshold_for(&self, n: usize) -> f32 {
-        let c = &self.config;
-        if n <= c.short_features || c.long_features <= c.short_features {
-            return if n <= c.short_features {
-                c.short_threshold
-            } else {
-                c.threshold
-            };
-        }
-        if n >= c.long_features {
-            return c.threshold;
-        }
-        let t = (n - c.short_features) as f32 / (c.long_features - c.short_features) as f32;
-        c.short_threshold + t * (c.threshold - c.short_threshold)
+        self.config.threshold_for(n)
     }
 
     /// Assign one article to a story (existing or new). Never re-clusters history.
@@ -466,11 +613,7 @@ impl Clusterer {
         for s in cands {
             let st = &self.stories[&s];
             let sim = self.similarity(&v, st, at);
-            let need = if st.size >= self.config.large_story {
-                self.config.large_story_margin
-            } else {
-                1.0
-            };
+            let need = self.config.size_margin(st.size);
             let adj = sim / need;
             sims.push((s, sim));
             if best.is_none_or(|b| adj > b.2) {
@@ -656,56 +799,11 @@ impl Clusterer {
             .filter_map(|(f, w)| st.centroid.get(f).map(|cw| (w * cw, *f)))
             .collect();
         shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let pick = |kind: Kind| -> Vec<String> {
-            shared
-                .iter()
-                .filter(|(_, f)| self.kinds[*f as usize] == kind)
-                .take(5)
-                .map(|(_, f)| {
-                    let n = &self.names[*f as usize];
-                    match kind {
-                        Kind::Term => n.clone(),
-                        Kind::Entity | Kind::Number => n[1..].to_string(),
-                    }
-                })
-                .collect()
-        };
-        let mut reasons = vec![format!(
-            "similarity {sim:.2} to a story of {} articles",
-            st.size
-        )];
-        let ents = pick(Kind::Entity);
-        if !ents.is_empty() {
-            reasons.push(format!("shares entities {}", title_case(&ents).join(", ")));
-        }
-        let terms = pick(Kind::Term);
-        if !terms.is_empty() {
-            reasons.push(format!("shares terms {}", terms.join(", ")));
-        }
-        let nums = pick(Kind::Number);
-        if !nums.is_empty() {
-            reasons.push(format!("shares numbers {}", nums.join(", ")));
-        }
-        if let (Some(a), Some(l)) = (at, st.last_at) {
-            let secs = (a - l).num_seconds();
-            let h = secs.abs() as f64 / 3600.0;
-            let span = if h < 1.0 {
-                "within the hour".to_string()
-            } else if h < 48.0 {
-                format!("{:.0} hours", h)
-            } else {
-                format!("{:.0} days", h / 24.0)
-            };
-            let rel = if h < 1.0 {
-                "of the story's last article"
-            } else if secs >= 0 {
-                "after the story's last article"
-            } else {
-                "before the story's last article"
-            };
-            reasons.push(format!("{span} {rel}"));
-        }
-        reasons
+        let named: Vec<(f32, &str)> = shared
+            .iter()
+            .map(|&(w, f)| (w, self.names[f as usize].as_str()))
+            .collect();
+        explain(&named, st.size, at, st.last_at, sim)
     }
 }
 
