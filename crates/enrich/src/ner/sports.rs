@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use super::gazetteer::{COUNTRY, FIRST, GAZ};
+use super::gazetteer::{COMMON, COUNTRY, FIRST, GAZ};
 use super::{Label, chunks, set_chunk};
 
 /// Longest team name we accept, in tokens.
@@ -26,6 +26,9 @@ fn is_int(t: &str) -> bool {
 fn is_stat(t: &str) -> bool {
     if is_int(t) || t == "-" {
         return true;
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return is_int(a) && is_int(b);
     }
     let s = t.strip_prefix(['-', '+']).unwrap_or(t);
     let mut dot = false;
@@ -42,7 +45,51 @@ fn is_stat(t: &str) -> bool {
 
 fn is_name_tok(t: &str) -> bool {
     let mut cs = t.chars();
-    cs.next().is_some_and(char::is_uppercase) && t.chars().any(char::is_alphabetic)
+    cs.next().is_some_and(char::is_uppercase)
+        && t.chars().any(char::is_alphabetic)
+        && !is_calendar(t)
+}
+
+/// Month and weekday names (and their short forms) start dates, not teams.
+fn is_calendar(t: &str) -> bool {
+    const CAL: [&str; 19] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let l = t.to_lowercase();
+    let l = l.trim_end_matches('.');
+    CAL.iter()
+        .any(|c| *c == l || (l.len() >= 3 && c.starts_with(l) && l.len() < c.len() && l.len() <= 4))
+}
+
+/// A cricket-style total: "296", "218-9".
+fn is_total(t: &str) -> bool {
+    let runs = |a: &str| is_int(a) && a.len() <= 3;
+    runs(t)
+        || t.split_once('-')
+            .is_some_and(|(a, b)| runs(a) && is_int(b) && b.len() <= 2)
+}
+
+/// A one-word "name" that is an ordinary word ("In 2015 ,", "Tab 3 .").
+fn ordinary(toks: &[&str]) -> bool {
+    toks.len() == 1 && COMMON.contains(toks[0].to_lowercase().as_str())
 }
 
 fn is_connector(t: &str) -> bool {
@@ -89,9 +136,44 @@ fn team_runs(toks: &[&str]) -> Vec<(usize, usize)> {
             }
         }
     }
+    // Schedule line: "NAME AT NAME".
+    if b > 0 && b + 1 < n && matches!(toks[b], "AT" | "at" | "@") {
+        let d = name_run(toks, b + 1);
+        if d == n {
+            out.push((0, b));
+            out.push((b + 1, d));
+            return out;
+        }
+    }
+    // Innings totals: "Name 296 and 218-9", "…, Name 2 ." after a comma, colon or at the
+    // start.
+    let mut i = 0;
+    while i < n {
+        let e = name_run(toks, i);
+        if e > i && (i == 0 || matches!(toks[i - 1], "," | ":" | ";")) && e + 1 < n + 1 {
+            if e < n
+                && is_total(toks[e])
+                && (e + 1 == n
+                    || matches!(
+                        toks[e + 1],
+                        "and" | "(" | "," | "." | ";" | "points" | "pts"
+                    ))
+                && !is_country(&key(&toks[i..e]))
+                && !ordinary(&toks[i..e])
+            {
+                out.push((i, e));
+            }
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
     // Fixtures: "v Name", and "Name v Name".
     for i in 0..n {
-        if matches!(toks[i], "v" | "vs" | "vs." | "v." | "versus") {
+        if matches!(toks[i], "v" | "vs" | "vs.") {
             let e = name_run(toks, i + 1);
             if e > i + 1 {
                 out.push((i + 1, e));
