@@ -46,7 +46,8 @@ def main():
     ap.add_argument("--spacy-python", default="/tmp/venv-ner/bin/python")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="tidings-ner-")
-    run(["cargo", "build", "--release", "-q", "-p", "tidings", "-p", "tidings-enrich", "--example", "bench_enrich"])
+    run(["cargo", "build", "--release", "-q", "-p", "tidings"])
+    run(["cargo", "build", "--release", "-q", "-p", "tidings-enrich", "--example", "bench_enrich"])
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     tidings = os.path.join(target, "release", "tidings")
     rows = []

@@ -156,6 +156,75 @@ fn importing_the_seed_yields_every_expected_field() {
             db.name()
         );
         assert!(ranking["stories"][0]["parts"]["breadth"].as_f64().unwrap() > 0.0);
+
+        check_seed_entities(&lines[0], &expected["entities"], db.name());
+        let people = tidings(db.url(), &["entity", "list", "--kind", "person", "--json"]);
+        assert!(
+            people.status.success(),
+            "{}: {}",
+            db.name(),
+            stderr(&people)
+        );
+        let witkoff = json_lines(&people)
+            .into_iter()
+            .find(|e| e["slug"] == "steve-witkoff")
+            .unwrap_or_else(|| panic!("{}: Steve Witkoff listed", db.name()));
+        assert!(
+            witkoff["aliases"]
+                .as_array()
+                .unwrap()
+                .contains(&"Witkoff".into())
+        );
+        let renamed = tidings(
+            db.url(),
+            &["entity", "rename", "steve-witkoff", "Steven Witkoff"],
+        );
+        assert!(
+            renamed.status.success(),
+            "{}: {}",
+            db.name(),
+            stderr(&renamed)
+        );
+        let missing = tidings(db.url(), &["entity", "merge", "nobody", "steven-witkoff"]);
+        assert_eq!(
+            missing.status.code(),
+            Some(66),
+            "{}: {}",
+            db.name(),
+            stderr(&missing)
+        );
+        let bad_kind = tidings(db.url(), &["entity", "list", "--kind", "animal"]);
+        assert_eq!(bad_kind.status.code(), Some(65), "{}", db.name());
+    }
+}
+
+/// The seed's persons, organisations and places, its `never_person` strings, its aliases and
+/// its quotes' speakers (expected.json's "entities" and "quotes").
+fn check_seed_entities(a: &Value, expected: &Value, db: &str) {
+    let entities = a["entities"].as_array().unwrap();
+    let has = |name: &str, kind: &str| {
+        entities
+            .iter()
+            .any(|e| e["name"] == name && e["kind"] == kind)
+    };
+    for kind in ["person", "organization", "place"] {
+        for name in expected[kind].as_array().unwrap() {
+            let name = name.as_str().unwrap();
+            assert!(has(name, kind), "{db}: {kind} {name:?} in {entities:?}");
+        }
+    }
+    for name in expected["never_person"].as_array().unwrap() {
+        assert!(
+            !has(name.as_str().unwrap(), "person"),
+            "{db}: {name} is no person"
+        );
+    }
+    for (name, alias) in expected["aliases"].as_object().unwrap() {
+        let entity = entities.iter().find(|e| e["name"] == name.as_str());
+        assert!(
+            entity.is_some_and(|e| e["aliases"].as_array().is_some_and(|a| a.contains(alias))),
+            "{db}: {alias} is an alias of {name}"
+        );
     }
 }
 

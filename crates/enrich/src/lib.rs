@@ -145,3 +145,62 @@ fn attribute(doc: &str, resolution: &resolve::Resolution, q: quotes::QuoteSpan) 
         verb: q.verb,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "Harbour officials in Port Avel met Transport Minister Odile Marchetti on \
+        Tuesday, a week after the Coastal Workers Federation (CWF) called off its strike.\n\n\
+        “We are ready to sign the agreement today,” Marchetti told reporters in Valdren.\n\n\
+        The CWF, which said the offer was “a fair start for every dock worker”, will vote on \
+        Friday.";
+
+    #[test]
+    fn an_article_gets_its_entities_resolved_and_quotes_attributed() {
+        let found = enrich("Marchetti meets harbour officials", STORY);
+        let named = |name: &str| found.entities.iter().find(|e| e.name == name);
+        let odile = named("Odile Marchetti").expect("the minister");
+        assert_eq!(odile.kind, EntityKind::Person);
+        assert!(odile.mentions >= 2, "{odile:?}");
+        assert!(odile.aliases.contains(&"Marchetti".to_owned()), "{odile:?}");
+        let quote = found
+            .quotes
+            .iter()
+            .find(|q| q.text.starts_with("We are ready"))
+            .expect("the direct quote");
+        assert_eq!(quote.speaker.as_deref(), Some("Odile Marchetti"));
+        assert_eq!(quote.verb.as_deref(), Some("told"));
+        assert_eq!(quote.text, "We are ready to sign the agreement today");
+    }
+
+    #[test]
+    fn other_languages_get_no_entities_and_stated_ones_are_kept() {
+        let mut article = Article {
+            title: "Les dockers reprennent le travail".into(),
+            text:
+                "Les dockers de Port Avel ont repris le travail mardi, a déclaré Odile Marchetti."
+                    .into(),
+            language: Some("fr".into()),
+            ..Article::default()
+        };
+        enrich_article(&mut article);
+        assert!(article.entities.is_empty() && article.quotes.is_empty());
+
+        let mut english = Article {
+            title: "Strike ends".into(),
+            text: STORY.into(),
+            language: Some("en".into()),
+            entities: vec![EntityMention {
+                name: "Given By The Feed".into(),
+                kind: EntityKind::Organization,
+                mentions: 1,
+                aliases: Vec::new(),
+            }],
+            ..Article::default()
+        };
+        enrich_article(&mut english);
+        assert_eq!(english.entities.len(), 1, "the source's own entities win");
+        assert!(!english.quotes.is_empty(), "quotes are still found");
+    }
+}

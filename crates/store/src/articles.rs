@@ -4,6 +4,7 @@
 use crate::entities::ensure_entity;
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
+use crate::stories;
 use crate::{Outlet, Store, StoreError, now, params};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
@@ -336,35 +337,56 @@ fn replace_quotes(
     Ok(())
 }
 
-/// Puts a new article into a story: a republication joins its original's story; an original
-/// gathers the republications of it that arrived first; anything else starts a story of its own.
-/// (Clustering of independent reports into one story comes with the clustering stage.)
+/// Puts a new article into a story: a republication joins its original's story; otherwise the
+/// clustering decision (see [`crate::stories`]) joins it to the most similar recent story or
+/// starts a new one, and a new original gathers the republications of it that arrived first.
+/// Why it went where it did is kept in `articles.story_reason`.
 fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreError> {
     if a.provenance.is_republication()
         && let Some((original_id, story_id)) = find_original(tx, a)?
     {
+        let reason = republication_reason(tx, original_id)?;
         tx.execute(
-            "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
-            params![original_id, story_id, id],
+            "UPDATE articles SET original_article_id = ?, story_id = ?, story_reason = ? WHERE id = ?",
+            params![original_id, story_id, reason, id],
         )?;
         return Ok(story_id);
     }
     let published = a.published_at.map_or_else(now, |t| t.timestamp());
-    let story_id = tx
-        .query_one(
-            "INSERT INTO stories (headline, first_article_id, first_seen_at, last_updated_at)
-             VALUES (?, ?, ?, ?) RETURNING id",
-            params![a.title.trim(), id, published, published],
-        )?
-        .i64(0)?;
+    let v = stories::vectorise(tx, a)?;
+    let (story_id, reason) = match stories::decide(tx, &v, published)? {
+        stories::Decision::Join { story_id, reason } => (story_id, reason),
+        stories::Decision::New { reason } => {
+            let story_id = tx
+                .query_one(
+                    "INSERT INTO stories (headline, first_article_id, first_seen_at, last_updated_at)
+                     VALUES (?, ?, ?, ?) RETURNING id",
+                    params![a.title.trim(), id, published, published],
+                )?
+                .i64(0)?;
+            (story_id, reason)
+        }
+    };
     tx.execute(
-        "UPDATE articles SET story_id = ? WHERE id = ?",
-        params![story_id, id],
+        "UPDATE articles SET story_id = ?, story_reason = ? WHERE id = ?",
+        params![story_id, reason, id],
     )?;
+    // The centroid's time must be the story's after this article: refresh first.
+    refresh_story(tx, story_id)?;
+    stories::add_to_centroid(tx, story_id, &v)?;
     if !a.provenance.is_republication() {
         adopt_republications(tx, id, story_id, a)?;
     }
     Ok(story_id)
+}
+
+/// "republication of “Title” (Outlet)" for the story page.
+fn republication_reason(tx: &mut dyn Exec, original_id: i64) -> Result<String, StoreError> {
+    let r = tx.query_one(
+        "SELECT a.title, o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
+        params![original_id],
+    )?;
+    Ok(format!("republication of “{}” ({})", r.text(0)?, r.text(1)?))
 }
 
 /// Names an outlet may be cited by in a republication note: its domain and its name.
@@ -447,9 +469,10 @@ fn adopt_republications(
         if cites_us && same_piece(&a.title, &a.text, &r.text(2)?, &r.text(3)?) {
             let copy_id = r.i64(0)?;
             let old_story = r.opt_i64(1)?;
+            let reason = republication_reason(tx, id)?;
             tx.execute(
-                "UPDATE articles SET original_article_id = ?, story_id = ? WHERE id = ?",
-                params![id, story_id, copy_id],
+                "UPDATE articles SET original_article_id = ?, story_id = ?, story_reason = ? WHERE id = ?",
+                params![id, story_id, reason, copy_id],
             )?;
             if let Some(old) = old_story {
                 refresh_story(tx, old)?;
@@ -493,6 +516,11 @@ pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), Stor
         params![story_id],
     )?;
     let Some(first) = first else {
+        // Explicitly, though the foreign key cascades: SQLite enforces it only when asked to.
+        tx.execute(
+            "DELETE FROM story_terms WHERE story_id = ?",
+            params![story_id],
+        )?;
         tx.execute("DELETE FROM stories WHERE id = ?", params![story_id])?;
         return Ok(());
     };
@@ -515,6 +543,7 @@ pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), Stor
             story_id
         ],
     )?;
+    stories::touch_terms(tx, story_id)?;
     Ok(())
 }
 
@@ -590,8 +619,18 @@ fn article_from_row(r: &Row, outlet: &Outlet) -> Result<Article, StoreError> {
 }
 
 fn load_entities(c: &mut dyn Exec, id: i64) -> Result<Vec<EntityMention>, StoreError> {
+    let mut aliases: Vec<(i64, String)> = c
+        .query(
+            "SELECT a.entity_id, a.alias FROM article_entities ae
+             JOIN entity_aliases a ON a.entity_id = ae.entity_id
+             WHERE ae.article_id = ? ORDER BY a.alias",
+            params![id],
+        )?
+        .iter()
+        .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+        .collect::<Result<_, StoreError>>()?;
     c.query(
-        "SELECT e.name, e.kind, ae.mentions FROM article_entities ae
+        "SELECT e.name, e.kind, ae.mentions, e.id FROM article_entities ae
          JOIN entities e ON e.id = ae.entity_id
          WHERE ae.article_id = ? ORDER BY ae.mentions DESC, e.name",
         params![id],
@@ -599,12 +638,16 @@ fn load_entities(c: &mut dyn Exec, id: i64) -> Result<Vec<EntityMention>, StoreE
     .iter()
     .map(|r| {
         let kind = r.text(1)?;
+        let entity = r.i64(3)?;
         Ok(EntityMention {
             name: r.text(0)?,
             kind: EntityKind::parse(&kind)
                 .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
             mentions: u32::try_from(r.i64(2)?).unwrap_or(0),
-            aliases: Vec::new(),
+            aliases: aliases
+                .extract_if(.., |(e, _)| *e == entity)
+                .map(|(_, alias)| alias)
+                .collect(),
         })
     })
     .collect()
