@@ -386,7 +386,11 @@ fn republication_reason(tx: &mut dyn Exec, original_id: i64) -> Result<String, S
         "SELECT a.title, o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
         params![original_id],
     )?;
-    Ok(format!("republication of “{}” ({})", r.text(0)?, r.text(1)?))
+    Ok(format!(
+        "republication of “{}” ({})",
+        r.text(0)?,
+        r.text(1)?
+    ))
 }
 
 /// Names an outlet may be cited by in a republication note: its domain and its name.

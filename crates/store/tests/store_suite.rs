@@ -883,3 +883,197 @@ fn entities_gather_aliases_quotes_and_survive_merge_and_rename() {
         ));
     });
 }
+
+// ---- Stories: independent reports of one event cluster into one story -------------------------
+
+fn report(outlet: &str, title: &str, at: chrono::DateTime<Utc>, text: &str) -> Article {
+    Article {
+        title: title.into(),
+        url: Some(format!(
+            "https://{}.example/{}",
+            tidings_model::slugify(outlet),
+            tidings_model::slugify(title)
+        )),
+        outlet: OutletRef {
+            name: outlet.into(),
+            domain: Some(format!("{}.example", tidings_model::slugify(outlet))),
+        },
+        published_at: Some(at),
+        text: text.into(),
+        html: format!("<p>{text}</p>"),
+        ..Article::default()
+    }
+}
+
+fn mill_entities() -> Vec<EntityMention> {
+    vec![
+        person("Mara Oyelaran", 1, &[]),
+        EntityMention {
+            name: "Lindqvist Group".into(),
+            kind: EntityKind::Organization,
+            mentions: 1,
+            aliases: Vec::new(),
+        },
+        EntityMention {
+            name: "Harvik".into(),
+            kind: EntityKind::Place,
+            mentions: 2,
+            aliases: Vec::new(),
+        },
+    ]
+}
+
+const MILL_A: &str = "A fire broke out overnight at the Lindqvist paper mill in Harvik, forcing the \
+    evacuation of 40 night-shift workers. Fire chief Mara Oyelaran said the blaze started in the \
+    drying hall and was brought under control by dawn. Nobody was injured, but the mill owner, \
+    Lindqvist Group, said paper production would stop for several weeks while engineers inspect \
+    the damaged roof.";
+
+const MILL_B: &str = "Firefighters fought for six hours to contain a blaze at the Lindqvist paper \
+    mill in Harvik, where 40 workers on the night shift were evacuated. The fire began in the \
+    mill's drying hall, fire chief Mara Oyelaran told reporters. Lindqvist Group expects the mill \
+    to stay closed for weeks; no injuries were reported among the evacuated workers.";
+
+fn background(store: &Store) {
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+    for (outlet, title, text) in [
+        ("Harbour Ledger", "Strike ends", STRIKE),
+        (
+            "Valdren Sport",
+            "Rovers win the cup",
+            "Valdren Rovers beat Port Avel United three goals to one in the cup final on \
+             Saturday evening in front of thirty thousand supporters at the national stadium.",
+        ),
+        (
+            "Valdren Sport",
+            "Museum reopens",
+            "The national museum in Port Avel reopened its east wing on Monday after three years \
+             of restoration work on the roof and the old mosaic floors.",
+        ),
+    ] {
+        store
+            .upsert_article(&report(outlet, title, at, text), None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn independent_reports_of_one_event_join_one_story() {
+    each_db(|store, db| {
+        background(store);
+        let day = Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap();
+        let mut a = report(
+            "Harvik Courier",
+            "Fire destroys part of Harvik paper mill, 40 workers evacuated",
+            day,
+            MILL_A,
+        );
+        a.entities = mill_entities();
+        let mut b = report(
+            "North Wire",
+            "Blaze at Lindqvist mill: night shift evacuated",
+            day + chrono::Duration::hours(3),
+            MILL_B,
+        );
+        b.entities = mill_entities();
+        let first = store.upsert_article(&a, None).unwrap();
+        let second = store.upsert_article(&b, None).unwrap();
+        assert_eq!(first.story_id, second.story_id, "{db}: same event");
+
+        // Same place, different event, same day: its own story.
+        let mut council = report(
+            "Harvik Courier",
+            "Harvik council approves tram line to the harbour",
+            day + chrono::Duration::hours(5),
+            "The Harvik city council voted 21 to 9 on Wednesday to build a tram line from the \
+             railway station to the harbour. Mayor Ilse Brandt said construction of the line \
+             would begin next spring and cost about 90 million crowns.",
+        );
+        council.entities = vec![
+            person("Ilse Brandt", 1, &[]),
+            EntityMention {
+                name: "Harvik".into(),
+                kind: EntityKind::Place,
+                mentions: 1,
+                aliases: Vec::new(),
+            },
+        ];
+        let unrelated = store.upsert_article(&council, None).unwrap();
+        assert_ne!(unrelated.story_id, first.story_id, "{db}: unrelated");
+
+        // Re-importing is idempotent.
+        let again = store.upsert_article(&b, None).unwrap();
+        assert!(!again.created, "{db}");
+        assert_eq!(again.story_id, first.story_id, "{db}: re-import");
+
+        // A republication still joins its original's story, and says so.
+        let mut copy = report(
+            "Valdren Daily Post",
+            "Paper mill fire in Harvik",
+            day + chrono::Duration::hours(6),
+            MILL_A,
+        );
+        copy.provenance = Provenance {
+            original_outlet: Some("harvik-courier.example".into()),
+            original_url: None,
+            original_published_at: Some(day),
+        };
+        let copied = store.upsert_article(&copy, None).unwrap();
+        assert_eq!(copied.story_id, first.story_id, "{db}: republication");
+
+        // The same people and place a year later: another event, another story.
+        let mut later = report(
+            "Harvik Courier",
+            "Fire again at Harvik paper mill, workers evacuated",
+            day + chrono::Duration::days(365),
+            MILL_A,
+        );
+        later.entities = mill_entities();
+        let year_later = store.upsert_article(&later, None).unwrap();
+        assert_ne!(year_later.story_id, first.story_id, "{db}: a year later");
+
+        let story = store.story(first.story_id).unwrap().unwrap();
+        assert_eq!(story.article_count, 3, "{db}");
+        assert_eq!(story.outlet_count, 3, "{db}");
+        assert_eq!(
+            story.first_outlet.as_deref(),
+            Some("Harvik Courier"),
+            "{db}"
+        );
+        assert_eq!(story.headline, a.title, "{db}");
+        let joined = story.articles.iter().find(|x| x.id == second.id).unwrap();
+        let why = joined.reason.as_deref().unwrap_or("");
+        assert!(why.starts_with("similarity"), "{db}: {why}");
+        assert!(why.contains("Mara Oyelaran"), "{db}: {why}");
+        let republished = story.articles.iter().find(|x| x.id == copied.id).unwrap();
+        assert_eq!(republished.original_article_id, Some(first.id), "{db}");
+        assert!(
+            republished
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("republication of")),
+            "{db}: {republished:?}"
+        );
+        assert!(
+            story.entities.iter().any(|e| e.slug == "mara-oyelaran"),
+            "{db}: {:?}",
+            story.entities
+        );
+        assert!(store.story(999_999).unwrap().is_none(), "{db}");
+    });
+}
+
+#[test]
+fn tiny_texts_never_glue_stories_together() {
+    each_db(|store, db| {
+        background(store);
+        let at = Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap();
+        let mut stories = std::collections::HashSet::new();
+        for (i, title) in ["Update", "Live", "Update", "Breaking"].iter().enumerate() {
+            let mut a = report(&format!("Outlet {i}"), title, at, "");
+            a.url = Some(format!("https://example.org/{i}"));
+            let out = store.upsert_article(&a, None).unwrap();
+            assert!(stories.insert(out.story_id), "{db}: {title}");
+        }
+    });
+}

@@ -1,0 +1,410 @@
+//! Stories: which story a new article joins (independent reports of one event together), and a
+//! story read back for its page.
+//!
+//! The decision is the one of `tidings-cluster` (same features, weights, similarity, time decay
+//! and thresholds, from [`Config::default`]), but its state lives in the database rather than in
+//! memory, so that every node sharing one PostgreSQL decides the same: document frequencies in
+//! `term_df` and each story's capped centroid in `story_terms`. Candidate stories are found
+//! through the article's heaviest features, each read as one bounded index range over stories
+//! updated within the time window, so the cost per article does not grow with history.
+//!
+//! Not done (the in-memory clusterer does them): similarity to individual recent members and
+//! merging story fragments an article bridges.
+
+use crate::sql::{Exec, Value};
+use crate::{Store, StoreError, params};
+use chrono::{DateTime, TimeZone, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+use tidings_cluster::{Config, Doc};
+use tidings_model::{Article, EntityKind};
+
+/// Features kept per stored story centroid. Smaller than the in-memory clusterer's: every
+/// joining article rewrites these rows, and the heaviest 64 carry nearly all of the cosine.
+const CENTROID_TERMS: usize = 64;
+
+/// Feature rows sent in one statement (keeps PostgreSQL's parameter count small).
+const CHUNK: usize = 200;
+
+/// The term of `term_df` that counts documents ('' is never a feature name).
+const DOC_COUNT_TERM: &str = "";
+
+fn config() -> &'static Config {
+    static CONFIG: OnceLock<Config> = OnceLock::new();
+    CONFIG.get_or_init(Config::default)
+}
+
+/// Where the clustering put an article.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Decision {
+    Join {
+        story_id: i64,
+        reason: String,
+    },
+    /// Starts a story of its own.
+    New {
+        reason: String,
+    },
+}
+
+/// The article's weighted feature vector (heaviest first), counting it in the document
+/// frequencies. Call once per stored article.
+pub(crate) fn vectorise(tx: &mut dyn Exec, a: &Article) -> Result<Vec<(String, f32)>, StoreError> {
+    let c = config();
+    let doc = Doc {
+        id: String::new(),
+        title: Some(a.title.clone()),
+        text: Some(a.text.clone()),
+        published_at: a.published_at,
+        entities: a.entities.iter().map(|e| e.name.clone()).collect(),
+    };
+    let raw = tidings_cluster::raw_features(c, &doc);
+    // The document count row first and the terms in sorted order: concurrent writers on
+    // PostgreSQL then take row locks in one order and cannot deadlock.
+    let n_docs = tx
+        .query_one(
+            "INSERT INTO term_df (term, df) VALUES (?, 1)
+             ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1 RETURNING df",
+            params![DOC_COUNT_TERM],
+        )?
+        .i64(0)?;
+    let mut names: Vec<&str> = raw.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut df: HashMap<String, u64> = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(CHUNK) {
+        let marks = vec!["(?, 1)"; chunk.len()].join(", ");
+        let values: Vec<Value> = chunk.iter().map(|n| Value::from(*n)).collect();
+        for r in tx.query(
+            &format!(
+                "INSERT INTO term_df (term, df) VALUES {marks}
+                 ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1 RETURNING term, df"
+            ),
+            &values,
+        )? {
+            df.insert(r.text(0)?, u64::try_from(r.i64(1)?).unwrap_or(1));
+        }
+    }
+    Ok(tidings_cluster::weigh(
+        c,
+        &raw,
+        |t| df.get(t).copied().unwrap_or(1),
+        u64::try_from(n_docs).unwrap_or(1),
+    ))
+}
+
+/// A candidate story as the decision sees it.
+struct Candidate {
+    id: i64,
+    size: usize,
+    last_at: i64,
+    centroid: HashMap<String, f32>,
+}
+
+/// Chooses the story for an article with vector `v` published at `at` (Unix seconds).
+pub(crate) fn decide(
+    tx: &mut dyn Exec,
+    v: &[(String, f32)],
+    at: i64,
+) -> Result<Decision, StoreError> {
+    let c = config();
+    if v.len() < c.min_features {
+        return Ok(Decision::New {
+            reason: "too little text to compare; started its own story".into(),
+        });
+    }
+    let threshold = c.threshold_for(v.len());
+    let candidates = candidates(tx, v, at)?;
+    let at_time = time(at);
+    // story, similarity, margin-adjusted similarity; first best wins (candidates are ordered).
+    let mut best: Option<(&Candidate, f32, f32)> = None;
+    for cand in &candidates {
+        let norm = cand.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
+        if norm <= 0.0 {
+            continue;
+        }
+        let cos = v
+            .iter()
+            .map(|(t, w)| w * cand.centroid.get(t).copied().unwrap_or(0.0))
+            .sum::<f32>()
+            / norm;
+        let hours = tidings_cluster::hours_between(at_time, time(cand.last_at));
+        let sim = cos * c.time_decay(hours);
+        let adj = sim / c.size_margin(cand.size);
+        if best.is_none_or(|b| adj > b.2) {
+            best = Some((cand, sim, adj));
+        }
+    }
+    Ok(match best {
+        Some((cand, sim, adj)) if adj >= threshold => {
+            let mut shared: Vec<(f32, &str)> = v
+                .iter()
+                .filter_map(|(t, w)| cand.centroid.get(t).map(|cw| (w * cw, t.as_str())))
+                .collect();
+            shared.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            let reasons =
+                tidings_cluster::explain(&shared, cand.size, at_time, time(cand.last_at), sim);
+            Decision::Join {
+                story_id: cand.id,
+                reason: reasons.join("; "),
+            }
+        }
+        Some((_, sim, _)) => Decision::New {
+            reason: format!(
+                "no story similar enough (best {sim:.2} < {threshold:.2}); started a new story"
+            ),
+        },
+        None => Decision::New {
+            reason: "no recent story shares its salient terms; started a new story".into(),
+        },
+    })
+}
+
+fn time(secs: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(secs, 0).single()
+}
+
+/// Stories updated within the window that recently used the article's heaviest features,
+/// most shared weight first (ties by id), with their centroids. At most
+/// `query_features × postings_per_feature` rows read and `max_candidates` stories loaded.
+fn candidates(
+    tx: &mut dyn Exec,
+    v: &[(String, f32)],
+    at: i64,
+) -> Result<Vec<Candidate>, StoreError> {
+    let c = config();
+    let window = (c.window_hours * 3600.0) as i64;
+    let mut score: BTreeMap<i64, f32> = BTreeMap::new();
+    for (term, w) in v.iter().take(c.query_features) {
+        for r in tx.query(
+            "SELECT story_id FROM story_terms WHERE term = ? AND last_at BETWEEN ? AND ?
+             ORDER BY last_at DESC, story_id DESC LIMIT ?",
+            params![
+                term,
+                at - window,
+                at + window,
+                c.postings_per_feature as i64
+            ],
+        )? {
+            *score.entry(r.i64(0)?).or_insert(0.0) += w;
+        }
+    }
+    let mut ranked: Vec<(i64, f32)> = score.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(c.max_candidates);
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Value> = ranked.iter().map(|(id, _)| Value::from(*id)).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut found: HashMap<i64, Candidate> = HashMap::new();
+    for r in tx.query(
+        &format!("SELECT id, article_count, last_updated_at FROM stories WHERE id IN ({marks})"),
+        &ids,
+    )? {
+        let id = r.i64(0)?;
+        found.insert(
+            id,
+            Candidate {
+                id,
+                size: usize::try_from(r.i64(1)?).unwrap_or(0),
+                last_at: r.i64(2)?,
+                centroid: HashMap::new(),
+            },
+        );
+    }
+    for r in tx.query(
+        &format!("SELECT story_id, term, weight FROM story_terms WHERE story_id IN ({marks})"),
+        &ids,
+    )? {
+        if let Some(cand) = found.get_mut(&r.i64(0)?) {
+            cand.centroid.insert(r.text(1)?, r.f64(2)? as f32);
+        }
+    }
+    Ok(ranked
+        .into_iter()
+        .filter_map(|(id, _)| found.remove(&id))
+        .collect())
+}
+
+/// Adds an article vector to a story's centroid and keeps its heaviest [`CENTROID_TERMS`].
+pub(crate) fn add_to_centroid(
+    tx: &mut dyn Exec,
+    story_id: i64,
+    v: &[(String, f32)],
+) -> Result<(), StoreError> {
+    let mut centroid: HashMap<String, f32> = HashMap::new();
+    for r in tx.query(
+        "SELECT term, weight FROM story_terms WHERE story_id = ?",
+        params![story_id],
+    )? {
+        centroid.insert(r.text(0)?, r.f64(1)? as f32);
+    }
+    for (t, w) in v {
+        *centroid.entry(t.clone()).or_insert(0.0) += w;
+    }
+    let mut terms: Vec<(String, f32)> = centroid.into_iter().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(CENTROID_TERMS);
+    tx.execute(
+        "DELETE FROM story_terms WHERE story_id = ?",
+        params![story_id],
+    )?;
+    let last_at = tx
+        .query_opt(
+            "SELECT last_updated_at FROM stories WHERE id = ?",
+            params![story_id],
+        )?
+        .map(|r| r.i64(0))
+        .transpose()?
+        .unwrap_or(0);
+    for chunk in terms.chunks(CHUNK / 4) {
+        let marks = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut values = Vec::with_capacity(chunk.len() * 4);
+        for (t, w) in chunk {
+            values.extend([
+                Value::from(story_id),
+                Value::from(t.as_str()),
+                Value::from(f64::from(*w)),
+                Value::from(last_at),
+            ]);
+        }
+        tx.execute(
+            &format!("INSERT INTO story_terms (story_id, term, weight, last_at) VALUES {marks}"),
+            &values,
+        )?;
+    }
+    Ok(())
+}
+
+/// Keeps the centroid's time in step with the story's latest article (after refresh_story).
+pub(crate) fn touch_terms(tx: &mut dyn Exec, story_id: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE story_terms SET last_at = (SELECT last_updated_at FROM stories WHERE id = ?)
+         WHERE story_id = ? AND last_at <> (SELECT last_updated_at FROM stories WHERE id = ?)",
+        params![story_id, story_id, story_id],
+    )?;
+    Ok(())
+}
+
+// ---- Reading a story back ---------------------------------------------------------------------
+
+/// A story for its page: the story row, every article in it and the entities they name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryDetail {
+    pub id: i64,
+    pub headline: String,
+    pub first_seen_at: i64,
+    pub last_updated_at: i64,
+    pub article_count: i64,
+    pub outlet_count: i64,
+    pub first_outlet: Option<String>,
+    pub first_outlet_slug: Option<String>,
+    /// Oldest first.
+    pub articles: Vec<StoryArticle>,
+    /// Most articles first.
+    pub entities: Vec<StoryEntity>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryArticle {
+    pub id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub outlet: String,
+    pub outlet_slug: String,
+    pub published_at: i64,
+    /// The stored original when this article is a republication of one.
+    pub original_article_id: Option<i64>,
+    /// The outlet named as original publisher, when it is a republication.
+    pub original_outlet: Option<String>,
+    /// Why it is in the story (absent for articles stored before clustering).
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryEntity {
+    pub name: String,
+    pub slug: String,
+    pub kind: EntityKind,
+    /// Articles of the story naming it.
+    pub articles: i64,
+}
+
+impl Store {
+    /// One story with its articles and entities; None when there is no such story.
+    pub fn story(&self, id: i64) -> Result<Option<StoryDetail>, StoreError> {
+        self.read(|c| load_story(c, id))
+    }
+}
+
+fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreError> {
+    let Some(s) = c.query_opt(
+        "SELECT s.id, s.headline, s.first_seen_at, s.last_updated_at, s.article_count,
+                s.outlet_count, o.name, o.slug
+         FROM stories s LEFT JOIN outlets o ON o.id = s.first_outlet_id WHERE s.id = ?",
+        params![id],
+    )?
+    else {
+        return Ok(None);
+    };
+    let articles = c
+        .query(
+            "SELECT a.id, a.title, a.url, o.name, o.slug, a.published_at, a.original_article_id,
+                    a.original_outlet, a.story_reason
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.story_id = ? ORDER BY a.published_at, a.id",
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(StoryArticle {
+                id: r.i64(0)?,
+                title: r.text(1)?,
+                url: r.opt_text(2)?,
+                outlet: r.text(3)?,
+                outlet_slug: r.text(4)?,
+                published_at: r.i64(5)?,
+                original_article_id: r.opt_i64(6)?,
+                original_outlet: r.opt_text(7)?,
+                reason: r.opt_text(8)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // Merged entities are shown as the entity they were merged into.
+    let entities = c
+        .query(
+            "SELECT e.name, e.slug, e.kind, COUNT(DISTINCT ae.article_id)
+             FROM article_entities ae JOIN articles a ON a.id = ae.article_id
+             JOIN entities m ON m.id = ae.entity_id
+             JOIN entities e ON e.id = COALESCE(m.merged_into, m.id)
+             WHERE a.story_id = ?
+             GROUP BY e.id, e.name, e.slug, e.kind
+             ORDER BY COUNT(DISTINCT ae.article_id) DESC, e.name LIMIT 40",
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            let kind = r.text(2)?;
+            Ok(StoryEntity {
+                name: r.text(0)?,
+                slug: r.text(1)?,
+                kind: EntityKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
+                articles: r.i64(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(StoryDetail {
+        id: s.i64(0)?,
+        headline: s.text(1)?,
+        first_seen_at: s.i64(2)?,
+        last_updated_at: s.i64(3)?,
+        article_count: s.i64(4)?,
+        outlet_count: s.i64(5)?,
+        first_outlet: s.opt_text(6)?,
+        first_outlet_slug: s.opt_text(7)?,
+        articles,
+        entities,
+    }))
+}
