@@ -262,6 +262,7 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         }
     }
     let n = toks.len();
+    acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
         let acronym = toks[i].chars().count() >= 2
             && toks[i]
@@ -274,6 +275,52 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
             set_chunk(tags, i, i + 1, label);
         }
     }
+}
+
+/// In mixed-case text an untagged acronym of 2-5 capitals that is no known place, name or
+/// ordinary word ("the FOO said") is most often an organisation.
+fn acronyms(toks: &[&str], tags: &mut [u8]) {
+    use gazetteer::{COMMON, GAZ};
+    let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count();
+    let lower_words = toks
+        .iter()
+        .filter(|t| t.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    if lower_words * 3 < toks.len() {
+        return;
+    }
+    for (i, t) in toks.iter().enumerate() {
+        let n = t.chars().count();
+        if tags[i] != 0
+            || !(2..=5).contains(&n)
+            || !t.chars().all(|c| c.is_ascii_uppercase())
+            || letters(t) != n
+        {
+            continue;
+        }
+        let lower = t.to_lowercase();
+        if GAZ.word(&lower) != 0
+            || COMMON.contains(lower.as_str())
+            || is_roman(t)
+            || NOT_ORG_ACRONYMS.contains(t)
+        {
+            continue;
+        }
+        tags[i] = 3;
+    }
+}
+
+/// Everyday abbreviations that are not organisations (eras, units, media, titles, tech).
+const NOT_ORG_ACRONYMS: [&str; 44] = [
+    "AD", "BC", "BCE", "CE", "AM", "PM", "GMT", "UTC", "EST", "EDT", "PST", "PDT", "TV", "IQ",
+    "PS", "OK", "ID", "PC", "PR", "DNA", "RNA", "HIV", "AIDS", "GDP", "GNP", "CPI", "CEO", "CFO",
+    "COO", "MP", "MPS", "QC", "SC", "KC", "PHD", "MD", "USB", "PDF", "URL", "AI", "IT", "WWII",
+    "WWI", "VIP",
+];
+
+fn is_roman(t: &str) -> bool {
+    t.chars()
+        .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
 }
 
 #[allow(dead_code)]

@@ -185,3 +185,26 @@ proptest! {
         check_spans(&s, &recognize(&s));
     }
 }
+
+#[test]
+fn unknown_acronym_in_prose_is_an_organisation() {
+    let t = "A spokesman for the QWRZ said on Monday that the talks would resume in 300 BC style.";
+    assert!(has(t, "QWRZ", Label::Org), "{:?}", found(t));
+    assert!(!found(t).iter().any(|(n, _)| n == "BC"), "{:?}", found(t));
+}
+
+#[test]
+fn teams_in_results_are_organisations() {
+    let t = "Northbrook Rovers 2 Eastwick 1\n\nWestvale 10 6 3 1 20 9 21\n\nEastwick manager said the win was deserved.";
+    assert!(has(t, "Northbrook Rovers", Label::Org), "{:?}", found(t));
+    assert!(has(t, "Westvale", Label::Org), "{:?}", found(t));
+    assert_eq!(
+        found(t)
+            .iter()
+            .filter(|(n, l)| n == "Eastwick" && *l == Label::Org)
+            .count(),
+        2,
+        "{:?}",
+        found(t)
+    );
+}
