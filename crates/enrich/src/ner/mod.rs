@@ -262,6 +262,7 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         }
     }
     let n = toks.len();
+    org_suffixes(toks, tags);
     acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
         let acronym = toks[i].chars().count() >= 2
@@ -273,6 +274,72 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         if acronym && i >= 2 && tags[i - 2] != 0 {
             let label = Label::from_tag(tags[i - 2]);
             set_chunk(tags, i, i + 1, label);
+        }
+    }
+}
+
+/// Words that end (or sit inside) organisation names and almost never person or place
+/// names: a chunk with one after its first word is an organisation ("Northwind Motor
+/// Corp", "Lakeside Savings Bank"); an untagged one right after a chunk joins it. Known
+/// places keep their label ("West Bank").
+const ORG_SUFFIXES: [&str; 35] = [
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "corporation",
+    "co",
+    "co.",
+    "company",
+    "ltd",
+    "ltd.",
+    "plc",
+    "llc",
+    "ag",
+    "sa",
+    "nv",
+    "gmbh",
+    "group",
+    "holdings",
+    "bank",
+    "party",
+    "ministry",
+    "university",
+    "association",
+    "federation",
+    "club",
+    "council",
+    "committee",
+    "agency",
+    "airlines",
+    "airways",
+    "motors",
+    "fc",
+    "industries",
+    "institute",
+    "foundation",
+];
+
+fn org_suffix(t: &str) -> bool {
+    let l = t.to_lowercase();
+    t.chars().next().is_some_and(char::is_uppercase) && ORG_SUFFIXES.contains(&l.as_str())
+}
+
+fn org_suffixes(toks: &[&str], tags: &mut [u8]) {
+    for (a, mut b, _) in chunks(tags) {
+        while b < toks.len() && tags[b] == 0 && org_suffix(toks[b]) {
+            b += 1;
+        }
+        let phrase = toks[a..b]
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let place = gazetteer::GAZ.word(&phrase)
+            & (gazetteer::COUNTRY | gazetteer::STATE | gazetteer::CITY)
+            != 0;
+        if !place && toks[a + 1..b].iter().any(|t| org_suffix(t)) {
+            set_chunk(tags, a, b, Some(Label::Org));
         }
     }
 }

@@ -208,3 +208,13 @@ fn teams_in_results_are_organisations() {
         found(t)
     );
 }
+
+#[test]
+fn company_suffix_makes_an_organisation() {
+    let t = "Shares of Harlow Pemberton Corp rose after the deal with Quillon Motors Inc.";
+    assert!(
+        has(t, "Harlow Pemberton Corp", Label::Org),
+        "{:?}",
+        found(t)
+    );
+}
