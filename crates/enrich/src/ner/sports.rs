@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use super::gazetteer::{COMMON, COUNTRY, FIRST, GAZ};
+use super::gazetteer::{COMMON, COUNTRY, DEMONYM, FIRST, GAZ};
 use super::{Label, chunks, set_chunk};
 
 /// Longest team name we accept, in tokens.
@@ -191,6 +191,75 @@ fn team_runs(toks: &[&str]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Roles in a club or team: "Northtown striker", "Eastshire 's Welsh captain".
+const ROLES: [&str; 22] = [
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "keeper",
+    "forward",
+    "winger",
+    "playmaker",
+    "captain",
+    "coach",
+    "batsman",
+    "bowler",
+    "all-rounder",
+    "opener",
+    "spinner",
+    "pitcher",
+    "quarterback",
+    "fullback",
+    "full-back",
+    "sweeper",
+    "skipper",
+    "paceman",
+];
+
+/// Names right before a team role word (after an optional "'s" and nationality word).
+fn role_runs(toks: &[&str], tags: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for j in 1..toks.len() {
+        if !ROLES.contains(&toks[j].to_lowercase().as_str()) {
+            continue;
+        }
+        let mut e = j;
+        if e > 1 && GAZ.word(&toks[e - 1].to_lowercase()) & DEMONYM != 0 {
+            e -= 1;
+        }
+        if e > 1 && matches!(toks[e - 1], "'s" | "’s") {
+            e -= 1;
+        }
+        if e == 0
+            || !is_name_tok(toks[e - 1])
+            || GAZ.word(&toks[e - 1].to_lowercase()) & DEMONYM != 0
+        {
+            continue;
+        }
+        let a = if tags[e - 1] != 0 {
+            match chunks(&tags[..e]).last() {
+                Some(&(a, b, _)) if b == e => a,
+                _ => continue,
+            }
+        } else {
+            let mut a = e - 1;
+            while a > 0 && tags[a - 1] == 0 && is_name_tok(toks[a - 1]) && e - a < 3 {
+                a -= 1;
+            }
+            // "The Northtown striker": a leading ordinary word is not part of the name.
+            while a + 1 < e && COMMON.contains(toks[a].to_lowercase().as_str()) {
+                a += 1;
+            }
+            a
+        };
+        if e - a <= MAX_NAME {
+            out.push((a, e));
+        }
+    }
+    out
+}
+
 fn key(toks: &[&str]) -> String {
     toks.iter()
         .map(|t| t.to_lowercase())
@@ -221,6 +290,15 @@ pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             }
             if is_country(&k) {
                 set_chunk(t, a, b, Some(Label::Loc));
+                continue;
+            }
+            clear_overlaps(t, a, b);
+            set_chunk(t, a, b, Some(Label::Org));
+            teams.insert(k);
+        }
+        for (a, b) in role_runs(&toks, t) {
+            let k = key(&toks[a..b]);
+            if is_person(&toks, t, a, b) || is_country(&k) || ordinary(&toks[a..b]) {
                 continue;
             }
             clear_overlaps(t, a, b);
@@ -299,6 +377,10 @@ mod tests {
             vec![(3, 4)]
         );
         assert!(team_runs(&["He", "scored", "2", "goals", "in", "3", "games"]).is_empty());
+        assert_eq!(
+            role_runs(&["The", "Northtown", "striker", "scored"], &[0, 0, 0, 0]),
+            vec![(1, 2)]
+        );
         assert!(is_stat(".471") && is_stat("12") && !is_stat("6-3") && !is_stat("2:03.4"));
     }
 }
