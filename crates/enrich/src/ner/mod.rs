@@ -262,6 +262,7 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         }
     }
     let n = toks.len();
+    places_not_people(toks, tags);
     org_suffixes(toks, tags);
     acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
@@ -274,6 +275,28 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         if acronym && i >= 2 && tags[i - 2] != 0 {
             let label = Label::from_tag(tags[i - 2]);
             set_chunk(tags, i, i + 1, label);
+        }
+    }
+}
+
+/// A "person" that is exactly a known country, state or city and no known first name
+/// (nor a surname, for cities) is the place ("talks in Oslo", "Lisbon 's mayor").
+fn places_not_people(toks: &[&str], tags: &mut [u8]) {
+    use gazetteer::{CITY, COUNTRY, FIRST, GAZ, STATE, SURNAME};
+    for (a, b, label) in chunks(tags) {
+        if label != Label::Per {
+            continue;
+        }
+        let phrase = toks[a..b]
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let g = GAZ.word(&phrase);
+        let first = GAZ.word(&toks[a].to_lowercase()) & FIRST != 0;
+        let place = g & (COUNTRY | STATE) != 0 || (g & CITY != 0 && g & SURNAME == 0);
+        if place && !first {
+            set_chunk(tags, a, b, Some(Label::Loc));
         }
     }
 }

@@ -218,3 +218,13 @@ fn company_suffix_makes_an_organisation() {
         found(t)
     );
 }
+
+#[test]
+fn known_places_are_not_people() {
+    let t = "Investors in Tokyo waited while officials in Oslo met.";
+    assert!(
+        !found(t).iter().any(|(_, l)| *l == Label::Per),
+        "{:?}",
+        found(t)
+    );
+}
