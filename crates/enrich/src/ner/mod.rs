@@ -160,7 +160,35 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
         })
         .collect();
     sports::apply(sents, &mut tags);
+    vote(sents, &mut tags);
     tags
+}
+
+/// One name, one label per document: a chunk whose exact text has a majority label among
+/// its occurrences in the document takes that label.
+fn vote<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
+    use std::collections::HashMap;
+    let mut all: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut counts: HashMap<String, [u32; 4]> = HashMap::new();
+    for (k, (s, t)) in sents.iter().zip(tags.iter()).enumerate() {
+        for (a, b, label) in chunks(t) {
+            let text = s[a..b]
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<&str>>()
+                .join(" ");
+            counts.entry(text.clone()).or_default()[label as usize] += 1;
+            all.push((k, a, b, text));
+        }
+    }
+    const LABELS: [Label; 4] = [Label::Per, Label::Org, Label::Loc, Label::Misc];
+    for (k, a, b, text) in all {
+        let c = counts[&text];
+        let total: u32 = c.iter().sum();
+        if let Some(best) = (0..4).find(|&i| c[i] * 2 > total) {
+            set_chunk(&mut tags[k], a, b, Some(LABELS[best]));
+        }
+    }
 }
 
 /// Entity chunks of a tag sequence as (start, end, label), conlleval-style: an I- tag that
