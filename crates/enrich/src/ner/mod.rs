@@ -409,7 +409,9 @@ fn acronyms(toks: &[&str], tags: &mut [u8]) {
     }
     for (i, t) in toks.iter().enumerate() {
         let n = t.chars().count();
-        if tags[i] != 0
+        // Untagged, or a one-word MISC (the model's guess for unknown acronyms).
+        let misc_alone = tags[i] == 7 && tags.get(i + 1) != Some(&8);
+        if (tags[i] != 0 && !misc_alone)
             || !(2..=5).contains(&n)
             || !t.chars().all(|c| c.is_ascii_uppercase())
             || letters(t) != n
