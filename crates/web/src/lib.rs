@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/search", get(search::index::json))
         .route("/entities/{slug}", get(entities::show::page))
         .route("/api/v1/entities/{slug}", get(entities::show::json))
+        .route("/stories/{id}", get(stories::show::page))
+        .route("/api/v1/stories/{id}", get(stories::show::json))
         .fallback(error::not_found)
         .with_state(state.clone());
     // Outlet, section and tag listings share one controller.

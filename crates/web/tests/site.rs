@@ -861,3 +861,86 @@ fn digest_sign_up_is_double_opt_in_with_csrf_and_a_honeypot() {
         );
     });
 }
+
+#[test]
+fn story_pages_gather_every_outlets_report_with_reasons() {
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        let (first, second) = tokio::task::spawn_blocking(move || {
+            let entities = vec![
+                tidings_model::EntityMention {
+                    name: "Mara Oyelaran".into(),
+                    kind: tidings_model::EntityKind::Person,
+                    mentions: 1,
+                    aliases: Vec::new(),
+                },
+                tidings_model::EntityMention {
+                    name: "Harvik".into(),
+                    kind: tidings_model::EntityKind::Place,
+                    mentions: 2,
+                    aliases: Vec::new(),
+                },
+            ];
+            let mut a = article("Harbour Ledger", "Fire at Harvik paper mill", 19);
+            a.text = "A fire broke out overnight at the Lindqvist paper mill in Harvik, forcing \
+                the evacuation of 40 night-shift workers. Fire chief Mara Oyelaran said the blaze \
+                started in the drying hall and was under control by dawn."
+                .into();
+            a.entities = entities.clone();
+            let mut b = article(
+                "Northmark Wire",
+                "Harvik mill blaze: night shift evacuated",
+                19,
+            );
+            b.published_at = Utc.with_ymd_and_hms(2026, 11, 19, 11, 0, 0).single();
+            b.text = "Firefighters contained a blaze at the Lindqvist paper mill in Harvik, where \
+                40 workers on the night shift were evacuated. The fire began in the drying hall, \
+                fire chief Mara Oyelaran said."
+                .into();
+            b.entities = entities;
+            (
+                store.upsert_article(&a, None).unwrap(),
+                store.upsert_article(&b, None).unwrap(),
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(first.story_id, second.story_id, "{db}: one story");
+        let app = app(&s.store, (2026, 11, 20));
+        let path = format!("/stories/{}", first.story_id);
+        let (status, html) = get(&app, &path, BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        for part in [
+            "Fire at Harvik paper mill",
+            "Harvik mill blaze: night shift evacuated",
+            "2 articles from 2 outlets",
+            "Harbour Ledger",
+            "Northmark Wire",
+            "<svg",
+            "Why here: similarity",
+            "href=\"/entities/mara-oyelaran\"",
+        ] {
+            assert!(html.contains(part), "{db}: story page lacks {part:?}");
+        }
+        let (status, json) = get(&app, &format!("/api/v1{path}"), BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["article_count"], 2, "{db}");
+        assert_eq!(v["outlet_count"], 2, "{db}");
+        assert_eq!(v["articles"].as_array().unwrap().len(), 2, "{db}");
+        for missing in ["/stories/987654", "/stories/x", "/api/v1/stories/987654"] {
+            assert_eq!(
+                get(&app, missing, BROWSER).await.0,
+                StatusCode::NOT_FOUND,
+                "{db}: {missing}"
+            );
+        }
+        let (_, week) = get(&app, "/week/2026-W47", BROWSER).await;
+        assert!(
+            week.contains(&format!("href=\"{path}\"")),
+            "{db}: week card links to the story"
+        );
+        assert!(week.contains("2 outlets"), "{db}");
+    });
+}

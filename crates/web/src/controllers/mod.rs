@@ -8,4 +8,5 @@ pub mod feeds;
 pub mod health;
 pub mod listings;
 pub mod search;
+pub mod stories;
 pub mod weeks;

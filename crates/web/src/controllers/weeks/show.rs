@@ -124,6 +124,8 @@ struct StoryCard {
     views: String,
     comments: String,
     coverage: Option<String>,
+    /// The story page, for stories of more than one article.
+    story_href: Option<String>,
     also: Vec<(String, String)>,
 }
 
@@ -158,6 +160,7 @@ impl StoryCard {
             views: format::count(s.views, "view", "views"),
             comments: format::count(s.comments, "comment", "comments"),
             coverage: (s.outlet_count > 1).then(|| format!("{} outlets", s.outlet_count)),
+            story_href: (s.articles.len() > 1).then(|| format!("/stories/{}", s.story_id)),
             also,
         }
     }

@@ -1,0 +1,215 @@
+//! `/stories/{id}` and `/api/v1/stories/{id}`: a story's headline, first outlet and time,
+//! counts, a timeline of its coverage, the entities involved, and every article with its
+//! outlet, time, republication mark and the reason the clustering put it in the story.
+
+use crate::error::ApiError;
+use crate::{AppState, WebError, chart, format};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use chrono::{DateTime, TimeZone, Utc};
+use tidings_store::StoryDetail;
+
+/// Most bars the timeline draws; longer stories get wider buckets (labels must stay legible).
+const MAX_BARS: i64 = 24;
+
+fn parse_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| WebError::NotFound(format!("There is no story {raw:?}.")))
+}
+
+async fn load(state: &AppState, raw: &str) -> Result<StoryDetail, WebError> {
+    let id = parse_id(raw)?;
+    state
+        .db(move |s| s.story(id))
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no story {id}.")))
+}
+
+fn time(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
+}
+
+/// Articles per hour (a story of a day) or per day (longer), at most [`MAX_BARS`] bars.
+/// Returns labels, counts and what one bar is.
+fn timeline(published: &[i64]) -> (Vec<String>, Vec<i64>, String) {
+    let (Some(&first), Some(&last)) = (published.iter().min(), published.iter().max()) else {
+        return (Vec::new(), Vec::new(), String::new());
+    };
+    let hourly = last - first <= 24 * 3600;
+    let unit = if hourly { 3600 } else { 86_400 };
+    let start = first - first.rem_euclid(unit);
+    let units = (last - start) / unit + 1;
+    let per_bar = (units + MAX_BARS - 1) / MAX_BARS;
+    let width = unit * per_bar;
+    let bars = (last - start) / width + 1;
+    let mut counts = vec![0i64; usize::try_from(bars).unwrap_or(1)];
+    for &p in published {
+        if let Some(c) = usize::try_from((p - start) / width)
+            .ok()
+            .and_then(|i| counts.get_mut(i))
+        {
+            *c += 1;
+        }
+    }
+    let labels = (0..bars)
+        .map(|i| {
+            let t = time(start + i * width);
+            if hourly {
+                t.format("%H").to_string()
+            } else {
+                t.format("%d").to_string()
+            }
+        })
+        .collect();
+    let caption = match (hourly, per_bar) {
+        (true, 1) => "Articles per hour (UTC)".to_string(),
+        (true, n) => format!("Articles per {n} hours (UTC)"),
+        (false, 1) => "Articles per day".to_string(),
+        (false, n) => format!("Articles per {n} days"),
+    };
+    (labels, counts, caption)
+}
+
+struct ArticleRow {
+    href: String,
+    title: String,
+    outlet: String,
+    outlet_href: String,
+    time: String,
+    /// (href of the stored original, if any; whom it republishes)
+    republication: Option<(Option<String>, String)>,
+    reason: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage<'a> {
+    site_name: &'a str,
+    page_title: String,
+    headline: String,
+    first: String,
+    first_outlet: Option<(String, String)>,
+    counts: String,
+    span: String,
+    chart_svg: String,
+    chart_caption: String,
+    rows: Vec<ArticleRow>,
+    /// (href, name, kind)
+    entities: Vec<(String, String, &'static str)>,
+    api_href: String,
+}
+
+fn when(secs: i64) -> String {
+    time(secs).format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let s = load(&state, &raw).await?;
+    let published: Vec<i64> = s.articles.iter().map(|a| a.published_at).collect();
+    let (labels, values, chart_caption) = timeline(&published);
+    let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let outlet_of: std::collections::HashMap<i64, &str> = s
+        .articles
+        .iter()
+        .map(|a| (a.id, a.outlet.as_str()))
+        .collect();
+    let page = StoryPage {
+        site_name: &state.site.site_name,
+        page_title: s.headline.clone(),
+        headline: s.headline.clone(),
+        first: when(s.first_seen_at),
+        first_outlet: s
+            .first_outlet
+            .clone()
+            .zip(s.first_outlet_slug.as_ref())
+            .map(|(name, slug)| (format!("/outlets/{slug}"), name)),
+        counts: format!(
+            "{} from {}",
+            format::count(s.article_count, "article", "articles"),
+            format::count(s.outlet_count, "outlet", "outlets")
+        ),
+        span: if s.last_updated_at > s.first_seen_at {
+            format!("Last article {}", when(s.last_updated_at))
+        } else {
+            String::new()
+        },
+        chart_svg: chart::svg_bars(
+            &format!("Coverage of “{}”", s.headline),
+            &label_refs,
+            &values,
+        ),
+        chart_caption,
+        rows: s
+            .articles
+            .iter()
+            .map(|a| ArticleRow {
+                href: format!("/articles/{}", a.id),
+                title: a.title.clone(),
+                outlet: a.outlet.clone(),
+                outlet_href: format!("/outlets/{}", a.outlet_slug),
+                time: when(a.published_at),
+                republication: match (a.original_article_id, &a.original_outlet) {
+                    (Some(id), _) => Some((
+                        Some(format!("/articles/{id}")),
+                        outlet_of
+                            .get(&id)
+                            .map_or_else(|| "the original".to_string(), |o| o.to_string()),
+                    )),
+                    (None, Some(o)) => Some((None, o.clone())),
+                    (None, None) => None,
+                },
+                reason: a.reason.clone(),
+            })
+            .collect(),
+        entities: s
+            .entities
+            .iter()
+            .map(|e| {
+                (
+                    format!("/entities/{}", e.slug),
+                    e.name.clone(),
+                    e.kind.as_str(),
+                )
+            })
+            .collect(),
+        api_href: format!("/api/v1/stories/{}", s.id),
+    };
+    page.render()
+        .map(Html)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub async fn json(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<StoryDetail>, ApiError> {
+    Ok(Json(load(&state, &raw).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeline_buckets_by_hour_then_day_and_stays_small() {
+        let t0 = 1_700_000_000;
+        let (l, v, c) = timeline(&[t0, t0 + 60, t0 + 3 * 3600]);
+        assert_eq!(v.iter().sum::<i64>(), 3);
+        assert_eq!(v.len(), l.len());
+        assert!(c.contains("hour"), "{c}");
+        let (_, v, c) = timeline(&[t0, t0 + 3 * 86_400]);
+        assert_eq!(v.len(), 4);
+        assert!(c.contains("day"), "{c}");
+        let (_, v, _) = timeline(&[t0, t0 + 200 * 86_400]);
+        assert!(v.len() as i64 <= MAX_BARS);
+        assert_eq!(v.iter().sum::<i64>(), 2);
+        assert!(timeline(&[]).1.is_empty());
+    }
+}
