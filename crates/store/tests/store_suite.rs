@@ -1077,3 +1077,60 @@ fn tiny_texts_never_glue_stories_together() {
         }
     });
 }
+
+/// The persistent clustering of the pipeline against the in-memory clusterer on the clustering
+/// dev sets: `TIDINGS_CLUSTERING_DEV=/path/to/dev cargo test -p tidings-store --test store_suite
+/// -- --ignored --nocapture store_clustering`. Prints both pairwise F1s.
+#[test]
+#[ignore = "needs the clustering dev sets"]
+fn store_clustering_on_the_dev_sets() {
+    let Ok(dir) = std::env::var("TIDINGS_CLUSTERING_DEV") else {
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    for path in files {
+        let mut docs = tidings_cluster::eval::read_jsonl(&path).unwrap();
+        docs.sort_by_key(|d| d.doc.published_at);
+        let db = TestDatabase::sqlite();
+        let store = db.open().unwrap();
+        let started = std::time::Instant::now();
+        let mut pred = Vec::new();
+        for (i, d) in docs.iter().enumerate() {
+            let a = Article {
+                title: d.doc.title.clone().unwrap_or_else(|| "-".into()),
+                url: Some(format!("https://eval.example/{i}")),
+                outlet: OutletRef {
+                    name: "Eval".into(),
+                    domain: None,
+                },
+                published_at: d.doc.published_at,
+                text: d.doc.text.clone().unwrap_or_default(),
+                entities: d.doc.entities.iter().map(|e| person(e, 1, &[])).collect(),
+                ..Article::default()
+            };
+            pred.push(store.upsert_article(&a, None).unwrap().story_id.to_string());
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let gold: Vec<&str> = docs.iter().map(|d| d.cluster.as_str()).collect();
+        let stored = tidings_cluster::eval::score(&gold, &pred);
+        let memory = tidings_cluster::eval::run(
+            &docs,
+            &tidings_cluster::Config::default(),
+            tidings_cluster::eval::Order::Time,
+        );
+        println!(
+            "{}: store pairwise F1 {:.3} ({} stories, {:.0} articles/s), in-memory {:.3} ({} stories)",
+            path.display(),
+            stored.pairwise.f1,
+            stored.n_pred_clusters,
+            docs.len() as f64 / secs,
+            memory.scores.pairwise.f1,
+            memory.scores.n_pred_clusters
+        );
+    }
+}
