@@ -389,7 +389,12 @@ fn org_suffixes(toks: &[&str], tags: &mut [u8]) {
         let place = gazetteer::GAZ.word(&phrase)
             & (gazetteer::COUNTRY | gazetteer::STATE | gazetteer::CITY)
             != 0;
-        if !place && toks[a + 1..b].iter().any(|t| org_suffix(t)) {
+        // Weaker cues ("Exchange", "Court", "Times") count at the end of a longer name.
+        let last = toks[b - 1].to_lowercase();
+        let cue_last = b - a >= 2
+            && gazetteer::GAZ.word(&last) & gazetteer::ORGCUE != 0
+            && toks[b - 1].chars().next().is_some_and(char::is_uppercase);
+        if !place && (cue_last || toks[a + 1..b].iter().any(|t| org_suffix(t))) {
             set_chunk(tags, a, b, Some(Label::Org));
         }
     }
