@@ -291,6 +291,7 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
     }
     let n = toks.len();
     places_not_people(toks, tags);
+    place_teams(toks, tags);
     org_suffixes(toks, tags);
     acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
@@ -325,6 +326,57 @@ fn places_not_people(toks: &[&str], tags: &mut [u8]) {
         let place = g & (COUNTRY | STATE) != 0 || (g & CITY != 0 && g & SURNAME == 0);
         if place && !first {
             set_chunk(tags, a, b, Some(Label::Loc));
+        }
+    }
+}
+
+/// Landforms and other plurals that end place names ("Cayman Islands").
+const PLACE_PLURALS: [&str; 14] = [
+    "islands",
+    "isles",
+    "heights",
+    "mountains",
+    "hills",
+    "falls",
+    "springs",
+    "lakes",
+    "states",
+    "emirates",
+    "territories",
+    "keys",
+    "plains",
+    "highlands",
+];
+
+/// A known place followed by a capitalised plural that is no place ("Northtown Rovers",
+/// "the Lakeside Hawks") names a team or club.
+fn place_teams(toks: &[&str], tags: &mut [u8]) {
+    use gazetteer::{CITY, COUNTRY, GAZ, STATE};
+    for (a, b, label) in chunks(tags) {
+        if b - a < 2 || label == Label::Org {
+            continue;
+        }
+        let last = toks[b - 1];
+        let l = last.to_lowercase();
+        let plural = l.len() >= 4
+            && l.ends_with('s')
+            && !l.ends_with("ss")
+            && last.chars().next().is_some_and(char::is_uppercase)
+            && last.chars().skip(1).all(char::is_lowercase)
+            && GAZ.word(&l) == 0
+            && !PLACE_PLURALS.contains(&l.as_str());
+        if !plural {
+            continue;
+        }
+        let head = toks[a..b - 1]
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let whole = format!("{head} {l}");
+        let places = CITY | STATE | COUNTRY;
+        if GAZ.word(&head) & places != 0 && GAZ.word(&whole) & places == 0 {
+            set_chunk(tags, a, b, Some(Label::Org));
         }
     }
 }

@@ -228,3 +228,9 @@ fn known_places_are_not_people() {
         found(t)
     );
 }
+
+#[test]
+fn place_with_plural_nickname_is_a_team() {
+    let t = "The Denver Falcons beat the visitors on Sunday, coach Maria Lopez said.";
+    assert!(has(t, "Denver Falcons", Label::Org), "{:?}", found(t));
+}
