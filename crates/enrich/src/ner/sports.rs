@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use super::gazetteer::{COMMON, COUNTRY, DEMONYM, FIRST, GAZ};
+use super::gazetteer::{COMMON, COUNTRY, DEMONYM, FIRST, GAZ, SURNAME};
 use super::{Label, chunks, set_chunk};
 
 /// Longest team name we accept, in tokens.
@@ -217,11 +217,97 @@ const ROLES: [&str; 22] = [
     "paceman",
 ];
 
-/// Names right before a team role word (after an optional "'s" and nationality word).
-fn role_runs(toks: &[&str], tags: &[u8]) -> Vec<(usize, usize)> {
+/// Words after an organisation's name: "Northwind chairman", "Quillon shares", "the
+/// Morning Clarion newspaper".
+const ORG_ROLES: [&str; 12] = [
+    "chairman",
+    "chairwoman",
+    "shares",
+    "shareholders",
+    "stock",
+    "newspaper",
+    "daily",
+    "weekly",
+    "agency",
+    "subsidiary",
+    "unit",
+    "spokesman",
+];
+
+/// Nouns in apposition before an organisation's name: "mineral water firm Northwind",
+/// "first division team Eastvale", "Lakeside-based Quillon".
+const ORG_KINDS: [&str; 22] = [
+    "team",
+    "club",
+    "side",
+    "firm",
+    "company",
+    "group",
+    "giant",
+    "chain",
+    "maker",
+    "carrier",
+    "airline",
+    "broadcaster",
+    "insurer",
+    "publisher",
+    "producer",
+    "manufacturer",
+    "retailer",
+    "distributor",
+    "operator",
+    "newspaper",
+    "daily",
+    "agency",
+];
+
+/// Start of the name ending at `e` (a chunk, or up to three untagged capitalised words),
+/// if there is one.
+fn name_before(toks: &[&str], tags: &[u8], e: usize) -> Option<usize> {
+    if e == 0 || !is_name_tok(toks[e - 1]) || GAZ.word(&toks[e - 1].to_lowercase()) & DEMONYM != 0 {
+        return None;
+    }
+    let a = if tags[e - 1] != 0 {
+        match chunks(&tags[..e]).last() {
+            Some(&(a, b, _)) if b == e => a,
+            _ => return None,
+        }
+    } else {
+        let mut a = e - 1;
+        while a > 0 && tags[a - 1] == 0 && is_name_tok(toks[a - 1]) && e - a < 3 {
+            a -= 1;
+        }
+        // "The Northtown striker": a leading ordinary word is not part of the name.
+        while a + 1 < e && COMMON.contains(toks[a].to_lowercase().as_str()) {
+            a += 1;
+        }
+        a
+    };
+    (e - a <= MAX_NAME).then_some(a)
+}
+
+/// End of the name starting at `a` (a chunk, or an untagged capitalised run).
+fn name_after(toks: &[&str], tags: &[u8], a: usize) -> Option<usize> {
+    if a >= toks.len() || !is_name_tok(toks[a]) {
+        return None;
+    }
+    let b = if tags[a] != 0 {
+        chunks(&tags[a..]).first().map(|c| a + c.1)?
+    } else {
+        let mut b = a + 1;
+        while b < toks.len() && tags[b] == 0 && is_name_tok(toks[b]) && b - a < 3 {
+            b += 1;
+        }
+        b
+    };
+    (b - a <= MAX_NAME).then_some(b)
+}
+
+/// Names right before a role word of `roles` (after an optional "'s" and nationality word).
+fn role_runs(toks: &[&str], tags: &[u8], roles: &[&str]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 1..toks.len() {
-        if !ROLES.contains(&toks[j].to_lowercase().as_str()) {
+        if !roles.contains(&toks[j].to_lowercase().as_str()) {
             continue;
         }
         let mut e = j;
@@ -231,33 +317,32 @@ fn role_runs(toks: &[&str], tags: &[u8]) -> Vec<(usize, usize)> {
         if e > 1 && matches!(toks[e - 1], "'s" | "’s") {
             e -= 1;
         }
-        if e == 0
-            || !is_name_tok(toks[e - 1])
-            || GAZ.word(&toks[e - 1].to_lowercase()) & DEMONYM != 0
-        {
-            continue;
-        }
-        let a = if tags[e - 1] != 0 {
-            match chunks(&tags[..e]).last() {
-                Some(&(a, b, _)) if b == e => a,
-                _ => continue,
-            }
-        } else {
-            let mut a = e - 1;
-            while a > 0 && tags[a - 1] == 0 && is_name_tok(toks[a - 1]) && e - a < 3 {
-                a -= 1;
-            }
-            // "The Northtown striker": a leading ordinary word is not part of the name.
-            while a + 1 < e && COMMON.contains(toks[a].to_lowercase().as_str()) {
-                a += 1;
-            }
-            a
-        };
-        if e - a <= MAX_NAME {
+        if let Some(a) = name_before(toks, tags, e) {
             out.push((a, e));
         }
     }
     out
+}
+
+/// Names right after a kind-of-organisation noun (or an "X-based" adjective).
+fn kind_runs(toks: &[&str], tags: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for j in 0..toks.len().saturating_sub(1) {
+        let l = toks[j].to_lowercase();
+        if (ORG_KINDS.contains(&l.as_str()) || (l.len() > 6 && l.ends_with("-based")))
+            && toks[j].chars().next().is_some_and(char::is_lowercase)
+            && let Some(b) = name_after(toks, tags, j + 1)
+        {
+            out.push((j + 1, b));
+        }
+    }
+    out
+}
+
+/// Does the name contain a known first name or surname (a person, not a company)?
+fn has_person_name(toks: &[&str]) -> bool {
+    toks.iter()
+        .any(|t| GAZ.word(&t.to_lowercase()) & (FIRST | SURNAME) != 0)
 }
 
 fn key(toks: &[&str]) -> String {
@@ -296,7 +381,16 @@ pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             set_chunk(t, a, b, Some(Label::Org));
             teams.insert(k);
         }
-        for (a, b) in role_runs(&toks, t) {
+        let mut found = role_runs(&toks, t, &ROLES);
+        for (a, b) in role_runs(&toks, t, &ORG_ROLES)
+            .into_iter()
+            .chain(kind_runs(&toks, t))
+        {
+            if !has_person_name(&toks[a..b]) {
+                found.push((a, b));
+            }
+        }
+        for (a, b) in found {
             let k = key(&toks[a..b]);
             if is_person(&toks, t, a, b) || is_country(&k) || ordinary(&toks[a..b]) {
                 continue;
@@ -378,7 +472,11 @@ mod tests {
         );
         assert!(team_runs(&["He", "scored", "2", "goals", "in", "3", "games"]).is_empty());
         assert_eq!(
-            role_runs(&["The", "Northtown", "striker", "scored"], &[0, 0, 0, 0]),
+            role_runs(
+                &["The", "Northtown", "striker", "scored"],
+                &[0, 0, 0, 0],
+                &ROLES
+            ),
             vec![(1, 2)]
         );
         assert!(is_stat(".471") && is_stat("12") && !is_stat("6-3") && !is_stat("2:03.4"));

@@ -234,3 +234,10 @@ fn place_with_plural_nickname_is_a_team() {
     let t = "The Denver Falcons beat the visitors on Sunday, coach Maria Lopez said.";
     assert!(has(t, "Denver Falcons", Label::Org), "{:?}", found(t));
 }
+
+#[test]
+fn organisation_kind_nouns_and_roles() {
+    let t = "Shares in packaging firm Quillonex rose, and Vantrell chairman Piet Ollander said so.";
+    assert!(has(t, "Quillonex", Label::Org), "{:?}", found(t));
+    assert!(has(t, "Vantrell", Label::Org), "{:?}", found(t));
+}
