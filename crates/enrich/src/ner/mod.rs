@@ -385,7 +385,7 @@ fn place_teams(toks: &[&str], tags: &mut [u8]) {
 /// names: a chunk with one after its first word is an organisation ("Northwind Motor
 /// Corp", "Lakeside Savings Bank"); an untagged one right after a chunk joins it. Known
 /// places keep their label ("West Bank").
-const ORG_SUFFIXES: [&str; 35] = [
+const ORG_SUFFIXES: [&str; 54] = [
     "inc",
     "inc.",
     "corp",
@@ -421,6 +421,25 @@ const ORG_SUFFIXES: [&str; 35] = [
     "industries",
     "institute",
     "foundation",
+    "spa",
+    "s.p.a.",
+    "s.a.",
+    "a.g.",
+    "n.v.",
+    "b.v.",
+    "bv",
+    "ab",
+    "asa",
+    "oyj",
+    "pty",
+    "bhd",
+    "tbk",
+    "srl",
+    "sarl",
+    "kk",
+    "limited",
+    "incorporated",
+    "bancorp",
 ];
 
 fn org_suffix(t: &str) -> bool {
