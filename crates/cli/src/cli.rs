@@ -57,6 +57,9 @@ pub enum Command {
     /// People, organisations and places: list, merge, rename.
     #[command(subcommand)]
     Entity(EntityCommand),
+    /// Accounts: add (the first admin too), list, change a role.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -298,6 +301,31 @@ pub enum EntityCommand {
     Merge { from: String, into: String },
     /// Rename an entity (by slug); the old name stays as an alias, the old slug redirects.
     Rename { slug: String, name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is read from standard input (one line), or from
+    /// TIDINGS_USER_PASSWORD.
+    Add {
+        email: String,
+        /// Name shown with the user's comments [default: the part of the address before @]
+        #[arg(long)]
+        name: Option<String>,
+        /// Make the account an administrator.
+        #[arg(long, conflicts_with = "moderator")]
+        admin: bool,
+        /// Make the account a moderator.
+        #[arg(long)]
+        moderator: bool,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an account's role: reader, moderator or admin.
+    Role { email: String, role: String },
 }
 
 #[cfg(test)]

@@ -171,7 +171,13 @@ impl Default for ImportConfig {
 }
 
 /// Environment variables with the prefix that are not configuration keys.
-const NOT_CONFIG: &[&str] = &["CONFIG", "LOG", "TEST_POSTGRES_URL", "DATABASE_URL"];
+const NOT_CONFIG: &[&str] = &[
+    "CONFIG",
+    "LOG",
+    "TEST_POSTGRES_URL",
+    "DATABASE_URL",
+    "USER_PASSWORD",
+];
 
 impl Config {
     /// Loads defaults < file < environment. `file` is the `--config` path, if given.

@@ -524,3 +524,61 @@ fn the_digest_is_mailed_once_per_week_to_confirmed_subscribers() {
         2
     );
 }
+
+#[test]
+fn the_first_admin_is_added_from_the_command_line() {
+    for db in TestDatabase::all() {
+        let add = |args: &[&str], password: &str| {
+            Command::new(env!("CARGO_BIN_EXE_tidings"))
+                .arg("--database-url")
+                .arg(db.url())
+                .args(args)
+                .env_remove("TIDINGS_CONFIG")
+                .env("TIDINGS_USER_PASSWORD", password)
+                .output()
+                .unwrap()
+        };
+        let out = add(
+            &[
+                "user",
+                "add",
+                "--admin",
+                "--name",
+                "Root",
+                "root@example.org",
+            ],
+            "a long password",
+        );
+        assert!(out.status.success(), "{}: {}", db.name(), stderr(&out));
+        let again = add(&["user", "add", "root@example.org"], "a long password");
+        assert_eq!(
+            again.status.code(),
+            Some(77),
+            "{}: an existing address is a conflict",
+            db.name()
+        );
+        let weak = add(&["user", "add", "weak@example.org"], "short");
+        assert_eq!(
+            weak.status.code(),
+            Some(65),
+            "{}: {}",
+            db.name(),
+            stderr(&weak)
+        );
+        let list = tidings(db.url(), &["user", "list", "--json"]);
+        let users = json_lines(&list);
+        assert_eq!(
+            (users.len(), users[0]["role"].as_str()),
+            (1, Some("admin")),
+            "{}",
+            db.name()
+        );
+        assert!(
+            !stdout(&list).contains("argon2"),
+            "{}: no hashes printed",
+            db.name()
+        );
+        let role = tidings(db.url(), &["user", "role", "root@example.org", "moderator"]);
+        assert!(role.status.success(), "{}", db.name());
+    }
+}

@@ -34,6 +34,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl Classify for StoreError {
@@ -43,6 +45,7 @@ impl Classify for StoreError {
             StoreError::NotFound(_) => ErrorClass::NotFound,
             StoreError::Invalid(_) => ErrorClass::InvalidInput,
             StoreError::Conflict(_) => ErrorClass::Conflict,
+            StoreError::Forbidden(_) => ErrorClass::Forbidden,
             StoreError::Open(_) | StoreError::Pool(_) | StoreError::Postgres(_) => {
                 ErrorClass::Unavailable
             }

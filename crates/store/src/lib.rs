@@ -3,7 +3,9 @@
 //! of both databases ([`sql`]), one migration set per dialect, and writes that belong together in
 //! one transaction.
 
+mod accounts;
 mod articles;
+mod comments;
 mod digest;
 mod entities;
 mod error;
@@ -21,7 +23,9 @@ pub mod testing;
 mod views;
 mod weeks;
 
+pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
 pub use articles::{StoredArticle, UpsertOutcome};
+pub use comments::{Comment, Moderation, ModerationEntry, NewComment};
 pub use digest::{EntityTrend, SpeakerCount};
 pub use entities::{Entity, EntityLookup, EntityQuote};
 pub use error::StoreError;

@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "digest", "0005_digest"),
     migration!(6, "entity redirects", "0006_entity_redirects"),
     migration!(7, "story clustering", "0007_story_clustering"),
+    migration!(8, "accounts", "0008_accounts"),
 ];
 
 /// The schema version this binary brings.

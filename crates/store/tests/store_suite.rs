@@ -1078,6 +1078,223 @@ fn tiny_texts_never_glue_stories_together() {
     });
 }
 
+#[test]
+fn accounts_sessions_lockout_and_password_resets() {
+    use tidings_store::Role;
+    each_db(|store, db| {
+        let ada = store
+            .create_user("Ada@Example.org", "Ada", "hash-1", Role::Reader)
+            .unwrap();
+        assert_eq!(ada.email, "ada@example.org", "{db}");
+        assert!(matches!(
+            store.create_user("ada@example.org ", "Other", "h", Role::Reader),
+            Err(StoreError::Conflict(_))
+        ));
+        let creds = store.credentials("ADA@example.org").unwrap().unwrap();
+        assert_eq!(creds.password_hash, "hash-1", "{db}");
+        assert!(store.credentials("nobody@example.org").unwrap().is_none());
+
+        assert!(!store.record_failed_login(ada.id, 3, 900).unwrap());
+        assert!(!store.record_failed_login(ada.id, 3, 900).unwrap());
+        assert!(
+            store.record_failed_login(ada.id, 3, 900).unwrap(),
+            "{db}: third locks"
+        );
+        assert!(
+            store
+                .credentials("ada@example.org")
+                .unwrap()
+                .unwrap()
+                .locked_until
+                .is_some()
+        );
+
+        store.start_session(ada.id, "token-a", 3600).unwrap();
+        store.start_session(ada.id, "token-b", 3600).unwrap();
+        assert_eq!(
+            store.session_user("token-a").unwrap().unwrap().id,
+            ada.id,
+            "{db}"
+        );
+        assert!(store.session_user("token-c").unwrap().is_none());
+        assert!(
+            store
+                .credentials("ada@example.org")
+                .unwrap()
+                .unwrap()
+                .locked_until
+                .is_none(),
+            "{db}: a successful sign-in unlocks"
+        );
+        store
+            .set_password(ada.id, "hash-2", Some("token-a"))
+            .unwrap();
+        assert!(
+            store.session_user("token-a").unwrap().is_some(),
+            "{db}: kept"
+        );
+        assert!(
+            store.session_user("token-b").unwrap().is_none(),
+            "{db}: ended"
+        );
+        store.end_session("token-a").unwrap();
+        assert!(store.session_user("token-a").unwrap().is_none());
+
+        store
+            .create_password_reset(ada.id, "reset-1", 3600)
+            .unwrap();
+        store.start_session(ada.id, "token-d", 3600).unwrap();
+        assert_eq!(
+            store.reset_password("reset-1", "hash-3").unwrap().id,
+            ada.id
+        );
+        assert!(store.session_user("token-d").unwrap().is_none(), "{db}");
+        assert!(
+            matches!(
+                store.reset_password("reset-1", "hash-4"),
+                Err(StoreError::NotFound(_))
+            ),
+            "{db}: once only"
+        );
+        store
+            .create_password_reset(ada.id, "reset-old", -1)
+            .unwrap();
+        assert!(
+            store.reset_password("reset-old", "h").is_err(),
+            "{db}: expired"
+        );
+        assert_eq!(
+            store
+                .set_role("ada@example.org", Role::Moderator)
+                .unwrap()
+                .role,
+            Role::Moderator
+        );
+    });
+}
+
+#[test]
+fn comments_replies_edits_reports_and_moderation() {
+    use tidings_store::{Moderation, NewComment, Role};
+    each_db(|store, db| {
+        let id = store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap()
+            .id;
+        let ada = store
+            .create_user("ada@example.org", "Ada", "h", Role::Reader)
+            .unwrap();
+        let mod_ = store
+            .create_user("mo@example.org", "Mo", "h", Role::Moderator)
+            .unwrap();
+        let new = |parent, md: &'static str| NewComment {
+            article_id: id,
+            user_id: ada.id,
+            parent_id: parent,
+            body_md: md,
+            body_html: md,
+            ip_hash: "ip",
+        };
+        let first = store.add_comment(&new(None, "First!")).unwrap();
+        let reply = store.add_comment(&new(Some(first.id), "A reply")).unwrap();
+        assert!(
+            matches!(
+                store.add_comment(&new(Some(reply.id), "Too deep")),
+                Err(StoreError::Invalid(_))
+            ),
+            "{db}: one level of replies"
+        );
+        assert!(matches!(
+            store.add_comment(&NewComment {
+                article_id: 999_999,
+                ..new(None, "x")
+            }),
+            Err(StoreError::NotFound(_))
+        ));
+        assert_eq!(
+            store
+                .article(id)
+                .unwrap()
+                .unwrap()
+                .article
+                .engagement
+                .comments,
+            4,
+            "{db}: 2 imported + 2"
+        );
+        assert_eq!(
+            store.recent_comments(ada.id, "ip", 0).unwrap(),
+            (2, 2),
+            "{db}"
+        );
+
+        let edited = store
+            .edit_comment(first.id, ada.id, "First, edited", "First, edited", 900)
+            .unwrap();
+        assert!(edited.edited_at.is_some(), "{db}");
+        assert!(matches!(
+            store.edit_comment(first.id, mod_.id, "x", "x", 900),
+            Err(StoreError::Forbidden(_))
+        ));
+        assert!(
+            matches!(
+                store.edit_comment(first.id, ada.id, "x", "x", -1),
+                Err(StoreError::Forbidden(_))
+            ),
+            "{db}: past the window"
+        );
+
+        store.report_comment(reply.id, mod_.id, "spam").unwrap();
+        store
+            .report_comment(reply.id, mod_.id, "spam again")
+            .unwrap();
+        let queue = store.reported_comments(10).unwrap();
+        assert_eq!((queue.len(), queue[0].reports), (1, 1), "{db}");
+        assert!(matches!(
+            store.moderate_comment(reply.id, ada.id, Role::Reader, Moderation::Hide, None),
+            Err(StoreError::Forbidden(_))
+        ));
+        store
+            .moderate_comment(
+                reply.id,
+                mod_.id,
+                Role::Moderator,
+                Moderation::Hide,
+                Some("spam"),
+            )
+            .unwrap();
+        assert_eq!(
+            store.article_comments(id, false).unwrap().len(),
+            1,
+            "{db}: hidden from readers"
+        );
+        assert_eq!(
+            store.article_comments(id, true).unwrap().len(),
+            2,
+            "{db}: shown to moderators"
+        );
+        assert_eq!(
+            store
+                .article(id)
+                .unwrap()
+                .unwrap()
+                .article
+                .engagement
+                .comments,
+            3,
+            "{db}"
+        );
+        store.delete_own_comment(first.id, ada.id, 900).unwrap();
+        assert_eq!(store.article_comments(id, false).unwrap().len(), 0, "{db}");
+        let log = store.moderation_log(10).unwrap();
+        assert_eq!(
+            (log[0].action.as_str(), log[0].moderator.as_deref()),
+            ("hide", Some("Mo")),
+            "{db}"
+        );
+    });
+}
+
 /// The persistent clustering of the pipeline against the in-memory clusterer on the clustering
 /// dev sets: `TIDINGS_CLUSTERING_DEV=/path/to/dev cargo test -p tidings-store --test store_suite
 /// -- --ignored --nocapture store_clustering`. Prints both pairwise F1s.

@@ -18,6 +18,10 @@ pub enum WebError {
     Store(StoreError),
     #[error("{0}")]
     Internal(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    RateLimited(String),
 }
 
 impl Classify for WebError {
@@ -27,6 +31,8 @@ impl Classify for WebError {
             WebError::BadRequest(_) => ErrorClass::InvalidInput,
             WebError::Store(e) => e.class(),
             WebError::Internal(_) => ErrorClass::Internal,
+            WebError::Forbidden(_) => ErrorClass::Forbidden,
+            WebError::RateLimited(_) => ErrorClass::RateLimited,
         }
     }
 }

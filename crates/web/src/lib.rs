@@ -10,8 +10,11 @@ pub mod digest;
 mod error;
 mod format;
 pub mod mail;
+mod markdown;
+pub mod password;
 pub mod ranking;
 mod ratelimit;
+mod session;
 mod state;
 mod visitor;
 
@@ -58,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/entities/{slug}", get(entities::show::json))
         .route("/stories/{id}", get(stories::show::page))
         .route("/api/v1/stories/{id}", get(stories::show::json))
+        .merge(accounts::routes())
+        .merge(comments::routes())
         .fallback(error::not_found)
         .with_state(state.clone());
     // Outlet, section and tag listings share one controller.

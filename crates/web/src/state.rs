@@ -48,6 +48,10 @@ pub struct AppState {
     >,
     /// Digest sign-ups per client address.
     pub(crate) subscribe_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
+    /// Sign-in, sign-up and reset attempts per client address, and sign-in attempts per
+    /// address typed (known or not, so that a limit reached says nothing about who exists).
+    pub(crate) account_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
+    pub(crate) login_email_limit: std::sync::Arc<crate::ratelimit::RateLimiter<String>>,
 }
 
 pub(crate) const CURRENT_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -70,7 +74,20 @@ impl AppState {
                 5,
                 std::time::Duration::from_secs(3600),
             )),
+            account_limit: std::sync::Arc::new(crate::ratelimit::RateLimiter::new(
+                30,
+                std::time::Duration::from_secs(900),
+            )),
+            login_email_limit: std::sync::Arc::new(crate::ratelimit::RateLimiter::new(
+                8,
+                std::time::Duration::from_secs(900),
+            )),
         }
+    }
+
+    /// Whether the site is served over HTTPS (cookies are then `Secure`).
+    pub fn secure(&self) -> bool {
+        self.site.public_url.starts_with("https://")
     }
 
     pub fn today(&self) -> NaiveDate {

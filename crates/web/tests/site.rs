@@ -944,3 +944,314 @@ fn story_pages_gather_every_outlets_report_with_reasons() {
         assert!(week.contains("2 outlets"), "{db}");
     });
 }
+
+/// A browser for form flows: keeps cookies between requests.
+struct Browser {
+    app: axum::Router,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn new(app: &axum::Router) -> Self {
+        Browser {
+            app: app.clone(),
+            cookies: Default::default(),
+        }
+    }
+
+    /// GET, or POST with a form body; returns status, Location and body.
+    async fn go(&mut self, path: &str, form: Option<&str>) -> (StatusCode, String, String) {
+        let mut req = Request::builder()
+            .method(if form.is_some() {
+                Method::POST
+            } else {
+                Method::GET
+            })
+            .uri(path)
+            .header(header::USER_AGENT, BROWSER);
+        if form.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !jar.is_empty() {
+            req = req.header(header::COOKIE, jar.join("; "));
+        }
+        let res = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::from(form.unwrap_or("").to_owned())).unwrap())
+            .await
+            .unwrap();
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            location,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies["tidings_csrf"].clone()
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[test]
+fn readers_sign_up_comment_report_and_moderators_moderate() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let article = format!("/articles/{}", s.full_id);
+        let mut ada = Browser::new(&app);
+        ada.go("/signup", None).await;
+        let t = ada.csrf();
+
+        // Forged CSRF, a weak password and a bad address are refused with the right status.
+        let forged = form(&[
+            ("display_name", "Ada"),
+            ("email", "ada@example.org"),
+            ("password", "a long password"),
+            ("csrf", "0123456789abcdef0123456789abcdef"),
+        ]);
+        assert_eq!(
+            ada.go("/signup", Some(&forged)).await.0,
+            StatusCode::FORBIDDEN,
+            "{db}"
+        );
+        let weak = form(&[
+            ("display_name", "Ada"),
+            ("email", "ada@example.org"),
+            ("password", "short"),
+            ("csrf", &t),
+        ]);
+        assert_eq!(
+            ada.go("/signup", Some(&weak)).await.0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
+        let signup = form(&[
+            ("display_name", "Ada <b>L</b>"),
+            ("email", "Ada@Example.org"),
+            ("password", "a long password"),
+            ("csrf", &t),
+        ]);
+        let (status, location, _) = ada.go("/signup", Some(&signup)).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/account"),
+            "{db}"
+        );
+        assert!(
+            ada.cookies.contains_key("tidings_session"),
+            "{db}: signed in"
+        );
+        let (_, _, account) = ada.go("/account", None).await;
+        assert!(
+            account.contains("Ada &#60;b&#62;L&#60;/b&#62;"),
+            "{db}: name escaped: {account}"
+        );
+
+        // The article page shows the form; a comment with hostile markup is stored safe.
+        let (_, _, page) = ada.go(&article, None).await;
+        assert!(
+            page.contains("Post comment") && page.contains("comments-heading\">0 comments"),
+            "{db}: {page}"
+        );
+        let hostile = "Nice **work**. <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))";
+        let post = form(&[("body", hostile), ("csrf", &ada.csrf())]);
+        let (status, location, _) = ada.go(&format!("{article}/comments"), Some(&post)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        assert!(
+            location.starts_with(&format!("{article}#comment-")),
+            "{db}: {location}"
+        );
+        let comment_id: i64 = location.rsplit('-').next().unwrap().parse().unwrap();
+        let (_, _, page) = ada.go(&article, None).await;
+        assert!(page.contains("<strong>work</strong>"), "{db}");
+        assert!(
+            page.contains("comments-heading\">1 comment<"),
+            "{db}: the count is live"
+        );
+        // The Markdown source stays in the author's edit box as escaped text; no markup survives.
+        for bad in ["<script", "<img", "href=\"javascript", "onerror=alert(1)>"] {
+            assert!(!page.contains(bad), "{db}: {bad} survived");
+        }
+        let empty = form(&[("body", "   "), ("csrf", &ada.csrf())]);
+        assert_eq!(
+            ada.go(&format!("{article}/comments"), Some(&empty)).await.0,
+            StatusCode::BAD_REQUEST
+        );
+        let reply = form(&[
+            ("body", "A reply"),
+            ("parent", &comment_id.to_string()),
+            ("csrf", &ada.csrf()),
+        ]);
+        assert_eq!(
+            ada.go(&format!("{article}/comments"), Some(&reply)).await.0,
+            StatusCode::SEE_OTHER
+        );
+        let third = form(&[("body", "Third in a minute"), ("csrf", &ada.csrf())]);
+        assert_eq!(
+            ada.go(&format!("{article}/comments"), Some(&third)).await.0,
+            StatusCode::SEE_OTHER
+        );
+        let fourth = form(&[("body", "Fourth in a minute"), ("csrf", &ada.csrf())]);
+        assert_eq!(
+            ada.go(&format!("{article}/comments"), Some(&fourth))
+                .await
+                .0,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{db}: per-user rate limit"
+        );
+
+        // Someone signed out cannot comment; a wrong password says nothing about the address.
+        let mut anon = Browser::new(&app);
+        anon.go(&article, None).await;
+        let (status, location, _) = anon
+            .go(
+                &format!("{article}/comments"),
+                Some(&form(&[("body", "hi"), ("csrf", &anon.csrf())])),
+            )
+            .await;
+        assert_eq!(
+            (status, location.starts_with("/login")),
+            (StatusCode::SEE_OTHER, true),
+            "{db}"
+        );
+        let (s1, _, b1) = anon
+            .go(
+                "/login",
+                Some(&form(&[
+                    ("email", "ada@example.org"),
+                    ("current_password", "wrong password!"),
+                    ("csrf", &anon.csrf()),
+                ])),
+            )
+            .await;
+        let (s2, _, b2) = anon
+            .go(
+                "/login",
+                Some(&form(&[
+                    ("email", "nobody@example.org"),
+                    ("current_password", "wrong password!"),
+                    ("csrf", &anon.csrf()),
+                ])),
+            )
+            .await;
+        assert_eq!(
+            (s1, s2),
+            (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED),
+            "{db}"
+        );
+        assert!(
+            b1.contains("Wrong e-mail address or password.")
+                && b2.contains("Wrong e-mail address or password.")
+        );
+
+        // Ada's comment is reported, and a moderator hides it; readers no longer see it.
+        let (status, _, _) = ada
+            .go(
+                &format!("/comments/{comment_id}/report"),
+                Some(&form(&[("reason", "spam"), ("csrf", &ada.csrf())])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7y+Q2dHz1hBf3xJVfJq0XQ0x6gkJt0m6m3mW2p8B3fE";
+            store.create_user("mo@example.org", "Mo", hash, tidings_store::Role::Moderator).unwrap();
+        })
+        .await
+        .unwrap();
+        // Mo signs in with a session made directly (the dummy hash above opens nothing).
+        let mo_token = "a".repeat(64);
+        let store = s.store.clone();
+        let t = mo_token.clone();
+        tokio::task::spawn_blocking(move || {
+            let mo = store.user_by_email("mo@example.org").unwrap().unwrap();
+            store.start_session(mo.id, &t, 3600).unwrap();
+        })
+        .await
+        .unwrap();
+        let mut mo = Browser::new(&app);
+        mo.cookies.insert("tidings_session".into(), mo_token);
+        let (status, _, queue) = mo.go("/admin/moderation", None).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(queue.contains("1 report"), "{db}: {queue}");
+        assert_eq!(
+            ada.go("/admin/moderation", None).await.0,
+            StatusCode::FORBIDDEN,
+            "{db}: readers may not"
+        );
+        let hide = form(&[
+            ("action", "hide"),
+            ("note", "spam"),
+            ("back", "queue"),
+            ("csrf", &mo.csrf()),
+        ]);
+        assert_eq!(
+            mo.go(&format!("/comments/{comment_id}/moderate"), Some(&hide))
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let (_, _, page) = anon.go(&article, None).await;
+        assert!(
+            !page.contains("<strong>work</strong>"),
+            "{db}: hidden from readers"
+        );
+        let (_, _, queue) = mo.go("/admin/moderation", None).await;
+        assert!(
+            queue.contains("<td>hide</td>") && queue.contains("<td>spam</td>"),
+            "{db}: logged"
+        );
+
+        // Signing out ends the session.
+        let (status, _, _) = ada
+            .go("/logout", Some(&form(&[("csrf", &ada.csrf())])))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, location, _) = ada.go("/account", None).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/login?next=/account"),
+            "{db}"
+        );
+    });
+}

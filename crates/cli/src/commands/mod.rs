@@ -13,6 +13,7 @@ mod search;
 mod serve;
 mod source;
 mod top;
+mod user;
 
 use crate::cli::{Args, Command};
 use crate::config::Config;
@@ -39,6 +40,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Fetch(a) => fetch::run(&config, a),
         Command::Outlet(a) => outlet::run(&config, a),
         Command::Entity(a) => entity::run(&config, a),
+        Command::User(a) => user::run(&config, a),
     }
 }
 

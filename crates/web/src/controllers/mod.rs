@@ -1,7 +1,9 @@
 //! Request handlers, one folder per domain, one file per action.
 
 pub mod about;
+pub mod accounts;
 pub mod articles;
+pub mod comments;
 pub mod digest;
 pub mod entities;
 pub mod feeds;

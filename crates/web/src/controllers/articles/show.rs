@@ -2,14 +2,15 @@
 //! headline, outlet, counters, byline, body as the outlet's republication policy allows, and
 //! where it first appeared. A GET by a person counts a view.
 
+use crate::controllers::comments::view::Discussion;
 use crate::error::ApiError;
 use crate::visitor::{is_obvious_bot, visitor_id};
-use crate::{AppState, WebError, format};
+use crate::{AppState, WebError, csrf, format, session};
 use askama::Template;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{Extensions, HeaderMap, Method, header};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use std::net::SocketAddr;
 use tidings_model::{Article, IsoWeek, RepublicationPolicy, slugify};
@@ -103,6 +104,7 @@ struct ArticlePage<'a> {
     /// (href, name, kind) of the people, organisations and places the article names.
     entities: Vec<(String, String, &'static str)>,
     quotes: Vec<QuoteLine>,
+    discussion: Discussion,
 }
 
 struct QuoteLine {
@@ -133,7 +135,11 @@ fn quote_lines(a: &Article, policy: RepublicationPolicy) -> Vec<QuoteLine> {
         .collect()
 }
 
-fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
+fn page_of<'a>(
+    state: &'a AppState,
+    stored: &StoredArticle,
+    discussion: Discussion,
+) -> ArticlePage<'a> {
     let a = &stored.article;
     let week = a.published_at.map(IsoWeek::of);
     let policy = stored.outlet.policy;
@@ -189,6 +195,7 @@ fn page_of<'a>(state: &'a AppState, stored: &StoredArticle) -> ArticlePage<'a> {
             })
             .collect(),
         quotes: quote_lines(a, policy),
+        discussion,
     }
 }
 
@@ -198,7 +205,7 @@ pub async fn page(
     method: Method,
     headers: HeaderMap,
     extensions: Extensions,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     // The peer address is absent when the router runs without a socket (tests).
     let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let id = parse_id(&raw)?;
@@ -207,10 +214,18 @@ pub async fn page(
     if method == Method::GET && count_view(&state, id, &headers, peer).await {
         stored.article.engagement.views += 1;
     }
-    page_of(&state, &stored)
+    let viewer = session::current_user(&state, &headers).await;
+    let moderator = viewer.as_ref().is_some_and(|v| v.role.can_moderate());
+    let comments = state.db(move |s| s.article_comments(id, moderator)).await?;
+    let token = csrf::from_cookie(&headers).unwrap_or_else(csrf::new_token);
+    let discussion = Discussion::new(id, comments, viewer.as_ref(), token.clone());
+    let html = page_of(&state, &stored, discussion)
         .render()
-        .map(Html)
-        .map_err(|e| WebError::Internal(e.to_string()))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut res = Html(html).into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, csrf::cookie(&token, state.secure()));
+    Ok(res)
 }
 
 /// Article JSON with the outlet's policy applied: what the site may show, the API may give.

@@ -1,0 +1,86 @@
+//! `POST /articles/{id}/comments`: a new comment or a reply, limited per user and per address
+//! (counted in the database, so the limits hold across nodes).
+
+use super::{author, body_problem, parse_id};
+use crate::{AppState, WebError, session};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{Extensions, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tidings_store::NewComment;
+
+/// Comments per user per minute, per user per hour, and per address per minute.
+const PER_MINUTE: i64 = 3;
+const PER_HOUR: i64 = 30;
+const PER_ADDRESS_MINUTE: i64 = 10;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    website: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(raw): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> Response {
+    let article_id = match parse_id(&raw, "article") {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let back = format!("/articles/{article_id}");
+    let user = match author(&state, &headers, &f.csrf, &f.website, &back).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Some(p) = body_problem(&f.body) {
+        return WebError::BadRequest(p).into_response();
+    }
+    let parent_id = match f.parent.trim() {
+        "" => None,
+        p => match p.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return WebError::BadRequest("bad reply target".into()).into_response(),
+        },
+    };
+    let ip_hash = session::ip_hash(&state, session::client_ip(&extensions));
+    let html = crate::markdown::render(f.body.trim());
+    let body = f.body.trim().to_owned();
+    let now = chrono::Utc::now().timestamp();
+    let stored = state
+        .db(move |s| {
+            let (minute, address) = s.recent_comments(user.id, &ip_hash, now - 60)?;
+            let (hour, _) = s.recent_comments(user.id, &ip_hash, now - 3600)?;
+            if minute >= PER_MINUTE || hour >= PER_HOUR || address >= PER_ADDRESS_MINUTE {
+                return Ok(None);
+            }
+            s.add_comment(&NewComment {
+                article_id,
+                user_id: user.id,
+                parent_id,
+                body_md: &body,
+                body_html: &html,
+                ip_hash: &ip_hash,
+            })
+            .map(Some)
+        })
+        .await;
+    match stored {
+        Ok(Some(c)) => Redirect::to(&format!("{back}#comment-{}", c.id)).into_response(),
+        Ok(None) => {
+            WebError::RateLimited("You are commenting too fast; please wait a minute.".into())
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
