@@ -293,6 +293,7 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
     places_not_people(toks, tags);
     place_teams(toks, tags);
     org_suffixes(toks, tags);
+    org_left(toks, tags);
     acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
         let acronym = toks[i].chars().count() >= 2
@@ -469,6 +470,63 @@ fn org_suffixes(toks: &[&str], tags: &mut [u8]) {
             set_chunk(tags, a, b, Some(Label::Org));
         }
     }
+}
+
+/// An organisation ending in a cue word takes in the capitalised words just before it
+/// ("Lakeside Stock Exchange", not "Lakeside" + "Stock Exchange").
+fn org_left(toks: &[&str], tags: &mut [u8]) {
+    use gazetteer::{COMMON, GAZ, ORGCUE};
+    for (a, b, label) in chunks(tags) {
+        let last = toks[b - 1].to_lowercase();
+        if label != Label::Org || GAZ.word(&last) & ORGCUE == 0 && !org_suffix(toks[b - 1]) {
+            continue;
+        }
+        let mut a2 = a;
+        while a2 > 0 && b - a2 < 6 {
+            let t = toks[a2 - 1];
+            let cap = t.chars().next().is_some_and(char::is_uppercase);
+            let lower = t.to_lowercase();
+            if !cap || (a2 == 1 && COMMON.contains(lower.as_str())) || is_calendar(&lower) {
+                break;
+            }
+            if tags[a2 - 1] != 0 {
+                match chunks(&tags[..a2]).last() {
+                    Some(&(s, e, _)) if e == a2 && b - s < 6 => a2 = s,
+                    _ => break,
+                }
+            } else {
+                a2 -= 1;
+            }
+        }
+        if a2 < a {
+            set_chunk(tags, a2, b, Some(Label::Org));
+        }
+    }
+}
+
+fn is_calendar(lower: &str) -> bool {
+    matches!(
+        lower,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
 }
 
 /// In mixed-case text an untagged acronym of 2-5 capitals that is no known place, name or
