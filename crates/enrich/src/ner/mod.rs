@@ -161,7 +161,28 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
         .collect();
     sports::apply(sents, &mut tags);
     vote(sents, &mut tags);
+    for (s, t) in sents.iter().zip(tags.iter_mut()) {
+        countries(s, t);
+    }
     tags
+}
+
+/// A whole chunk that is a country's name is the place (national teams included, as in
+/// news convention), whatever the model or the rules made of it.
+fn countries<S: AsRef<str>>(toks: &[S], tags: &mut [u8]) {
+    for (a, b, label) in chunks(tags) {
+        if label == Label::Loc || label == Label::Misc {
+            continue;
+        }
+        let phrase = toks[a..b]
+            .iter()
+            .map(|t| t.as_ref().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if gazetteer::GAZ.word(&phrase) & gazetteer::COUNTRY != 0 {
+            set_chunk(tags, a, b, Some(Label::Loc));
+        }
+    }
 }
 
 /// One name, one label per document: a chunk whose exact text has a majority label among
