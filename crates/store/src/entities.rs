@@ -39,6 +39,16 @@ pub struct EntityQuote {
     pub published_at: DateTime<Utc>,
 }
 
+/// A story an entity is part of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityStory {
+    pub id: i64,
+    pub headline: String,
+    pub articles: i64,
+    pub outlets: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
 impl Store {
     /// The entity under `slug`, or where it went.
     pub fn entity_by_slug(&self, slug: &str) -> Result<EntityLookup, StoreError> {
@@ -161,6 +171,38 @@ impl Store {
                         .timestamp_opt(r.i64(5)?, 0)
                         .single()
                         .ok_or_else(|| StoreError::Decode("quote article time".into()))?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// The stories an entity is part of, most recently updated first.
+    pub fn entity_stories(
+        &self,
+        entity_id: i64,
+        limit: usize,
+    ) -> Result<Vec<EntityStory>, StoreError> {
+        self.read(|c| {
+            c.query(
+                "SELECT s.id, s.headline, s.article_count, s.outlet_count, s.last_updated_at
+                 FROM stories s
+                 WHERE s.id IN (SELECT a.story_id FROM article_entities ae
+                                JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ?)
+                 ORDER BY s.last_updated_at DESC, s.id DESC LIMIT ?",
+                params![entity_id, limit as i64],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(EntityStory {
+                    id: r.i64(0)?,
+                    headline: r.text(1)?,
+                    articles: r.i64(2)?,
+                    outlets: r.i64(3)?,
+                    updated_at: Utc
+                        .timestamp_opt(r.i64(4)?, 0)
+                        .single()
+                        .ok_or_else(|| StoreError::Decode("story time".into()))?,
                 })
             })
             .collect()

@@ -27,7 +27,7 @@ pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use comments::{Comment, Moderation, ModerationEntry, NewComment};
 pub use digest::{EntityTrend, SpeakerCount};
-pub use entities::{Entity, EntityLookup, EntityQuote};
+pub use entities::{Entity, EntityLookup, EntityQuote, EntityStory};
 pub use error::StoreError;
 pub use feeds::{Feed, FetchLogEntry, FetchResult, NewFeed};
 pub use listings::{Cursor, Listing, Page};

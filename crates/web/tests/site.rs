@@ -637,6 +637,10 @@ fn entity_pages_and_trending_entities() {
         assert!(html.contains("Also named: Marchetti, O. Marchetti"), "{db}");
         assert!(html.contains("<svg"), "{db}: weekly mentions chart");
         assert!(
+            html.contains("href=\"/stories/"),
+            "{db}: the entity's stories"
+        );
+        assert!(
             html.contains("The deal is &#60;fair&#62;."),
             "{db}: quote, escaped"
         );

@@ -11,17 +11,19 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use tidings_model::{ArticleCard, IsoWeek};
-use tidings_store::{Cursor, Entity, EntityLookup, EntityQuote, Listing};
+use tidings_store::{Cursor, Entity, EntityLookup, EntityQuote, EntityStory, Listing};
 
 const PAGE_SIZE: usize = 25;
 const CHART_WEEKS: usize = 12;
 const QUOTES: usize = 10;
+const STORIES: usize = 10;
 
 #[derive(Serialize)]
 struct Loaded {
     entity: Entity,
     weekly_mentions: Vec<(String, i64)>,
     quotes: Vec<EntityQuote>,
+    stories: Vec<EntityStory>,
     articles: Vec<ArticleCard>,
     next: Option<String>,
 }
@@ -55,11 +57,13 @@ async fn load(state: &AppState, slug: String, after: Option<String>) -> Result<O
                 .map(|(w, n)| (w.to_string(), n))
                 .collect();
             let quotes = s.entity_quotes(entity.id, QUOTES)?;
+            let stories = s.entity_stories(entity.id, STORIES)?;
             let page = s.list(&Listing::Entity(entity.slug.clone()), cursor, PAGE_SIZE)?;
             Ok(Some(Outcome::Found(Box::new(Loaded {
                 entity,
                 weekly_mentions,
                 quotes,
+                stories,
                 articles: page.articles,
                 next: page.next.map(|c| c.to_string()),
             }))))
@@ -96,6 +100,8 @@ struct EntityPage<'a> {
     articles: String,
     chart_svg: String,
     quotes: Vec<QuoteRow>,
+    /// (href, headline, "3 articles · 2 outlets · 19 November 2026")
+    stories: Vec<(String, String, String)>,
     rows: Vec<Row>,
     next_href: Option<String>,
     feed_href: String,
@@ -149,6 +155,22 @@ pub async fn page(
                 title: q.article_title.clone(),
                 outlet: q.outlet_name.clone(),
                 date: format::date_of(q.published_at),
+            })
+            .collect(),
+        stories: loaded
+            .stories
+            .iter()
+            .map(|st| {
+                (
+                    format!("/stories/{}", st.id),
+                    st.headline.clone(),
+                    format!(
+                        "{} · {} · {}",
+                        format::count(st.articles, "article", "articles"),
+                        format::count(st.outlets, "outlet", "outlets"),
+                        format::date_of(st.updated_at)
+                    ),
+                )
             })
             .collect(),
         rows: loaded
