@@ -12,6 +12,7 @@ pub mod eval;
 mod features;
 mod gazetteer;
 mod model;
+mod places;
 mod sports;
 mod tokenize;
 pub mod train;
@@ -162,6 +163,8 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
     sports::apply(sents, &mut tags);
     vote(sents, &mut tags);
     for (s, t) in sents.iter().zip(tags.iter_mut()) {
+        let toks: Vec<&str> = s.iter().map(AsRef::as_ref).collect();
+        places::apply(&toks, t);
         countries(s, t);
     }
     tags
