@@ -145,7 +145,8 @@ impl Store {
             .collect())
     }
 
-    /// The newest quotes attributed to an entity (not from outlets we may only link to).
+    /// The newest quotes attributed to an entity, each wording once (not from outlets we may
+    /// only link to).
     pub fn entity_quotes(
         &self,
         entity_id: i64,
@@ -157,7 +158,7 @@ impl Store {
                  JOIN articles a ON a.id = q.article_id JOIN outlets o ON o.id = a.outlet_id
                  WHERE q.speaker_entity_id = ? AND o.policy <> 'link'
                  ORDER BY a.published_at DESC, q.article_id DESC, q.position LIMIT ?",
-                params![entity_id, limit as i64],
+                params![entity_id, (limit * 4) as i64],
             )?
             .iter()
             .map(|r| {
@@ -173,7 +174,14 @@ impl Store {
                         .ok_or_else(|| StoreError::Decode("quote article time".into()))?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<EntityQuote>, StoreError>>()
+        })
+        .map(|mut quotes| {
+            // Republished copies repeat the same words; one of them is enough.
+            let mut seen = std::collections::HashSet::new();
+            quotes.retain(|q| seen.insert(q.text.to_lowercase()));
+            quotes.truncate(limit);
+            quotes
         })
     }
 
