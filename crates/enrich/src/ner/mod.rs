@@ -12,6 +12,7 @@ pub mod eval;
 mod features;
 mod gazetteer;
 mod model;
+mod people;
 mod places;
 mod sports;
 mod tokenize;
@@ -164,6 +165,7 @@ pub(crate) fn tag_doc<S: AsRef<str>>(
     vote(sents, &mut tags);
     for (s, t) in sents.iter().zip(tags.iter_mut()) {
         let toks: Vec<&str> = s.iter().map(AsRef::as_ref).collect();
+        people::apply(&toks, t);
         places::apply(&toks, t);
         countries(s, t);
     }
