@@ -400,6 +400,19 @@ pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             teams.insert(k);
         }
     }
+    // "Northwind Corp" is "Northwind" later in the report.
+    for (s, t) in sents.iter().zip(tags.iter()) {
+        let toks: Vec<&str> = s.iter().map(AsRef::as_ref).collect();
+        for (a, b, label) in chunks(t) {
+            if label == Label::Org && b - a >= 2 && super::org_suffix(toks[b - 1]) {
+                let name = &toks[a..b - 1];
+                let k = key(name);
+                if !is_country(&k) && !ordinary(name) && !has_person_name(name) {
+                    teams.insert(k);
+                }
+            }
+        }
+    }
     if teams.is_empty() {
         return;
     }
