@@ -316,10 +316,12 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         }
     }
     let n = toks.len();
+    trim_function_words(toks, tags);
     places_not_people(toks, tags);
     place_teams(toks, tags);
     org_suffixes(toks, tags);
     org_left(toks, tags);
+    ampersands(toks, tags);
     acronyms(toks, tags);
     for i in 1..n.saturating_sub(1) {
         let acronym = toks[i].chars().count() >= 2
@@ -331,6 +333,55 @@ fn postprocess(toks: &[&str], tags: &mut [u8]) {
         if acronym && i >= 2 && tags[i - 2] != 0 {
             let label = Label::from_tag(tags[i - 2]);
             set_chunk(tags, i, i + 1, label);
+        }
+    }
+}
+
+/// Function words at the edges of a chunk are not part of the name ("After Oslo",
+/// "BERGEN IN" on a capitals line, "Lakeside-based Northwind Bank").
+fn trim_function_words(toks: &[&str], tags: &mut [u8]) {
+    const FUNCTION: [&str; 30] = [
+        "after", "but", "and", "or", "if", "when", "while", "as", "at", "in", "on", "for", "from",
+        "with", "by", "under", "since", "before", "although", "though", "because", "so", "then",
+        "also", "yet", "to", "of", "into", "over", "against",
+    ];
+    let func = |t: &str| FUNCTION.contains(&t.to_lowercase().as_str());
+    for (a, b, label) in chunks(tags) {
+        let mut a2 = a;
+        let mut b2 = b;
+        while a2 < b2 && (func(toks[a2]) || toks[a2].to_lowercase().ends_with("-based")) {
+            a2 += 1;
+        }
+        while b2 > a2 && func(toks[b2 - 1]) {
+            b2 -= 1;
+        }
+        if (a2, b2) != (a, b) {
+            set_chunk(tags, a, b, None);
+            set_chunk(tags, a2, b2, (a2 < b2).then_some(label));
+        }
+    }
+}
+
+/// "Harlow & Co", "Pemberton & Sons": names joined by "&" with a company word after it
+/// are one organisation.
+fn ampersands(toks: &[&str], tags: &mut [u8]) {
+    let n = toks.len();
+    for i in 1..n.saturating_sub(1) {
+        if toks[i] != "&" || tags[i - 1] == 0 {
+            continue;
+        }
+        let Some(&(a, _, _)) = chunks(&tags[..i]).last() else {
+            continue;
+        };
+        let mut b = i + 1;
+        while b < n && b - i <= 3 && toks[b].chars().next().is_some_and(char::is_uppercase) {
+            b += 1;
+        }
+        let company = toks[i + 1..b]
+            .iter()
+            .any(|t| org_suffix(t) || matches!(*t, "Sons" | "Partners" | "Associates"));
+        if b > i + 1 && company && (b == n || tags[b] % 2 == 1 || tags[b] == 0) {
+            set_chunk(tags, a, b, Some(Label::Org));
         }
     }
 }
@@ -469,7 +520,7 @@ const ORG_SUFFIXES: [&str; 54] = [
     "bancorp",
 ];
 
-fn org_suffix(t: &str) -> bool {
+pub(crate) fn org_suffix(t: &str) -> bool {
     let l = t.to_lowercase();
     t.chars().next().is_some_and(char::is_uppercase) && ORG_SUFFIXES.contains(&l.as_str())
 }

@@ -103,6 +103,9 @@ fn name_run(toks: &[&str], a: usize) -> usize {
     }
     let mut b = a + 1;
     while b < toks.len() && b - a < MAX_NAME {
+        if toks[b] == "AT" {
+            break;
+        }
         if is_name_tok(toks[b]) {
             b += 1;
         } else if is_connector(toks[b]) && b + 1 < toks.len() && is_name_tok(toks[b + 1]) {
@@ -374,6 +377,7 @@ pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
                 continue;
             }
             if is_country(&k) {
+                clear_overlaps(t, a, b);
                 set_chunk(t, a, b, Some(Label::Loc));
                 continue;
             }
