@@ -6,7 +6,7 @@
 //!   person after it ("Northwind Bank Governor Ann Berg");
 //! - cricket scorecards: the name after "b", "c" or "st" is a player.
 
-use super::gazetteer::{COMMON, FIRST, GAZ, TITLE};
+use super::gazetteer::{CITY, COMMON, COUNTRY, DEMONYM, FIRST, GAZ, STATE, TITLE};
 use super::{Label, chunks, set_chunk};
 
 fn is_initial(t: &str) -> bool {
@@ -20,6 +20,78 @@ fn is_initial(t: &str) -> bool {
 fn is_word(t: &str) -> bool {
     let mut cs = t.chars();
     cs.next().is_some_and(char::is_uppercase) && cs.any(char::is_lowercase)
+}
+
+fn is_particle(t: &str) -> bool {
+    matches!(
+        t,
+        "de" | "del"
+            | "della"
+            | "di"
+            | "da"
+            | "van"
+            | "von"
+            | "den"
+            | "der"
+            | "du"
+            | "dos"
+            | "das"
+            | "wa"
+            | "bin"
+            | "ibn"
+            | "al"
+            | "el"
+            | "le"
+            | "la"
+            | "ter"
+            | "ten"
+    )
+}
+
+/// Capitalised words that come before names without being part of them (ranks and
+/// storm kinds the title list lacks).
+const NOT_GIVEN_NAMES: [&str; 16] = [
+    "emperor",
+    "empress",
+    "tsar",
+    "czar",
+    "sultan",
+    "shah",
+    "khan",
+    "pharaoh",
+    "saint",
+    "hurricane",
+    "typhoon",
+    "cyclone",
+    "storm",
+    "tropical",
+    "fullback",
+    "winger",
+];
+
+fn is_calendar(l: &str) -> bool {
+    matches!(
+        l,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
 }
 
 fn relabel(tags: &mut [u8], a: usize, b: usize, label: Option<Label>) {
@@ -98,6 +170,61 @@ pub(crate) fn apply(toks: &[&str], tags: &mut [u8]) {
             }
         }
     }
+    // Joins: "Filip" + "De Wilde" (two persons back to back), "Joaquin del Olmo",
+    // "Maarten den Bakker", and an unknown capitalised word right before a person.
+    let mut changed = true;
+    let mut guard = 0;
+    while changed && guard < 8 {
+        changed = false;
+        guard += 1;
+        let cs = chunks(tags);
+        for (k, &(a, b, label)) in cs.iter().enumerate() {
+            if label != Label::Per {
+                continue;
+            }
+            // Back to back with another person.
+            if let Some(&(a2, b2, l2)) = cs.get(k + 1)
+                && a2 == b
+                && l2 == Label::Per
+            {
+                set_chunk(tags, a, b2, Some(Label::Per));
+                changed = true;
+                break;
+            }
+            // Particle and surname after.
+            if b + 1 < n && is_particle(toks[b]) && tags[b] == 0 && is_word(toks[b + 1]) {
+                let e = chunk_end(tags, b + 1);
+                relabel(tags, a, e, Some(Label::Per));
+                changed = true;
+                break;
+            }
+            // Given name and particle before.
+            if a >= 2 && is_particle(toks[a - 1]) && tags[a - 1] == 0 && is_word(toks[a - 2]) {
+                let s = if tags[a - 2] == 0 {
+                    a - 2
+                } else {
+                    chunks(&tags[..a - 1]).last().map_or(a - 2, |c| c.0)
+                };
+                relabel(tags, s, b, Some(Label::Per));
+                changed = true;
+                break;
+            }
+            // An unknown capitalised word before ("Shem Kororia").
+            if a >= 1 && tags[a - 1] == 0 && is_word(toks[a - 1]) {
+                let l = toks[a - 1].to_lowercase();
+                let g = GAZ.word(&l);
+                if g & (TITLE | DEMONYM | COUNTRY | STATE | CITY) == 0
+                    && !COMMON.contains(l.as_str())
+                    && !is_calendar(&l)
+                    && !NOT_GIVEN_NAMES.contains(&l.as_str())
+                {
+                    set_chunk(tags, a - 1, b, Some(Label::Per));
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    }
     // Titles inside other chunks.
     for (a, b, label) in chunks(tags) {
         if label == Label::Per || b - a < 3 {
@@ -137,6 +264,12 @@ mod tests {
             &mut t,
         );
         assert_eq!(t, vec![3, 4, 0, 1, 2, 0]);
+        let mut t = vec![1, 0, 1, 0];
+        apply(&["Joaquim", "del", "Osgood", "scored"], &mut t);
+        assert_eq!(t, vec![1, 2, 2, 0]);
+        let mut t = vec![1, 1, 2, 0];
+        apply(&["Filip", "De", "Wolde", "saved"], &mut t);
+        assert_eq!(t, vec![1, 2, 2, 0]);
         assert!(is_initial("A.J.") && !is_initial("AJ") && !is_initial("St."));
     }
 }
