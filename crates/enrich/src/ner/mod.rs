@@ -401,7 +401,21 @@ fn places_not_people(toks: &[&str], tags: &mut [u8]) {
             .join(" ");
         let g = GAZ.word(&phrase);
         let first = GAZ.word(&toks[a].to_lowercase()) & FIRST != 0;
-        let place = g & (COUNTRY | STATE) != 0 || (g & CITY != 0 && g & SURNAME == 0);
+        // A city that is also a surname is the city after a locative word ("in", "north of").
+        let prev = |k: usize| (a >= k).then(|| toks[a - k].to_lowercase());
+        let locative = match prev(1).as_deref() {
+            Some(
+                "in" | "at" | "near" | "from" | "into" | "outside" | "inside" | "across" | "around"
+                | "via" | "throughout",
+            ) => true,
+            Some("of") => matches!(
+                prev(2).as_deref(),
+                Some("north" | "south" | "east" | "west" | "outskirts" | "centre" | "center")
+            ),
+            _ => false,
+        };
+        let place = g & (COUNTRY | STATE) != 0
+            || (g & CITY != 0 && (g & SURNAME == 0 || (locative && b - a == 1)));
         if place && !first {
             set_chunk(tags, a, b, Some(Label::Loc));
         }
