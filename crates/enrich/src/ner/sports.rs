@@ -386,14 +386,12 @@ pub(crate) fn apply<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             teams.insert(k);
         }
         let mut found = role_runs(&toks, t, &ROLES);
-        for (a, b) in role_runs(&toks, t, &ORG_ROLES)
-            .into_iter()
-            .chain(kind_runs(&toks, t))
-        {
+        for (a, b) in role_runs(&toks, t, &ORG_ROLES) {
             if !has_person_name(&toks[a..b]) {
                 found.push((a, b));
             }
         }
+        found.extend(kind_runs(&toks, t));
         for (a, b) in found {
             let k = key(&toks[a..b]);
             if is_person(&toks, t, a, b) || is_country(&k) || ordinary(&toks[a..b]) {
