@@ -195,7 +195,7 @@ fn team_runs(toks: &[&str]) -> Vec<(usize, usize)> {
 }
 
 /// Roles in a club or team: "Northtown striker", "Eastshire 's Welsh captain".
-const ROLES: [&str; 22] = [
+const ROLES: [&str; 28] = [
     "striker",
     "midfielder",
     "defender",
@@ -218,6 +218,12 @@ const ROLES: [&str; 22] = [
     "sweeper",
     "skipper",
     "paceman",
+    "side",
+    "squad",
+    "team-mate",
+    "teammate",
+    "supporters",
+    "fans",
 ];
 
 /// Words after an organisation's name: "Northwind chairman", "Quillon shares", "the
