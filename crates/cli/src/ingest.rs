@@ -150,6 +150,11 @@ pub fn import(store: &Store, name: &str, bytes: &[u8]) -> Result<Vec<UpsertOutco
         .map(|a| {
             store
                 .upsert_article(a, Some(name))
+                .inspect(|o| {
+                    if o.created {
+                        tidings_web::metrics::METRICS.articles_ingested.inc();
+                    }
+                })
                 .map_err(|source| ImportError::Store {
                     path: name.to_owned(),
                     source,

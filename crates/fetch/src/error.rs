@@ -53,6 +53,24 @@ impl FetchError {
             _ => false,
         }
     }
+
+    /// A short, stable name of the failure's kind, for metrics labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::InvalidUrl(..) | FetchError::Scheme(_) => "invalid-url",
+            FetchError::Forbidden { .. } => "forbidden-address",
+            FetchError::Dns(..) => "dns",
+            FetchError::Status { .. } => "http-status",
+            FetchError::RetryAfter(..) | FetchError::HostPaused(_) => "rate-limited",
+            FetchError::RobotsDisallowed(_) => "robots",
+            FetchError::TooManyRedirects(_) => "redirects",
+            FetchError::TooLarge { .. } => "too-large",
+            FetchError::Timeout(_) => "timeout",
+            FetchError::Tls(_) => "tls",
+            FetchError::Connect(_) => "connect",
+            FetchError::Other(_) => "other",
+        }
+    }
 }
 
 impl Classify for FetchError {

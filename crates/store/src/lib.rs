@@ -161,6 +161,26 @@ impl Store {
         }
     }
 
+    /// Connections the pool holds, and how many of them are idle (for `/metrics`).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = match &self.backend {
+            Backend::Sqlite(pool) => pool.state(),
+            Backend::Postgres(pool) => pool.state(),
+        };
+        (state.connections, state.idle_connections)
+    }
+
+    /// How many articles and stories the database holds.
+    pub fn totals(&self) -> Result<(i64, i64), StoreError> {
+        self.read(|c| {
+            let r = c.query_one(
+                "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories)",
+                &[],
+            )?;
+            Ok((r.i64(0)?, r.i64(1)?))
+        })
+    }
+
     /// Cheap liveness check for `/healthz`.
     pub fn ping(&self) -> Result<(), StoreError> {
         self.read(|c| c.query_one("SELECT 1", &[]).map(|_| ()))

@@ -11,6 +11,7 @@ mod error;
 mod format;
 pub mod mail;
 mod markdown;
+pub mod metrics;
 pub mod password;
 pub mod ranking;
 mod ratelimit;
@@ -27,6 +28,7 @@ use axum::routing::get;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/digest/unsubscribe", get(digest::subscribe::unsubscribe))
         .route("/about/ranking", get(about::ranking))
         .route("/healthz", get(health::check))
+        .route("/metrics", get(metrics::render))
         .route("/static/site.css", get(assets::stylesheet))
         .route("/api/v1/weeks/current", get(weeks::show::current_json))
         .route("/api/v1/weeks/{week}", get(weeks::show::json))
@@ -94,7 +97,28 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The log span of a request: its id (from `x-request-id`, made here when absent), method and
+/// path — with tokens in paths (password-reset links) masked, and no query string, cookies or
+/// other headers, so no secret or session reaches the logs.
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let path = req.uri().path();
+    let path = if path.starts_with("/password/reset/") {
+        "/password/reset/{token}"
+    } else {
+        path
+    };
+    tracing::info_span!("request", id, method = %req.method(), path)
 }
 
 /// Headers every response carries unless its handler set them: no scripts at all, no framing,

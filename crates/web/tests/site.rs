@@ -1259,3 +1259,36 @@ fn readers_sign_up_comment_report_and_moderators_moderate() {
         );
     });
 }
+
+#[test]
+fn metrics_count_requests_by_route_and_responses_carry_request_ids() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        get(&app, "/week/2026-W47", BROWSER).await;
+        let req = Request::builder()
+            .uri("/metrics")
+            .body(Body::empty())
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{db}");
+        assert!(
+            res.headers().contains_key("x-request-id"),
+            "{db}: request id"
+        );
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        assert!(
+            body.contains(
+                r#"tidings_http_requests_total{method="GET",route="/week/{week}",status="200"}"#
+            ),
+            "{db}: {body}"
+        );
+        assert!(
+            body.contains("tidings_http_request_duration_seconds_bucket"),
+            "{db}"
+        );
+        assert!(body.contains("\ntidings_articles "), "{db}");
+        assert!(body.contains("tidings_db_pool_connections"), "{db}");
+    });
+}

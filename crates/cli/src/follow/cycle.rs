@@ -122,6 +122,18 @@ async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
         }
     };
     let elapsed = started.elapsed().as_millis() as i64;
+    let metrics = &*tidings_web::metrics::METRICS;
+    match &result {
+        Ok(Some(_)) => metrics.count_fetch("fetched"),
+        Ok(None) => metrics.count_fetch("not-modified"),
+        Err((e, _)) => {
+            metrics.count_fetch("error");
+            metrics.count_fetch_error(
+                e.downcast_ref::<FetchError>()
+                    .map_or("feed", FetchError::kind),
+            );
+        }
+    }
     match result {
         Ok(Some(n)) => Outcome::Fetched(n),
         Ok(None) => {
@@ -296,7 +308,10 @@ pub async fn store_fetched(
                 }
                 crate::process::enrich(&mut a);
                 match s.upsert_feed_article(&a, feed_id) {
-                    Ok(o) if o.created => new += 1,
+                    Ok(o) if o.created => {
+                        new += 1;
+                        tidings_web::metrics::METRICS.articles_ingested.inc();
+                    }
                     Ok(_) => {}
                     // One bad entry is reported; the rest of the feed is kept.
                     Err(e) => errors.push(format!("{}: {e}", a.title)),
