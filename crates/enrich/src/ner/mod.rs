@@ -5,8 +5,20 @@
 //! input: [`recognize`] splits text into blocks, sentences and tokens and calls the same
 //! document tagger ([`tag_document`]) that evaluation runs on CoNLL sentences. The tagger is
 //! a two-pass averaged perceptron (`model`, `features`): the second pass sees how the first
-//! labelled the same word elsewhere in the document. Small rules afterwards (`postprocess`)
-//! strip titles from person names and label acronyms given in parentheses.
+//! labelled the same word elsewhere in the document.
+//!
+//! Rules afterwards encode news conventions the (small, non-news-heavy) training text does
+//! not teach, in this order:
+//! 1. per sentence (`postprocess`): titles off person names, function words off chunk
+//!    edges, known places that the model called persons, "Place + Plurals" teams,
+//!    organisation suffixes and cue words ("… Corp", "… Exchange", "… & Co"), unknown
+//!    acronyms in prose, acronyms in parentheses;
+//! 2. per document (`sports`): teams in score lines, standings, schedules, fixtures and
+//!    next to team roles or kind-of-organisation nouns ("striker", "firm X"), then those
+//!    names (and companies without their legal form) everywhere in the document;
+//! 3. a document-level majority vote on the label of each exact name (`vote`);
+//! 4. per sentence again: person repairs (`people`), place rules for datelines,
+//!    "town of X" and "Name ( Country )" (`places`), and country names are places.
 
 pub mod eval;
 mod features;
