@@ -124,7 +124,11 @@ fn team_runs(toks: &[&str]) -> Vec<(usize, usize)> {
     let b = name_run(toks, 0);
     if b > 0 && b < n {
         // Standings row: numbers to the end.
-        if n - b >= 3 && toks[b..].iter().all(|t| is_stat(t)) {
+        // (Mostly whole numbers: rows of decimals are financial tables.)
+        if n - b >= 3
+            && toks[b..].iter().all(|t| is_stat(t))
+            && toks[b..].iter().filter(|t| is_int(t)).count() >= 2
+        {
             out.push((0, b));
             return out;
         }
