@@ -364,7 +364,12 @@ fn trim_function_words(toks: &[&str], tags: &mut [u8]) {
         while a2 < b2 && (func(toks[a2]) || toks[a2].to_lowercase().ends_with("-based")) {
             a2 += 1;
         }
-        while b2 > a2 && func(toks[b2 - 1]) {
+        let letterless = |t: &str| !t.chars().any(char::is_alphabetic);
+        while a2 < b2 && letterless(toks[a2]) {
+            a2 += 1;
+        }
+        while b2 > a2 && (func(toks[b2 - 1]) || (label != Label::Misc && letterless(toks[b2 - 1])))
+        {
             b2 -= 1;
         }
         if (a2, b2) != (a, b) {
