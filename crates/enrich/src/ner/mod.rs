@@ -558,7 +558,12 @@ pub(crate) fn org_suffix(t: &str) -> bool {
 
 fn org_suffixes(toks: &[&str], tags: &mut [u8]) {
     for (a, mut b, _) in chunks(tags) {
-        while b < toks.len() && tags[b] == 0 && org_suffix(toks[b]) {
+        while b < toks.len()
+            && tags[b] == 0
+            && (org_suffix(toks[b])
+                || (toks[b].chars().next().is_some_and(char::is_uppercase)
+                    && gazetteer::GAZ.word(&toks[b].to_lowercase()) & gazetteer::ORGCUE != 0))
+        {
             b += 1;
         }
         let phrase = toks[a..b]
