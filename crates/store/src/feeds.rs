@@ -176,6 +176,21 @@ impl Store {
         })
     }
 
+    /// Makes a feed due now (the fetch loop picks it up within seconds) and clears its
+    /// back-off.
+    pub fn fetch_feed_now(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if tx.execute(
+                "UPDATE feeds SET next_fetch_at = 0, lease_until = NULL WHERE id = ?",
+                params![id],
+            )? == 0
+            {
+                return Err(StoreError::NotFound(format!("feed {id}")));
+            }
+            Ok(())
+        })
+    }
+
     /// Enabled feeds whose next fetch is due at `at`, the longest-waiting first.
     pub fn due_feeds(&self, at: i64, limit: usize) -> Result<Vec<Feed>, StoreError> {
         self.read(|c| {

@@ -20,7 +20,7 @@ mod state;
 mod visitor;
 
 pub use error::WebError;
-pub use state::{AppState, SiteConfig};
+pub use state::{AppState, SiteConfig, SourceAdder};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stories/{id}", get(stories::show::json))
         .merge(accounts::routes())
         .merge(comments::routes())
+        .merge(admin::routes())
         .fallback(error::not_found)
         .with_state(state.clone());
     // Outlet, section and tag listings share one controller.

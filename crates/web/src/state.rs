@@ -35,6 +35,19 @@ impl Default for SiteConfig {
     }
 }
 
+/// Following a new source needs the fetcher and feed discovery, which live with the fetch loop
+/// in the binary; the binary hands the site this hook so the admin page adds sources with the
+/// very function `tidings source add` uses.
+pub trait SourceAdder: Send + Sync {
+    /// Follows `url` (a feed, or a page whose feed is discovered); describes what was added,
+    /// or says why not.
+    fn add(
+        &self,
+        url: String,
+        section: Option<String>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send>>;
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -52,6 +65,8 @@ pub struct AppState {
     /// address typed (known or not, so that a limit reached says nothing about who exists).
     pub(crate) account_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
     pub(crate) login_email_limit: std::sync::Arc<crate::ratelimit::RateLimiter<String>>,
+    /// How the admin adds sources; `None` when the site runs without fetching.
+    pub(crate) sources: Option<std::sync::Arc<dyn SourceAdder>>,
 }
 
 pub(crate) const CURRENT_WEEK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -82,7 +97,14 @@ impl AppState {
                 8,
                 std::time::Duration::from_secs(900),
             )),
+            sources: None,
         }
+    }
+
+    /// Lets the admin pages add sources through `adder`.
+    pub fn with_source_adder(mut self, adder: std::sync::Arc<dyn SourceAdder>) -> Self {
+        self.sources = Some(adder);
+        self
     }
 
     /// Whether the site is served over HTTPS (cookies are then `Secure`).

@@ -1292,3 +1292,166 @@ fn metrics_count_requests_by_route_and_responses_carry_request_ids() {
         assert!(body.contains("tidings_db_pool_connections"), "{db}");
     });
 }
+
+struct FakeAdder;
+
+impl tidings_web::SourceAdder for FakeAdder {
+    fn add(
+        &self,
+        url: String,
+        _section: Option<String>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send>> {
+        Box::pin(async move {
+            if url.contains("good") {
+                Ok(format!("Following {url}"))
+            } else {
+                Err("no feed found".into())
+            }
+        })
+    }
+}
+
+/// A browser signed in as a new user of `role` (session made directly in the store).
+async fn signed_in(
+    s: &Site,
+    app: &axum::Router,
+    email: &str,
+    role: tidings_store::Role,
+) -> Browser {
+    let store = s.store.clone();
+    let token: String = format!("{:0>64}", email.len() * 7 + role as usize);
+    let t = token.clone();
+    let email = email.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let u = store.create_user(&email, "Someone", "x", role).unwrap();
+        store.start_session(u.id, &t, 3600).unwrap();
+    })
+    .await
+    .unwrap();
+    let mut b = Browser::new(app);
+    b.cookies.insert("tidings_session".into(), token);
+    b
+}
+
+#[test]
+fn administrators_manage_sources_outlets_entities_and_users() {
+    use tidings_store::Role;
+    each_site(async |s| {
+        let db = s.name;
+        let app = router(
+            AppState::new(
+                s.store.clone(),
+                SiteConfig {
+                    view_salt: "test".into(),
+                    today: NaiveDate::from_ymd_opt(2026, 11, 20),
+                    ..SiteConfig::default()
+                },
+            )
+            .with_source_adder(std::sync::Arc::new(FakeAdder)),
+        );
+        let mut reader = signed_in(s, &app, "reader@example.org", Role::Reader).await;
+        assert_eq!(
+            reader.go("/admin/sources", None).await.0,
+            StatusCode::FORBIDDEN,
+            "{db}"
+        );
+        let mut admin = signed_in(s, &app, "admin@example.org", Role::Admin).await;
+        for page in [
+            "/admin",
+            "/admin/sources",
+            "/admin/outlets",
+            "/admin/entities",
+            "/admin/users",
+        ] {
+            let (status, _, html) = admin.go(page, None).await;
+            assert_eq!(status, StatusCode::OK, "{db}: {page}: {html}");
+        }
+        let csrf = admin.csrf();
+        let (status, location, _) = admin
+            .go(
+                "/admin/sources",
+                Some(&form(&[
+                    ("url", "https://good.example/feed"),
+                    ("csrf", &csrf),
+                ])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        let (_, _, html) = admin.go(&location, None).await;
+        assert!(
+            html.contains("Following https://good.example/feed"),
+            "{db}: {html}"
+        );
+        let (_, location, _) = admin
+            .go(
+                "/admin/sources",
+                Some(&form(&[("url", "https://bad.example/"), ("csrf", &csrf)])),
+            )
+            .await;
+        let (_, _, html) = admin.go(&location, None).await;
+        assert!(html.contains("Not added: no feed found"), "{db}");
+        assert_eq!(
+            admin
+                .go(
+                    "/admin/sources",
+                    Some(&form(&[
+                        ("url", "https://good.example/x"),
+                        ("csrf", "0123456789abcdef0123456789abcdef")
+                    ]))
+                )
+                .await
+                .0,
+            StatusCode::FORBIDDEN,
+            "{db}: forged CSRF"
+        );
+
+        let (status, _, _) = admin
+            .go(
+                "/admin/outlets/harbour-ledger/policy",
+                Some(&form(&[("value", "link"), ("csrf", &csrf)])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        let (_, _, html) = admin.go("/admin/outlets", None).await;
+        assert!(html.contains("<td>link</td>"), "{db}");
+        let (status, _, _) = admin
+            .go(
+                "/admin/outlets/harbour-ledger/policy",
+                Some(&form(&[("value", "everything"), ("csrf", &csrf)])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{db}");
+
+        let (status, _, _) = admin
+            .go(
+                "/admin/users",
+                Some(&form(&[
+                    ("email", "reader@example.org"),
+                    ("role", "moderator"),
+                    ("csrf", &csrf),
+                ])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        assert_eq!(
+            reader.go("/admin/moderation", None).await.0,
+            StatusCode::OK,
+            "{db}: now a moderator"
+        );
+        let (_, location, _) = admin
+            .go(
+                "/admin/users",
+                Some(&form(&[
+                    ("email", "admin@example.org"),
+                    ("role", "reader"),
+                    ("csrf", &csrf),
+                ])),
+            )
+            .await;
+        let (_, _, html) = admin.go(&location, None).await;
+        assert!(
+            html.contains("cannot take away your own admin role"),
+            "{db}"
+        );
+    });
+}

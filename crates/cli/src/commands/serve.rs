@@ -46,6 +46,12 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         eprintln!("tidings is serving on http://{local}/");
         // One signal stops both the server (gracefully) and the background fetching.
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut app = AppState::new(store.clone(), site.clone());
+        if let Some(f) = &follower {
+            app = app.with_source_adder(std::sync::Arc::new(crate::follow::sources::AdminSources(
+                f.clone(),
+            )));
+        }
         let fetching = follower.map(|f| {
             let mut stopped = stopped.clone();
             tokio::spawn(async move {
@@ -65,7 +71,7 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
                 stopped.clone(),
             ))
         });
-        let served = tidings_web::serve(listener, AppState::new(store, site), async move {
+        let served = tidings_web::serve(listener, app, async move {
             shutdown_signal().await;
             let _ = stop.send(true);
         })

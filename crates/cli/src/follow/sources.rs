@@ -161,3 +161,27 @@ pub async fn export_opml(f: &Follower) -> Result<String> {
         .collect();
     Ok(opml::write("tidings subscriptions", &subs))
 }
+
+/// The admin page's way to follow a source: [`add`], handed to the site as its hook.
+pub struct AdminSources(pub Follower);
+
+impl tidings_web::SourceAdder for AdminSources {
+    fn add(
+        &self,
+        url: String,
+        section: Option<String>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send>> {
+        let f = self.0.clone();
+        Box::pin(async move {
+            add(&f, &url, section)
+                .await
+                .map(|a| {
+                    format!(
+                        "Following {} ({}); {} articles stored now.",
+                        a.feed.url, a.feed.outlet_name, a.new_articles
+                    )
+                })
+                .map_err(|e| format!("{e:#}"))
+        })
+    }
+}

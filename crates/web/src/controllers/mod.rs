@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod accounts;
+pub mod admin;
 pub mod articles;
 pub mod comments;
 pub mod digest;
