@@ -324,6 +324,9 @@ fn role_runs(toks: &[&str], tags: &[u8], roles: &[&str]) -> Vec<(usize, usize)> 
             continue;
         }
         let mut e = j;
+        if e > 1 && matches!(toks[e - 1], "news" | "state" | "official") {
+            e -= 1;
+        }
         if e > 1 && GAZ.word(&toks[e - 1].to_lowercase()) & DEMONYM != 0 {
             e -= 1;
         }
