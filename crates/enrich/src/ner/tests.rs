@@ -241,3 +241,11 @@ fn organisation_kind_nouns_and_roles() {
     assert!(has(t, "Quillonex", Label::Org), "{:?}", found(t));
     assert!(has(t, "Vantrell", Label::Org), "{:?}", found(t));
 }
+
+#[test]
+fn outlet_after_told() {
+    let toks = ["an", "official", "told", "Bravonews", "on", "Friday", "."];
+    let mut tags = [0u8; 7];
+    told(&toks, &mut tags);
+    assert_eq!(tags, [0, 0, 0, 3, 0, 0, 0]);
+}
