@@ -143,13 +143,17 @@ pub(crate) fn apply(toks: &[&str], tags: &mut [u8]) {
         if !next_starts {
             continue;
         }
-        let init = is_initial(toks[i]) && GAZ.word(&toks[i].to_lowercase()) == 0;
-        let first = is_word(toks[i])
-            && GAZ.word(&toks[i].to_lowercase()) & FIRST != 0
-            && GAZ.word(&toks[i].to_lowercase()) & TITLE == 0
-            && !COMMON.contains(toks[i].to_lowercase().as_str());
         let person_next = next_label == Some(Label::Per);
         let word_next = tags[i + 1] == 0 && is_word(toks[i + 1]);
+        if !person_next && !word_next {
+            continue;
+        }
+        let init = is_initial(toks[i]) && GAZ.word(&toks[i].to_lowercase()) == 0;
+        let first = person_next && is_word(toks[i]) && {
+            let l = toks[i].to_lowercase();
+            let g = GAZ.word(&l);
+            g & FIRST != 0 && g & TITLE == 0 && !COMMON.contains(l.as_str())
+        };
         if (init && (person_next || word_next))
             || (first && person_next && tags[i] != 1 && tags[i] != 2)
         {

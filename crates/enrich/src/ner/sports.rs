@@ -73,6 +73,9 @@ fn is_calendar(t: &str) -> bool {
         "saturday",
         "sunday",
     ];
+    if !(3..=10).contains(&t.len()) {
+        return false;
+    }
     let l = t.to_lowercase();
     let l = l.trim_end_matches('.');
     CAL.iter()
@@ -320,7 +323,7 @@ fn name_after(toks: &[&str], tags: &[u8], a: usize) -> Option<usize> {
 fn role_runs(toks: &[&str], tags: &[u8], roles: &[&str]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 1..toks.len() {
-        if !roles.contains(&toks[j].to_lowercase().as_str()) {
+        if !roles.iter().any(|r| r.eq_ignore_ascii_case(toks[j])) {
             continue;
         }
         let mut e = j;
@@ -344,9 +347,9 @@ fn role_runs(toks: &[&str], tags: &[u8], roles: &[&str]) -> Vec<(usize, usize)> 
 fn kind_runs(toks: &[&str], tags: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 0..toks.len().saturating_sub(1) {
-        let l = toks[j].to_lowercase();
-        if (ORG_KINDS.contains(&l.as_str()) || (l.len() > 6 && l.ends_with("-based")))
-            && toks[j].chars().next().is_some_and(char::is_lowercase)
+        let l = toks[j];
+        if l.chars().next().is_some_and(char::is_lowercase)
+            && (ORG_KINDS.contains(&l) || (l.len() > 6 && l.ends_with("-based")))
             && let Some(b) = name_after(toks, tags, j + 1)
         {
             out.push((j + 1, b));
