@@ -219,12 +219,30 @@ fn vote<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             all.push((k, a, b, text));
         }
     }
+    // Surnames of people named in full elsewhere in the document.
+    let mut surnames: HashMap<String, ()> = HashMap::new();
+    for (s, t) in sents.iter().zip(tags.iter()) {
+        for (a, b, label) in chunks(t) {
+            if label == Label::Per && b - a >= 2 {
+                let last = s[b - 1].as_ref();
+                if last.chars().count() >= 3 && last.chars().any(char::is_lowercase) {
+                    surnames.insert(last.to_string(), ());
+                }
+            }
+        }
+    }
     const LABELS: [Label; 4] = [Label::Per, Label::Org, Label::Loc, Label::Misc];
     for (k, a, b, text) in all {
         let c = counts[&text];
         let total: u32 = c.iter().sum();
         if let Some(best) = (0..4).find(|&i| c[i] * 2 > total) {
             set_chunk(&mut tags[k], a, b, Some(LABELS[best]));
+        }
+        if b - a == 1
+            && surnames.contains_key(&text)
+            && gazetteer::GAZ.word(&text.to_lowercase()) & gazetteer::COUNTRY == 0
+        {
+            set_chunk(&mut tags[k], a, b, Some(Label::Per));
         }
     }
 }
