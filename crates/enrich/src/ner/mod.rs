@@ -220,14 +220,24 @@ fn vote<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
         }
     }
     // Surnames of people named in full elsewhere in the document.
-    let mut surnames: HashMap<String, ()> = HashMap::new();
+    let mut surnames: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (s, t) in sents.iter().zip(tags.iter()) {
         for (a, b, label) in chunks(t) {
             if label == Label::Per && b - a >= 2 {
                 let last = s[b - 1].as_ref();
                 if last.chars().count() >= 3 && last.chars().any(char::is_lowercase) {
-                    surnames.insert(last.to_string(), ());
+                    surnames.insert(last.to_string());
                 }
+            }
+        }
+    }
+    for (s, t) in sents.iter().zip(tags.iter_mut()) {
+        for i in 1..s.len() {
+            if t[i] == 0
+                && surnames.contains(s[i].as_ref())
+                && (i + 1 == s.len() || t[i + 1] % 2 == 1 || t[i + 1] == 0)
+            {
+                t[i] = 1;
             }
         }
     }
@@ -239,7 +249,7 @@ fn vote<S: AsRef<str>>(sents: &[Vec<S>], tags: &mut [Vec<u8>]) {
             set_chunk(&mut tags[k], a, b, Some(LABELS[best]));
         }
         if b - a == 1
-            && surnames.contains_key(&text)
+            && surnames.contains(&text)
             && gazetteer::GAZ.word(&text.to_lowercase()) & gazetteer::COUNTRY == 0
         {
             set_chunk(&mut tags[k], a, b, Some(Label::Per));
