@@ -16,7 +16,8 @@
 //! 2. per document (`sports`): teams in score lines, standings, schedules, fixtures and
 //!    next to team roles or kind-of-organisation nouns ("striker", "firm X"), then those
 //!    names (and companies without their legal form) everywhere in the document;
-//! 3. a document-level majority vote on the label of each exact name (`vote`);
+//! 3. a document-level majority vote on the label of each exact name, and the surname of a
+//!    person named in full is that person elsewhere in the document (`vote`);
 //! 4. per sentence again: person repairs (`people`), place rules for datelines,
 //!    "town of X" and "Name ( Country )" (`places`), and country names are places.
 
