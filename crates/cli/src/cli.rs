@@ -60,6 +60,40 @@ pub enum Command {
     /// Accounts: add (the first admin too), list, change a role.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent snapshot of the whole database (gzip'd JSON lines) while it runs.
+    Backup(BackupArgs),
+    /// Load a backup (from SQLite or PostgreSQL) into an empty database.
+    Restore(RestoreArgs),
+    /// Copy this database into another, empty one (e.g. SQLite to PostgreSQL).
+    MigrateDb(MigrateDbArgs),
+    /// Check the database's integrity and invariants; exit 65 when one fails.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct BackupArgs {
+    /// The backup file to write ("-" for stdout).
+    pub file: PathBuf,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct RestoreArgs {
+    /// The backup file to load ("-" for stdin).
+    pub file: PathBuf,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct MigrateDbArgs {
+    /// The target database: sqlite://PATH, a file path, or postgres://… (must be empty).
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CheckArgs {
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -263,6 +297,18 @@ pub enum EvalCommand {
         /// Exit non-zero when quote F1 (overlap match) is below this (0–1).
         #[arg(long)]
         min_f1: Option<f64>,
+    },
+    /// Run the XSS vectors of `datasets/xss-vectors` (h5sc/items.jsonl and
+    /// dompurify/expect.jsonl) through the article sanitizer and check that nothing
+    /// executable survives.
+    Xss {
+        dir: PathBuf,
+        /// List every failing vector with the offending output.
+        #[arg(long)]
+        failures: bool,
+        /// Exit non-zero when the share of safe vectors is below this (0–1; 1.0 = all).
+        #[arg(long)]
+        min_rate: Option<f64>,
     },
 }
 

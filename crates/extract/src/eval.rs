@@ -3,6 +3,8 @@
 //! multisets, per-page precision and recall, macro-averaged, F1 of the averages, and exact
 //! token-sequence accuracy.
 
+pub mod xss;
+
 use std::collections::HashMap;
 
 /// Word tokens: maximal runs of alphanumeric characters or `_` (Python's `\w+`).

@@ -5,6 +5,8 @@
 
 mod accounts;
 mod articles;
+mod backup;
+mod check;
 mod comments;
 mod digest;
 mod entities;
@@ -25,6 +27,8 @@ mod weeks;
 
 pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
 pub use articles::{StoredArticle, UpsertOutcome};
+pub use backup::{BackupError, BackupSummary};
+pub use check::{Check, CheckReport};
 pub use comments::{Comment, Moderation, ModerationEntry, NewComment};
 pub use digest::{EntityTrend, SpeakerCount};
 pub use entities::{Entity, EntityLookup, EntityQuote, EntityStory};

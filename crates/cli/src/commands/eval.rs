@@ -68,7 +68,41 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             write_predictions(predictions.as_deref(), &report.predictions_jsonl)?;
             Ok(floor("quote F1", report.overlap.quote_f1, min_f1))
         }
+        EvalCommand::Xss {
+            dir,
+            failures,
+            min_rate,
+        } => xss(&dir, failures, min_rate),
     }
+}
+
+/// The article sanitizer against the XSS vectors. The comment renderer is private to the web
+/// crate, so only the article sanitizer (which comments' HTML also passes) is evaluated here.
+fn xss(dir: &std::path::Path, list: bool, min_rate: Option<f64>) -> Result<ExitCode> {
+    use tidings_extract::eval::xss;
+    let vectors = xss::load(dir).with_context(|| format!("XSS vectors in {}", dir.display()))?;
+    let report = xss::evaluate(&vectors);
+    for f in &report.failures {
+        println!(
+            "FAILED {}#{} {}: {}",
+            f.vector.source,
+            f.vector.id,
+            f.vector.title,
+            f.problems.join("; ")
+        );
+        if list {
+            println!("  payload: {:?}", f.vector.payload);
+            println!("  output:  {:?}", f.output);
+        }
+    }
+    println!(
+        "xss: {} of {} vectors sanitized safely ({:.1}%), {} failed",
+        report.passed(),
+        report.total,
+        report.rate() * 100.0,
+        report.failures.len()
+    );
+    Ok(floor("XSS safe rate", report.rate(), min_rate))
 }
 
 fn read(path: &std::path::Path) -> Result<String> {

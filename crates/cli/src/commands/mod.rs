@@ -1,6 +1,8 @@
 //! One module per command; each takes its arguments and the loaded configuration.
 
+mod backup;
 mod bench;
+mod check;
 mod digest;
 mod entity;
 mod eval;
@@ -41,6 +43,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Outlet(a) => outlet::run(&config, a),
         Command::Entity(a) => entity::run(&config, a),
         Command::User(a) => user::run(&config, a),
+        Command::Backup(a) => backup::backup(&config, a),
+        Command::Restore(a) => backup::restore(&config, a),
+        Command::MigrateDb(a) => backup::migrate_db(&config, a),
+        Command::Check(a) => check::run(&config, a),
     }
 }
 
