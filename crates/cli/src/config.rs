@@ -129,6 +129,10 @@ pub struct ServerConfig {
     pub view_salt: String,
     /// Stories on a week page.
     pub top_stories: usize,
+    /// Comments one user may post per minute (ten times that per hour).
+    pub comments_per_minute: u32,
+    /// Comments one client address may post per minute, all users together.
+    pub comments_per_address_minute: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,6 +162,8 @@ impl Default for ServerConfig {
             public_url: String::new(),
             view_salt: String::new(),
             top_stories: 30,
+            comments_per_minute: 3,
+            comments_per_address_minute: 10,
         }
     }
 }

@@ -18,6 +18,10 @@ pub struct SiteConfig {
     pub today: Option<NaiveDate>,
     /// Stories on a week page.
     pub top_stories: usize,
+    /// Comments one user may post per minute (ten times that per hour), and one client address
+    /// per minute.
+    pub comments_per_minute: u32,
+    pub comments_per_address_minute: u32,
     /// Outgoing mail (digest confirmations and digests).
     pub mail: crate::mail::MailConfig,
 }
@@ -30,6 +34,8 @@ impl Default for SiteConfig {
             view_salt: String::new(),
             today: None,
             top_stories: 30,
+            comments_per_minute: 3,
+            comments_per_address_minute: 10,
             mail: crate::mail::MailConfig::default(),
         }
     }

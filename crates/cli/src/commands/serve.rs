@@ -36,6 +36,8 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         view_salt: salt(&config.server.view_salt),
         today: None,
         top_stories: config.server.top_stories,
+        comments_per_minute: config.server.comments_per_minute,
+        comments_per_address_minute: config.server.comments_per_address_minute,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {

@@ -10,11 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tidings_store::NewComment;
 
-/// Comments per user per minute, per user per hour, and per address per minute.
-const PER_MINUTE: i64 = 3;
-const PER_HOUR: i64 = 30;
-const PER_ADDRESS_MINUTE: i64 = 10;
-
 #[derive(Debug, Default, Deserialize)]
 pub struct CommentForm {
     #[serde(default)]
@@ -57,11 +52,13 @@ pub async fn submit(
     let html = crate::markdown::render(f.body.trim());
     let body = f.body.trim().to_owned();
     let now = chrono::Utc::now().timestamp();
+    let per_minute = i64::from(state.site.comments_per_minute);
+    let per_address = i64::from(state.site.comments_per_address_minute);
     let stored = state
         .db(move |s| {
             let (minute, address) = s.recent_comments(user.id, &ip_hash, now - 60)?;
             let (hour, _) = s.recent_comments(user.id, &ip_hash, now - 3600)?;
-            if minute >= PER_MINUTE || hour >= PER_HOUR || address >= PER_ADDRESS_MINUTE {
+            if minute >= per_minute || hour >= 10 * per_minute || address >= per_address {
                 return Ok(None);
             }
             s.add_comment(&NewComment {
