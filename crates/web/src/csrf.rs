@@ -2,7 +2,9 @@
 //! set in an HttpOnly, SameSite=Lax cookie and repeated in the form; a POST must carry both,
 //! equal. Another site can make a browser send the cookie but cannot read it to fill the form.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::{AppState, WebError, cookies};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 
 pub const COOKIE: &str = "tidings_csrf";
 
@@ -16,24 +18,32 @@ pub fn new_token() -> String {
 
 /// The token in the request's cookie, if it has a well-formed one.
 pub fn from_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()))
+    cookies::read(headers, COOKIE).filter(|v| cookies::is_hex_token(v, 32))
 }
 
 /// The `Set-Cookie` value for `token`; `secure` when the site is served over HTTPS.
 pub fn cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookies::set(COOKIE, token, 86_400, secure)
+}
+
+/// A page whose forms carry the CSRF token: `render` gets the request's token (or a new one),
+/// and the response (re)sets its cookie.
+pub fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    render: impl FnOnce(&str) -> Result<String, askama::Error>,
+) -> Response {
+    let token = from_cookie(headers).unwrap_or_else(new_token);
+    match render(&token) {
+        Ok(html) => {
+            let mut res = (status, Html(html)).into_response();
+            res.headers_mut()
+                .insert(header::SET_COOKIE, cookie(&token, state.secure()));
+            res
+        }
+        Err(e) => WebError::Internal(e.to_string()).into_response(),
+    }
 }
 
 /// Whether the form's token matches the cookie's, compared in constant time.

@@ -5,6 +5,7 @@
 mod assets;
 mod chart;
 pub mod controllers;
+mod cookies;
 mod csrf;
 pub mod digest;
 mod error;

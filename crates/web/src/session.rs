@@ -1,9 +1,9 @@
 //! Who is signed in: the session cookie (a random token; the store keeps only its hash), the
 //! signed-in user of a request, and the client address as comments and limits see it.
 
-use crate::AppState;
+use crate::{AppState, cookies};
 use axum::extract::ConnectInfo;
-use axum::http::{Extensions, HeaderMap, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use tidings_store::User;
@@ -20,31 +20,15 @@ pub fn new_token() -> String {
 
 /// The session token in the request's cookie, if well formed.
 pub fn token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+    cookies::read(headers, COOKIE).filter(|v| cookies::is_hex_token(v, 64))
 }
 
 pub fn cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={TTL_SECS}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookies::set(COOKIE, token, TTL_SECS, secure)
 }
 
 pub fn clear_cookie(secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookies::set(COOKIE, "", 0, secure)
 }
 
 /// The signed-in user, if the request carries a live session. A store failure reads as

@@ -666,7 +666,8 @@ fn org_left(toks: &[&str], tags: &mut [u8]) {
     }
 }
 
-fn is_calendar(lower: &str) -> bool {
+/// Day and month names: capitalised, yet never names of people or organisations.
+pub(crate) fn is_calendar(lower: &str) -> bool {
     matches!(
         lower,
         "monday"

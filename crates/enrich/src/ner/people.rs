@@ -7,7 +7,7 @@
 //! - cricket scorecards: the name after "b", "c" or "st" is a player.
 
 use super::gazetteer::{CITY, COMMON, COUNTRY, DEMONYM, FIRST, GAZ, STATE, TITLE};
-use super::{Label, chunks, set_chunk};
+use super::{Label, chunks, is_calendar, set_chunk};
 
 fn is_initial(t: &str) -> bool {
     let b = t.as_bytes();
@@ -68,31 +68,6 @@ const NOT_GIVEN_NAMES: [&str; 16] = [
     "fullback",
     "winger",
 ];
-
-fn is_calendar(l: &str) -> bool {
-    matches!(
-        l,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-    )
-}
 
 fn relabel(tags: &mut [u8], a: usize, b: usize, label: Option<Label>) {
     for (s, e, _) in chunks(tags) {

@@ -11,7 +11,7 @@ use crate::{AppState, WebError, csrf, session};
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
@@ -92,21 +92,13 @@ pub(crate) fn render(
     status: StatusCode,
     build: impl FnOnce(&str) -> AccountPage<'_>,
 ) -> Response {
-    let token = csrf::from_cookie(headers).unwrap_or_else(csrf::new_token);
-    let page = build(&state.site.site_name);
-    let page = AccountPage {
-        csrf: token.clone(),
-        ..page
-    };
-    match page.render() {
-        Ok(html) => {
-            let mut res = (status, Html(html)).into_response();
-            res.headers_mut()
-                .insert(header::SET_COOKIE, csrf::cookie(&token, state.secure()));
-            res
+    csrf::page(state, headers, status, |token| {
+        AccountPage {
+            csrf: token.to_owned(),
+            ..build(&state.site.site_name)
         }
-        Err(e) => WebError::Internal(e.to_string()).into_response(),
-    }
+        .render()
+    })
 }
 
 /// A page with one message and links, no form.

@@ -11,8 +11,8 @@ use crate::{AppState, WebError, csrf, session};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tidings_store::{Role, User};
 
@@ -119,17 +119,10 @@ impl<'a> AdminPage<'a> {
 
     /// Renders with the CSRF token its forms need (and its cookie).
     pub fn respond(mut self, state: &AppState, headers: &HeaderMap) -> Response {
-        let token = csrf::from_cookie(headers).unwrap_or_else(csrf::new_token);
-        self.csrf = token.clone();
-        match self.render() {
-            Ok(html) => {
-                let mut res = Html(html).into_response();
-                res.headers_mut()
-                    .insert(header::SET_COOKIE, csrf::cookie(&token, state.secure()));
-                res
-            }
-            Err(e) => WebError::Internal(e.to_string()).into_response(),
-        }
+        csrf::page(state, headers, StatusCode::OK, |token| {
+            self.csrf = token.to_owned();
+            self.render()
+        })
     }
 }
 

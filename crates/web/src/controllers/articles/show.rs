@@ -9,8 +9,8 @@ use crate::{AppState, WebError, csrf, format, session};
 use askama::Template;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{Extensions, HeaderMap, Method, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
 use serde::Serialize;
 use std::net::SocketAddr;
 use tidings_model::{Article, IsoWeek, RepublicationPolicy, slugify};
@@ -217,15 +217,10 @@ pub async fn page(
     let viewer = session::current_user(&state, &headers).await;
     let moderator = viewer.as_ref().is_some_and(|v| v.role.can_moderate());
     let comments = state.db(move |s| s.article_comments(id, moderator)).await?;
-    let token = csrf::from_cookie(&headers).unwrap_or_else(csrf::new_token);
-    let discussion = Discussion::new(id, comments, viewer.as_ref(), token.clone());
-    let html = page_of(&state, &stored, discussion)
-        .render()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut res = Html(html).into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, csrf::cookie(&token, state.secure()));
-    Ok(res)
+    Ok(csrf::page(&state, &headers, StatusCode::OK, |token| {
+        let discussion = Discussion::new(id, comments, viewer.as_ref(), token.to_owned());
+        page_of(&state, &stored, discussion).render()
+    }))
 }
 
 /// Article JSON with the outlet's policy applied: what the site may show, the API may give.

@@ -6,8 +6,8 @@ use crate::{AppState, WebError, csrf, format, session};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tidings_store::Moderation;
 
@@ -110,11 +110,10 @@ pub async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Respons
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let token = csrf::from_cookie(&headers).unwrap_or_else(csrf::new_token);
     let page = QueuePage {
         site_name: &state.site.site_name,
         page_title: "Moderation".into(),
-        csrf: token.clone(),
+        csrf: String::new(),
         rows: reported
             .into_iter()
             .map(|c| QueueRow {
@@ -139,13 +138,11 @@ pub async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Respons
             })
             .collect(),
     };
-    match page.render() {
-        Ok(html) => {
-            let mut res = Html(html).into_response();
-            res.headers_mut()
-                .insert(header::SET_COOKIE, csrf::cookie(&token, state.secure()));
-            res
+    csrf::page(&state, &headers, StatusCode::OK, |token| {
+        QueuePage {
+            csrf: token.to_owned(),
+            ..page
         }
-        Err(e) => WebError::Internal(e.to_string()).into_response(),
-    }
+        .render()
+    })
 }
