@@ -214,7 +214,13 @@ impl Store {
                 BackupError::Store(StoreError::Invalid("the backup thread panicked".into()))
             })?;
             match (backed_up, restored) {
-                // The source's error explains a restore that saw a cut-off stream.
+                // A broken pipe only says that restore stopped reading: its error is the cause.
+                (Err(BackupError::Io { source, .. }), Err(e))
+                    if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    Err(e)
+                }
+                // Otherwise the source's error explains a restore that saw a cut-off stream.
                 (Err(e), _) => Err(e),
                 (Ok(_), Err(e)) => Err(e),
                 (Ok(_), Ok(summary)) => Ok(summary),
@@ -489,11 +495,9 @@ impl<R: BufRead> Lines<R> {
             Err(e) => {
                 let what = format!("reading the backup at line {}", self.number);
                 let message = format!("{what}: {e}");
-                // A broken gzip stream is bad input; anything else is the disk or the pipe.
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
-                ) {
+                // An error without an OS error code comes from the gzip decoder or UTF-8
+                // decoding: the file is bad input. With one, it is the disk or the pipe.
+                if e.raw_os_error().is_none() {
                     return Err(StoreError::Invalid(format!(
                         "{message} (not a tidings backup, or cut off)"
                     )));

@@ -249,7 +249,10 @@ fn restore_refuses_a_non_empty_or_broken_target_and_changes_nothing() {
         let (file, summary) = backup(&store);
         let err = store.restore(file.as_slice()).unwrap_err();
         assert!(
-            matches!(err, tidings_store::BackupError::Store(StoreError::Conflict(_))),
+            matches!(
+                err,
+                tidings_store::BackupError::Store(StoreError::Conflict(_))
+            ),
             "{}: {err}",
             db.name()
         );
@@ -262,7 +265,10 @@ fn restore_refuses_a_non_empty_or_broken_target_and_changes_nothing() {
         let cut = &file[..file.len() / 2];
         let err = target.restore(cut).unwrap_err();
         assert!(
-            matches!(err, tidings_store::BackupError::Store(StoreError::Invalid(_))),
+            matches!(
+                err,
+                tidings_store::BackupError::Store(StoreError::Invalid(_))
+            ),
             "{}: {err}",
             db.name()
         );
