@@ -20,8 +20,8 @@ pub fn backup(config: &Config, args: BackupArgs) -> Result<ExitCode> {
     // Written beside the target and renamed when complete, so FILE is never a cut-off backup
     // (and an older backup there survives a failed run).
     let partial = partial_path(&args.file);
-    let file = std::fs::File::create(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let file =
+        create_private(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
     let result = store.backup(&file).map_err(lift).and_then(|summary| {
         file.sync_all()
             .with_context(|| format!("writing {}", partial.display()))?;
@@ -88,6 +88,15 @@ fn lift(e: BackupError) -> anyhow::Error {
         BackupError::Store(e) => anyhow!(e),
         BackupError::Io { what, source } => anyhow::Error::new(source).context(what),
     }
+}
+
+/// The backup holds password hashes and session tokens' hashes: readable by its owner only.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn partial_path(file: &Path) -> PathBuf {
