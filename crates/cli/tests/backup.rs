@@ -3,27 +3,11 @@
 //! `TIDINGS_TEST_POSTGRES_URL` is set, PostgreSQL; refusals and exit codes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use tidings_store::testing::TestDatabase;
 
-fn tidings(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .env_remove("TIDINGS_CONFIG")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("run tidings")
-}
+mod common;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout, tidings};
 
 fn ok(db: &str, args: &[&str]) -> String {
     let out = tidings(db, args);

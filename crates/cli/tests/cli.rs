@@ -10,24 +10,9 @@ use std::time::{Duration, Instant};
 use tidings_store::testing::TestDatabase;
 use unicode_normalization::UnicodeNormalization;
 
-fn tidings(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .env_remove("TIDINGS_CONFIG")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("run tidings")
-}
+mod common;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout, tidings};
 
 fn json_lines(o: &Output) -> Vec<Value> {
     stdout(o)
