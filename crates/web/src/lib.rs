@@ -11,7 +11,7 @@ pub mod digest;
 mod error;
 mod format;
 pub mod mail;
-mod markdown;
+pub mod markdown;
 pub mod metrics;
 pub mod password;
 pub mod ranking;
