@@ -1,7 +1,7 @@
 //! Articles: storing one (with its tags, entities, quotes and story) in one transaction, and
 //! reading one back as Article JSON.
 
-use crate::entities::ensure_entity;
+use crate::entities::{ensure_entity, refresh_entity_kind};
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
 use crate::stories;
@@ -286,10 +286,11 @@ fn replace_entities(
         let entity_id = ensure_entity(tx, e)?;
         linked.push((e.name.clone(), e.kind, entity_id));
         tx.execute(
-            "INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (?, ?, ?)
+            "INSERT INTO article_entities (article_id, entity_id, mentions, kind) VALUES (?, ?, ?, ?)
              ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions",
-            params![id, entity_id, e.mentions],
+            params![id, entity_id, e.mentions, e.kind.as_str()],
         )?;
+        refresh_entity_kind(tx, entity_id)?;
     }
     Ok(linked)
 }

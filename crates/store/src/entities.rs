@@ -273,6 +273,7 @@ impl Store {
                 "UPDATE entity_redirects SET entity_id = ? WHERE entity_id = ?",
                 params![target, source],
             )?;
+            refresh_entity_kind(tx, target)?;
             load_entity(tx, target)
         })
     }
@@ -347,6 +348,39 @@ pub(crate) fn ensure_entity(tx: &mut dyn Exec, e: &EntityMention) -> Result<i64,
         add_alias(tx, id, alias)?;
     }
     Ok(id)
+}
+
+/// Sets an entity's kind to the one most of its mentions were recognised as (weighted by
+/// mentions; on a tie the current kind stays): one article's mistake does not decide for all.
+pub(crate) fn refresh_entity_kind(tx: &mut dyn Exec, entity_id: i64) -> Result<(), StoreError> {
+    let votes = tx.query(
+        "SELECT kind, CAST(SUM(mentions) AS BIGINT) FROM article_entities
+         WHERE entity_id = ? AND kind IS NOT NULL GROUP BY kind",
+        params![entity_id],
+    )?;
+    let current = tx
+        .query_one("SELECT kind FROM entities WHERE id = ?", params![entity_id])?
+        .text(0)?;
+    let mut best: Option<(String, i64)> = None;
+    for v in &votes {
+        let (kind, n) = (v.text(0)?, v.i64(1)?);
+        let better = match &best {
+            None => true,
+            Some((k, m)) => n > *m || (n == *m && kind == current && *k != current),
+        };
+        if better && EntityKind::parse(&kind).is_some() {
+            best = Some((kind, n));
+        }
+    }
+    if let Some((kind, _)) = best
+        && kind != current
+    {
+        tx.execute(
+            "UPDATE entities SET kind = ? WHERE id = ?",
+            params![kind, entity_id],
+        )?;
+    }
+    Ok(())
 }
 
 /// Short forms are ambiguous across articles ("Johnson"); only an alias that exactly one

@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "entity redirects", "0006_entity_redirects"),
     migration!(7, "story clustering", "0007_story_clustering"),
     migration!(8, "accounts", "0008_accounts"),
+    migration!(9, "entity kind votes", "0009_entity_kind_votes"),
 ];
 
 /// The schema version this binary brings.

@@ -1351,3 +1351,44 @@ fn store_clustering_on_the_dev_sets() {
         );
     }
 }
+
+#[test]
+fn an_entity_takes_the_kind_most_of_its_mentions_have() {
+    use tidings_store::EntityLookup;
+    each_db(|store, db| {
+        let named = |title: &str, day: u32, kind: EntityKind, mentions: u32| {
+            let mut a = article("Harbour Ledger", title, day, STRIKE);
+            a.entities = vec![EntityMention {
+                name: "Valdren".into(),
+                kind,
+                mentions,
+                aliases: Vec::new(),
+            }];
+            store.upsert_article(&a, None).unwrap();
+        };
+        let kind = || match store.entity_by_slug("valdren").unwrap() {
+            EntityLookup::Found(e) => e.kind,
+            other => panic!("{db}: {other:?}"),
+        };
+        named("First", 10, EntityKind::Person, 1);
+        assert_eq!(
+            kind(),
+            EntityKind::Person,
+            "{db}: the first article decides at first"
+        );
+        named("Second", 11, EntityKind::Place, 2);
+        assert_eq!(
+            kind(),
+            EntityKind::Place,
+            "{db}: then the majority of mentions"
+        );
+        // Re-importing an article does not count its votes twice.
+        named("Second", 11, EntityKind::Place, 2);
+        named("Third", 12, EntityKind::Person, 1);
+        assert_eq!(
+            kind(),
+            EntityKind::Place,
+            "{db}: 2 against 2 keeps the current kind"
+        );
+    });
+}
