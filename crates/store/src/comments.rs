@@ -1,4 +1,4 @@
-//! Comments on articles: writing, replies one level deep, edits and deletion by the author
+//! Comments on articles and stories: writing, replies one level deep, edits and deletion by the author
 //! within a window, reports by readers, and moderation with its log. Bodies arrive already
 //! rendered and sanitized by the web stage; the store keeps the source and the HTML.
 
@@ -7,11 +7,37 @@ use crate::sql::{Exec, Row};
 use crate::{Store, StoreError, now, params};
 use serde::Serialize;
 
+/// What a comment is about: an article, or a whole story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "id")]
+pub enum CommentTarget {
+    Article(i64),
+    Story(i64),
+}
+
+impl CommentTarget {
+    /// The site page the comment appears on.
+    pub fn path(self) -> String {
+        match self {
+            CommentTarget::Article(id) => format!("/articles/{id}"),
+            CommentTarget::Story(id) => format!("/stories/{id}"),
+        }
+    }
+
+    /// The column that holds the target, and its id.
+    fn column(self) -> (&'static str, i64) {
+        match self {
+            CommentTarget::Article(id) => ("article_id", id),
+            CommentTarget::Story(id) => ("story_id", id),
+        }
+    }
+}
+
 /// A comment as pages show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Comment {
     pub id: i64,
-    pub article_id: i64,
+    pub target: CommentTarget,
     pub user_id: i64,
     pub author: String,
     pub parent_id: Option<i64>,
@@ -26,7 +52,7 @@ pub struct Comment {
 /// A comment to store.
 #[derive(Debug, Clone)]
 pub struct NewComment<'a> {
-    pub article_id: i64,
+    pub target: CommentTarget,
     pub user_id: i64,
     pub parent_id: Option<i64>,
     pub body_md: &'a str,
@@ -81,12 +107,16 @@ pub struct ModerationEntry {
 
 const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.user_id, u.display_name, c.parent_id, \
      c.body_md, c.body_html, c.status, c.created_at, c.edited_at, \
-     (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id)";
+     (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id), c.story_id";
 
 fn comment_from(r: &Row) -> Result<Comment, StoreError> {
     Ok(Comment {
         id: r.i64(0)?,
-        article_id: r.opt_i64(1)?.unwrap_or(0),
+        target: match (r.opt_i64(1)?, r.opt_i64(11)?) {
+            (Some(article), _) => CommentTarget::Article(article),
+            (None, Some(story)) => CommentTarget::Story(story),
+            (None, None) => return Err(StoreError::Decode("a comment without a target".into())),
+        },
         user_id: r.i64(2)?,
         author: r.text(3)?,
         parent_id: r.opt_i64(4)?,
@@ -110,26 +140,31 @@ fn load(tx: &mut dyn Exec, id: i64) -> Result<Comment, StoreError> {
 }
 
 impl Store {
-    /// Stores a comment. A reply answers a top-level comment of the same article (replies go
-    /// one level deep).
+    /// Stores a comment. A reply answers a top-level comment of the same article or story
+    /// (replies go one level deep).
     pub fn add_comment(&self, c: &NewComment<'_>) -> Result<Comment, StoreError> {
+        let (column, target_id) = c.target.column();
+        let table = match c.target {
+            CommentTarget::Article(_) => "articles",
+            CommentTarget::Story(_) => "stories",
+        };
         self.write(|tx| {
             if tx
-                .query_opt("SELECT id FROM articles WHERE id = ?", params![c.article_id])?
+                .query_opt(&format!("SELECT id FROM {table} WHERE id = ?"), params![target_id])?
                 .is_none()
             {
-                return Err(StoreError::NotFound(format!("article {}", c.article_id)));
+                return Err(StoreError::NotFound(format!("{} {target_id}", &table[..table.len() - 1])));
             }
             if let Some(parent) = c.parent_id {
                 let p = tx
                     .query_opt(
-                        "SELECT article_id, parent_id, status FROM comments WHERE id = ?",
+                        &format!("SELECT {column}, parent_id, status FROM comments WHERE id = ?"),
                         params![parent],
                     )?
                     .ok_or_else(|| StoreError::NotFound(format!("comment {parent}")))?;
-                if p.opt_i64(0)? != Some(c.article_id) || p.opt_i64(1)?.is_some() {
+                if p.opt_i64(0)? != Some(target_id) || p.opt_i64(1)?.is_some() {
                     return Err(StoreError::Invalid(
-                        "replies answer a top-level comment of the same article".into(),
+                        "replies answer a top-level comment of the same page".into(),
                     ));
                 }
                 if p.text(2)? != "visible" {
@@ -140,10 +175,12 @@ impl Store {
             }
             let id = tx
                 .query_one(
-                    "INSERT INTO comments (article_id, user_id, parent_id, body_md, body_html, created_at, ip_hash)
-                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    &format!(
+                        "INSERT INTO comments ({column}, user_id, parent_id, body_md, body_html, created_at, ip_hash)
+                         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                    ),
                     params![
-                        c.article_id,
+                        target_id,
                         c.user_id,
                         c.parent_id,
                         c.body_md,
@@ -175,12 +212,14 @@ impl Store {
         })
     }
 
-    /// An article's comments, oldest first; hidden and deleted ones only for moderators.
-    pub fn article_comments(
+    /// The comments on an article or story, oldest first; hidden and deleted ones only for
+    /// moderators.
+    pub fn comments_on(
         &self,
-        article_id: i64,
+        target: CommentTarget,
         moderator: bool,
     ) -> Result<Vec<Comment>, StoreError> {
+        let (column, id) = target.column();
         let filter = if moderator {
             ""
         } else {
@@ -190,9 +229,9 @@ impl Store {
             c.query(
                 &format!(
                     "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.user_id
-                     WHERE c.article_id = ?{filter} ORDER BY c.created_at, c.id"
+                     WHERE c.{column} = ?{filter} ORDER BY c.created_at, c.id"
                 ),
-                params![article_id],
+                params![id],
             )?
             .iter()
             .map(comment_from)

@@ -29,7 +29,7 @@ pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
 pub use articles::{StoredArticle, UpsertOutcome};
 pub use backup::{BackupError, BackupSummary};
 pub use check::{Check, CheckReport};
-pub use comments::{Comment, Moderation, ModerationEntry, NewComment};
+pub use comments::{Comment, CommentTarget, Moderation, ModerationEntry, NewComment};
 pub use digest::{EntityTrend, SpeakerCount};
 pub use entities::{Entity, EntityLookup, EntityQuote, EntityStory};
 pub use error::StoreError;

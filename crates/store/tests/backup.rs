@@ -5,7 +5,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use tidings_model::{Article, EntityKind, EntityMention, OutletRef, Provenance, Quote};
 use tidings_store::testing::TestDatabase;
 use tidings_store::{
-    BackupSummary, NewComment, NewFeed, OutletSettings, Role, SearchQuery, Store, StoreError,
+    BackupSummary, CommentTarget, NewComment, NewFeed, OutletSettings, Role, SearchQuery, Store,
+    StoreError,
 };
 
 const STRIKE: &str = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the \
@@ -101,7 +102,7 @@ fn fill(store: &Store) -> Vec<i64> {
         .create_user("mo@example.org", "Mo", "h", Role::Moderator)
         .unwrap();
     let new = |parent, md: &'static str| NewComment {
-        article_id: ids[1],
+        target: CommentTarget::Article(ids[1]),
         user_id: ada.id,
         parent_id: parent,
         body_md: md,

@@ -1175,7 +1175,7 @@ fn accounts_sessions_lockout_and_password_resets() {
 
 #[test]
 fn comments_replies_edits_reports_and_moderation() {
-    use tidings_store::{Moderation, NewComment, Role};
+    use tidings_store::{CommentTarget, Moderation, NewComment, Role};
     each_db(|store, db| {
         let id = store
             .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
@@ -1188,7 +1188,7 @@ fn comments_replies_edits_reports_and_moderation() {
             .create_user("mo@example.org", "Mo", "h", Role::Moderator)
             .unwrap();
         let new = |parent, md: &'static str| NewComment {
-            article_id: id,
+            target: CommentTarget::Article(id),
             user_id: ada.id,
             parent_id: parent,
             body_md: md,
@@ -1206,7 +1206,7 @@ fn comments_replies_edits_reports_and_moderation() {
         );
         assert!(matches!(
             store.add_comment(&NewComment {
-                article_id: 999_999,
+                target: CommentTarget::Article(999_999),
                 ..new(None, "x")
             }),
             Err(StoreError::NotFound(_))
@@ -1264,12 +1264,18 @@ fn comments_replies_edits_reports_and_moderation() {
             )
             .unwrap();
         assert_eq!(
-            store.article_comments(id, false).unwrap().len(),
+            store
+                .comments_on(CommentTarget::Article(id), false)
+                .unwrap()
+                .len(),
             1,
             "{db}: hidden from readers"
         );
         assert_eq!(
-            store.article_comments(id, true).unwrap().len(),
+            store
+                .comments_on(CommentTarget::Article(id), true)
+                .unwrap()
+                .len(),
             2,
             "{db}: shown to moderators"
         );
@@ -1285,13 +1291,56 @@ fn comments_replies_edits_reports_and_moderation() {
             "{db}"
         );
         store.delete_own_comment(first.id, ada.id, 900).unwrap();
-        assert_eq!(store.article_comments(id, false).unwrap().len(), 0, "{db}");
+        assert_eq!(
+            store
+                .comments_on(CommentTarget::Article(id), false)
+                .unwrap()
+                .len(),
+            0,
+            "{db}"
+        );
         let log = store.moderation_log(10).unwrap();
         assert_eq!(
             (log[0].action.as_str(), log[0].moderator.as_deref()),
             ("hide", Some("Mo")),
             "{db}"
         );
+
+        // Stories take comments too, and replies stay on their page.
+        let story = CommentTarget::Story(
+            store
+                .article(id)
+                .unwrap()
+                .unwrap()
+                .article
+                .story_id
+                .unwrap(),
+        );
+        let on_story = store
+            .add_comment(&NewComment {
+                target: story,
+                ..new(None, "On the whole story")
+            })
+            .unwrap();
+        assert_eq!(on_story.target, story, "{db}");
+        assert_eq!(store.comments_on(story, false).unwrap().len(), 1, "{db}");
+        assert!(
+            matches!(
+                store.add_comment(&NewComment {
+                    target: story,
+                    ..new(Some(first.id), "cross-page reply")
+                }),
+                Err(StoreError::Invalid(_))
+            ),
+            "{db}: a reply on another page"
+        );
+        assert!(matches!(
+            store.add_comment(&NewComment {
+                target: CommentTarget::Story(999_999),
+                ..new(None, "x")
+            }),
+            Err(StoreError::NotFound(_))
+        ));
     });
 }
 

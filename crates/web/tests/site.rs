@@ -1455,3 +1455,44 @@ fn administrators_manage_sources_outlets_entities_and_users() {
         );
     });
 }
+
+#[test]
+fn stories_take_comments_too() {
+    each_site(async |s| {
+        let db = s.name;
+        let app = app(&s.store, (2026, 11, 20));
+        let (_, json) = get(&app, &format!("/api/v1/articles/{}", s.full_id), BROWSER).await;
+        let story: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let story = format!("/stories/{}", story["story_id"]);
+        let mut reader = signed_in(
+            s,
+            &app,
+            "story-reader@example.org",
+            tidings_store::Role::Reader,
+        )
+        .await;
+        let (status, _, page) = reader.go(&story, None).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            page.contains(&format!("action=\"{story}/comments\"")),
+            "{db}: the form posts to the story"
+        );
+        let body = form(&[
+            ("body", "Good *coverage* of this one"),
+            ("csrf", &reader.csrf()),
+        ]);
+        let (status, location, _) = reader.go(&format!("{story}/comments"), Some(&body)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{db}");
+        assert!(
+            location.starts_with(&format!("{story}#comment-")),
+            "{db}: {location}"
+        );
+        let (_, _, page) = reader.go(&story, None).await;
+        assert!(page.contains("Good <em>coverage</em> of this one"), "{db}");
+        assert_eq!(
+            reader.go("/stories/999999/comments", Some(&body)).await.0,
+            StatusCode::NOT_FOUND,
+            "{db}"
+        );
+    });
+}

@@ -14,7 +14,7 @@ use axum::response::Response;
 use serde::Serialize;
 use std::net::SocketAddr;
 use tidings_model::{Article, IsoWeek, RepublicationPolicy, slugify};
-use tidings_store::{StoredArticle, ViewOutcome};
+use tidings_store::{CommentTarget, StoredArticle, ViewOutcome};
 
 /// Paragraph budget of an excerpt, in words.
 const EXCERPT_WORDS: usize = 120;
@@ -216,9 +216,16 @@ pub async fn page(
     }
     let viewer = session::current_user(&state, &headers).await;
     let moderator = viewer.as_ref().is_some_and(|v| v.role.can_moderate());
-    let comments = state.db(move |s| s.article_comments(id, moderator)).await?;
+    let comments = state
+        .db(move |s| s.comments_on(CommentTarget::Article(id), moderator))
+        .await?;
     Ok(csrf::page(&state, &headers, StatusCode::OK, |token| {
-        let discussion = Discussion::new(id, comments, viewer.as_ref(), token.to_owned());
+        let discussion = Discussion::new(
+            CommentTarget::Article(id),
+            comments,
+            viewer.as_ref(),
+            token.to_owned(),
+        );
         page_of(&state, &stored, discussion).render()
     }))
 }

@@ -42,7 +42,7 @@ async fn apply(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let back = format!("/articles/{}", comment.article_id);
+    let back = comment.target.path();
     let user = match author(&state, &headers, &f.csrf, &f.website, &back).await {
         Ok(u) => u,
         Err(r) => return r,

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tidings_store::NewComment;
+use tidings_store::{CommentTarget, NewComment};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CommentForm {
@@ -22,18 +22,42 @@ pub struct CommentForm {
     website: String,
 }
 
-pub async fn submit(
+/// `POST /articles/{id}/comments`.
+pub async fn on_article(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: Extensions,
     Path(raw): Path<String>,
     Form(f): Form<CommentForm>,
 ) -> Response {
-    let article_id = match parse_id(&raw, "article") {
-        Ok(id) => id,
-        Err(e) => return e.into_response(),
-    };
-    let back = format!("/articles/{article_id}");
+    match parse_id(&raw, "article") {
+        Ok(id) => submit(state, headers, extensions, CommentTarget::Article(id), f).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /stories/{id}/comments`.
+pub async fn on_story(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(raw): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> Response {
+    match parse_id(&raw, "story") {
+        Ok(id) => submit(state, headers, extensions, CommentTarget::Story(id), f).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn submit(
+    state: AppState,
+    headers: HeaderMap,
+    extensions: Extensions,
+    target: CommentTarget,
+    f: CommentForm,
+) -> Response {
+    let back = target.path();
     let user = match author(&state, &headers, &f.csrf, &f.website, &back).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -62,7 +86,7 @@ pub async fn submit(
                 return Ok(None);
             }
             s.add_comment(&NewComment {
-                article_id,
+                target,
                 user_id: user.id,
                 parent_id,
                 body_md: &body,

@@ -1,4 +1,4 @@
-//! Comments: `POST /articles/{id}/comments` (new or reply), `POST /comments/{id}/edit`,
+//! Comments: `POST /articles/{id}/comments` and `/stories/{id}/comments` (new or reply), `POST /comments/{id}/edit`,
 //! `/delete`, `/report`, `/moderate`, and `GET /admin/moderation`. Every form needs a signed-in
 //! user and a CSRF token; bodies are Markdown rendered through a strict sanitizer.
 
@@ -20,7 +20,8 @@ pub const EDIT_WINDOW_SECS: i64 = 15 * 60;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/articles/{id}/comments", post(create::submit))
+        .route("/articles/{id}/comments", post(create::on_article))
+        .route("/stories/{id}/comments", post(create::on_story))
         .route("/comments/{id}/edit", post(change::edit))
         .route("/comments/{id}/delete", post(change::delete))
         .route("/comments/{id}/report", post(change::report))

@@ -57,7 +57,7 @@ pub async fn act(
         Ok(c) => {
             let back = match f.back.as_str() {
                 "queue" => "/admin/moderation".to_owned(),
-                _ => format!("/articles/{}#comment-{}", c.article_id, c.id),
+                _ => format!("{}#comment-{}", c.target.path(), c.id),
             };
             Redirect::to(&back).into_response()
         }
@@ -118,7 +118,7 @@ pub async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Respons
             .into_iter()
             .map(|c| QueueRow {
                 id: c.id,
-                article_href: format!("/articles/{}#comment-{}", c.article_id, c.id),
+                article_href: format!("{}#comment-{}", c.target.path(), c.id),
                 author: c.author,
                 date: date_of(c.created_at),
                 body_html: c.body_html,

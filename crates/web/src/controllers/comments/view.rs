@@ -3,7 +3,7 @@
 
 use super::EDIT_WINDOW_SECS;
 use crate::format;
-use tidings_store::{Comment, User};
+use tidings_store::{Comment, CommentTarget, User};
 
 pub struct CommentView {
     pub id: i64,
@@ -21,7 +21,8 @@ pub struct CommentView {
 /// Everything the comment section of an article page needs.
 pub struct Discussion {
     pub heading: String,
-    pub article_id: i64,
+    /// The page the comments belong to ("/articles/7", "/stories/3"); forms post below it.
+    pub path: String,
     pub signed_in_as: Option<String>,
     pub can_moderate: bool,
     pub csrf: String,
@@ -30,7 +31,7 @@ pub struct Discussion {
 
 impl Discussion {
     pub fn new(
-        article_id: i64,
+        target: CommentTarget,
         comments: Vec<Comment>,
         viewer: Option<&User>,
         csrf: String,
@@ -67,7 +68,7 @@ impl Discussion {
         }
         Discussion {
             heading: format::count(visible, "comment", "comments"),
-            article_id,
+            path: target.path(),
             signed_in_as: viewer.map(|v| v.display_name.clone()),
             can_moderate: viewer.is_some_and(|v| v.role.can_moderate()),
             csrf,

@@ -2,14 +2,16 @@
 //! counts, a timeline of its coverage, the entities involved, and every article with its
 //! outlet, time, republication mark and the reason the clustering put it in the story.
 
+use crate::controllers::comments::view::Discussion;
 use crate::error::ApiError;
-use crate::{AppState, WebError, chart, format};
+use crate::{AppState, WebError, chart, csrf, format, session};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, TimeZone, Utc};
-use tidings_store::StoryDetail;
+use tidings_store::{CommentTarget, StoryDetail};
 
 /// Most bars the timeline draws; longer stories get wider buckets (labels must stay legible).
 const MAX_BARS: i64 = 24;
@@ -101,6 +103,7 @@ struct StoryPage<'a> {
     /// (href, name, kind)
     entities: Vec<(String, String, &'static str)>,
     api_href: String,
+    discussion: Discussion,
 }
 
 fn when(secs: i64) -> String {
@@ -110,8 +113,15 @@ fn when(secs: i64) -> String {
 pub async fn page(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-) -> Result<Html<String>, WebError> {
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let s = load(&state, &raw).await?;
+    let viewer = session::current_user(&state, &headers).await;
+    let moderator = viewer.as_ref().is_some_and(|v| v.role.can_moderate());
+    let target = CommentTarget::Story(s.id);
+    let comments = state
+        .db(move |st| st.comments_on(target, moderator))
+        .await?;
     let published: Vec<i64> = s.articles.iter().map(|a| a.published_at).collect();
     let (labels, values, chart_caption) = timeline(&published);
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
@@ -180,10 +190,15 @@ pub async fn page(
             })
             .collect(),
         api_href: format!("/api/v1/stories/{}", s.id),
+        discussion: Discussion::new(target, Vec::new(), None, String::new()),
     };
-    page.render()
-        .map(Html)
-        .map_err(|e| WebError::Internal(e.to_string()))
+    Ok(csrf::page(&state, &headers, StatusCode::OK, |token| {
+        StoryPage {
+            discussion: Discussion::new(target, comments, viewer.as_ref(), token.to_owned()),
+            ..page
+        }
+        .render()
+    }))
 }
 
 pub async fn json(
