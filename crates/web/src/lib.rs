@@ -2,6 +2,7 @@
 //! twins under `/api/v1`. Controllers live in `controllers/<domain>/<action>.rs`; templates in
 //! `templates/`; every store call runs on a blocking thread.
 
+mod api_doc;
 mod assets;
 mod chart;
 pub mod controllers;
@@ -65,6 +66,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/entities/{slug}", get(entities::show::json))
         .route("/stories/{id}", get(stories::show::page))
         .route("/api/v1/stories/{id}", get(stories::show::json))
+        .route("/api/v1/outlets/{slug}", get(listings::show::outlet_json))
+        .route("/api/v1/sections/{slug}", get(listings::show::section_json))
+        .route("/api/v1/tags/{slug}", get(listings::show::tag_json))
+        .route("/api/v1/openapi.json", get(crate::api_doc::document))
+        .route("/api/v1/docs", get(crate::api_doc::reference))
         .merge(accounts::routes())
         .merge(comments::routes())
         .merge(admin::routes())
@@ -78,10 +84,6 @@ pub fn router(state: AppState) -> Router {
                 .route(
                     &format!("/{}/{{slug}}", kind.path()),
                     get(move |s, p, q| listings::show::page(s, kind, p, q)),
-                )
-                .route(
-                    &format!("/api/v1/{}/{{slug}}", kind.path()),
-                    get(move |s, p, q| listings::show::json(s, kind, p, q)),
                 )
                 .with_state(state.clone());
             r.merge(listing)

@@ -1496,3 +1496,91 @@ fn stories_take_comments_too() {
         );
     });
 }
+
+/// Every route the OpenAPI document names answers as the document says, with JSON; the
+/// reference page lists them all.
+#[test]
+fn the_openapi_document_matches_the_api() {
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut a = article("Harbour Ledger", "Marchetti at the port", 18);
+            a.entities = vec![tidings_model::EntityMention {
+                name: "Odile Marchetti".into(),
+                kind: tidings_model::EntityKind::Person,
+                mentions: 2,
+                aliases: Vec::new(),
+            }];
+            store.upsert_article(&a, None).unwrap();
+        })
+        .await
+        .unwrap();
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, doc) = get(&app, "/api/v1/openapi.json", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{db}");
+        let (_, article_json) =
+            get(&app, &format!("/api/v1/articles/{}", s.full_id), BROWSER).await;
+        let story_id =
+            serde_json::from_str::<serde_json::Value>(&article_json).unwrap()["story_id"]
+                .to_string();
+        let sample = |path: &str| {
+            path.replace("{week}", "2026-W47")
+                .replace("articles/{id}", &format!("articles/{}", s.full_id))
+                .replace("stories/{id}", &format!("stories/{story_id}"))
+                .replace("entities/{slug}", "entities/odile-marchetti")
+                .replace("outlets/{slug}", "outlets/harbour-ledger")
+                .replace("sections/{slug}", "sections/business")
+                .replace("tags/{slug}", "tags/port-avel")
+        };
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 9, "{db}: every JSON twin is documented");
+        let (_, reference) = get(&app, "/api/v1/docs", BROWSER).await;
+        for (path, item) in paths {
+            let documented: Vec<u16> = item["get"]["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.parse().unwrap())
+                .collect();
+            let url = if path == "/api/v1/search" {
+                "/api/v1/search?q=strike".to_owned()
+            } else {
+                sample(path)
+            };
+            let req = Request::builder().uri(&url).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            let status = res.status().as_u16();
+            assert_eq!(status, 200, "{db}: {url} with sample values");
+            assert!(
+                documented.contains(&status),
+                "{db}: {url} answered {status}, documented {documented:?}"
+            );
+            let ctype = res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(
+                ctype.starts_with("application/json"),
+                "{db}: {url}: {ctype}"
+            );
+            // A missing resource answers with a documented error status and the error body.
+            if path.contains('{') && !path.contains("{week}") {
+                let missing = path.split('{').next().unwrap().to_owned() + "no-such-thing-999999";
+                let (status, body) = get(&app, &missing, BROWSER).await;
+                assert!(
+                    documented.contains(&status.as_u16()),
+                    "{db}: {missing}: {status}"
+                );
+                let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert!(body["error"]["message"].is_string(), "{db}: {missing}");
+            }
+            assert!(
+                reference.contains(&format!("GET {path}")),
+                "{db}: {path} on the reference page"
+            );
+        }
+    });
+}

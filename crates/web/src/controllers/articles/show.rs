@@ -238,6 +238,14 @@ pub struct ArticleJson {
     republication_policy: RepublicationPolicy,
 }
 
+/// One article as Article JSON, with the text its outlet's republication policy allows.
+#[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
 pub async fn json(
     State(state): State<AppState>,
     Path(raw): Path<String>,

@@ -196,6 +196,18 @@ pub async fn page(
         .map_err(|e| WebError::Internal(e.to_string()))
 }
 
+/// A person, organisation or place: aliases, weekly mentions, quotes, stories, articles.
+#[utoipa::path(get, path = "/api/v1/entities/{slug}", tag = "entities",
+    params(
+        ("slug" = String, Path, description = "Entity slug"),
+        ("after" = Option<String>, Query, description = "Cursor of the next page of articles")
+    ),
+    responses(
+        (status = 200, description = "The entity", body = crate::api_doc::Object),
+        (status = 308, description = "The entity was merged or renamed; follow Location"),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
 pub async fn json(
     State(state): State<AppState>,
     Path(slug): Path<String>,

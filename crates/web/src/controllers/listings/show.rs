@@ -206,3 +206,60 @@ pub async fn json(
         "next": loaded.page.next.map(|c| c.to_string()),
     })))
 }
+
+/// An outlet: its policy, feeds and articles, newest first.
+#[utoipa::path(get, path = "/api/v1/outlets/{slug}", tag = "listings",
+    params(
+        ("slug" = String, Path, description = "Outlet slug"),
+        ("after" = Option<String>, Query, description = "Cursor of the next page")
+    ),
+    responses(
+        (status = 200, description = "The outlet's articles", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
+pub async fn outlet_json(
+    state: State<AppState>,
+    slug: Path<String>,
+    params: Query<PageParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    json(state, Kind::Outlet, slug, params).await
+}
+
+/// A section's articles, newest first.
+#[utoipa::path(get, path = "/api/v1/sections/{slug}", tag = "listings",
+    params(
+        ("slug" = String, Path, description = "Section slug"),
+        ("after" = Option<String>, Query, description = "Cursor of the next page")
+    ),
+    responses(
+        (status = 200, description = "The section's articles", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
+pub async fn section_json(
+    state: State<AppState>,
+    slug: Path<String>,
+    params: Query<PageParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    json(state, Kind::Section, slug, params).await
+}
+
+/// A tag's articles, newest first.
+#[utoipa::path(get, path = "/api/v1/tags/{slug}", tag = "listings",
+    params(
+        ("slug" = String, Path, description = "Tag slug"),
+        ("after" = Option<String>, Query, description = "Cursor of the next page")
+    ),
+    responses(
+        (status = 200, description = "The tag's articles", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
+pub async fn tag_json(
+    state: State<AppState>,
+    slug: Path<String>,
+    params: Query<PageParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    json(state, Kind::Tag, slug, params).await
+}

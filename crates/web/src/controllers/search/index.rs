@@ -209,6 +209,22 @@ pub struct SearchJson {
     stories: Vec<StoryGroup>,
 }
 
+/// Full-text search: words, "phrases", prefix*; results grouped by story.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search",
+    params(
+        ("q" = String, Query, description = "The query"),
+        ("outlet" = Option<String>, Query, description = "Outlet slug"),
+        ("section" = Option<String>, Query, description = "Section slug"),
+        ("entity" = Option<String>, Query, description = "Entity slug"),
+        ("language" = Option<String>, Query, description = "Language tag, e.g. en"),
+        ("from" = Option<String>, Query, description = "Earliest day, YYYY-MM-DD"),
+        ("to" = Option<String>, Query, description = "Latest day, YYYY-MM-DD"),
+        ("page" = Option<String>, Query, description = "Page number, from 1")
+    ),
+    responses(
+        (status = 200, description = "Matching stories", body = crate::api_doc::Object),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
 pub async fn json(
     State(state): State<AppState>,
     Query(params): Query<Params>,

@@ -201,6 +201,14 @@ pub async fn page(
     }))
 }
 
+/// A story: every outlet's article, why each is in it, its entities.
+#[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
+    params(("id" = i64, Path, description = "Story id")),
+    responses(
+        (status = 200, description = "The story", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
 pub async fn json(
     State(state): State<AppState>,
     Path(raw): Path<String>,

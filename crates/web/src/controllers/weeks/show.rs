@@ -242,6 +242,14 @@ pub async fn page(
     render(&state, &ranking, None)
 }
 
+/// The ranked top stories of an ISO week, with each score's parts.
+#[utoipa::path(get, path = "/api/v1/weeks/{week}", tag = "weeks",
+    params(("week" = String, Path, description = "ISO week, e.g. 2025-W12")),
+    responses(
+        (status = 200, description = "The week's ranking", body = crate::api_doc::Object),
+        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+    ))]
 pub async fn json(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -250,6 +258,9 @@ pub async fn json(
     Ok(Json(load_named(&state, week).await?))
 }
 
+/// The running week's top stories (or the latest week with stories while it is empty).
+#[utoipa::path(get, path = "/api/v1/weeks/current", tag = "weeks",
+    responses((status = 200, description = "The current ranking", body = crate::api_doc::Object)))]
 pub async fn current_json(State(state): State<AppState>) -> Result<Json<WeekRanking>, ApiError> {
     Ok(Json(current_ranking(&state).await?.0))
 }
