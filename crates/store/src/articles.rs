@@ -1,7 +1,7 @@
 //! Articles: storing one (with its tags, entities, quotes and story) in one transaction, and
 //! reading one back as Article JSON.
 
-use crate::entities::{ensure_entity, refresh_entity_kind};
+use crate::entities::{ensure_entity, vote_entity_kind};
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
 use crate::stories;
@@ -277,20 +277,39 @@ fn replace_entities(
     id: i64,
     entities: &[EntityMention],
 ) -> Result<Vec<(String, EntityKind, i64)>, StoreError> {
+    // The votes the article's previous version cast are taken back before it votes again.
+    let previous = tx.query(
+        "SELECT entity_id, kind, mentions FROM article_entities WHERE article_id = ?",
+        params![id],
+    )?;
     tx.execute(
         "DELETE FROM article_entities WHERE article_id = ?",
         params![id],
     )?;
+    for r in &previous {
+        if let Some(kind) = r.opt_text(1)?.as_deref().and_then(EntityKind::parse) {
+            vote_entity_kind(tx, r.i64(0)?, kind, -r.i64(2)?)?;
+        }
+    }
     let mut linked = Vec::new();
     for e in entities {
         let entity_id = ensure_entity(tx, e)?;
         linked.push((e.name.clone(), e.kind, entity_id));
-        tx.execute(
-            "INSERT INTO article_entities (article_id, entity_id, mentions, kind) VALUES (?, ?, ?, ?)
-             ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions",
-            params![id, entity_id, e.mentions, e.kind.as_str()],
-        )?;
-        refresh_entity_kind(tx, entity_id)?;
+        // Two mentions naming one entity share a row, which keeps the first kind: the vote goes
+        // to the kind stored, so that taking it back later balances.
+        let stored = tx
+            .query_one(
+                "INSERT INTO article_entities (article_id, entity_id, mentions, kind) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (article_id, entity_id) DO UPDATE SET mentions = article_entities.mentions + excluded.mentions
+                 RETURNING kind",
+                params![id, entity_id, e.mentions, e.kind.as_str()],
+            )?
+            .opt_text(0)?;
+        let kind = stored
+            .as_deref()
+            .and_then(EntityKind::parse)
+            .unwrap_or(e.kind);
+        vote_entity_kind(tx, entity_id, kind, i64::from(e.mentions))?;
     }
     Ok(linked)
 }

@@ -273,6 +273,14 @@ impl Store {
                 "UPDATE entity_redirects SET entity_id = ? WHERE entity_id = ?",
                 params![target, source],
             )?;
+            tx.execute(
+                "UPDATE entities SET
+                   person_votes = person_votes + (SELECT person_votes FROM entities WHERE id = ?),
+                   organization_votes = organization_votes + (SELECT organization_votes FROM entities WHERE id = ?),
+                   place_votes = place_votes + (SELECT place_votes FROM entities WHERE id = ?)
+                 WHERE id = ?",
+                params![source, source, source, target],
+            )?;
             refresh_entity_kind(tx, target)?;
             load_entity(tx, target)
         })
@@ -350,34 +358,53 @@ pub(crate) fn ensure_entity(tx: &mut dyn Exec, e: &EntityMention) -> Result<i64,
     Ok(id)
 }
 
-/// Sets an entity's kind to the one most of its mentions were recognised as (weighted by
-/// mentions; on a tie the current kind stays): one article's mistake does not decide for all.
-pub(crate) fn refresh_entity_kind(tx: &mut dyn Exec, entity_id: i64) -> Result<(), StoreError> {
-    let votes = tx.query(
-        "SELECT kind, CAST(SUM(mentions) AS BIGINT) FROM article_entities
-         WHERE entity_id = ? AND kind IS NOT NULL GROUP BY kind",
+/// Counts `mentions` (negative to take them back) of an entity recognised as `kind`, and sets
+/// its kind to the one most of its mentions have (on a tie the current kind stays): one
+/// article's mistake does not decide for all.
+pub(crate) fn vote_entity_kind(
+    tx: &mut dyn Exec,
+    entity_id: i64,
+    kind: EntityKind,
+    mentions: i64,
+) -> Result<(), StoreError> {
+    let column = votes_column(kind);
+    tx.execute(
+        &format!("UPDATE entities SET {column} = {column} + ? WHERE id = ?"),
+        params![mentions, entity_id],
+    )?;
+    refresh_entity_kind(tx, entity_id)
+}
+
+fn votes_column(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person_votes",
+        EntityKind::Organization => "organization_votes",
+        EntityKind::Place => "place_votes",
+    }
+}
+
+fn refresh_entity_kind(tx: &mut dyn Exec, entity_id: i64) -> Result<(), StoreError> {
+    let r = tx.query_one(
+        "SELECT kind, person_votes, organization_votes, place_votes FROM entities WHERE id = ?",
         params![entity_id],
     )?;
-    let current = tx
-        .query_one("SELECT kind FROM entities WHERE id = ?", params![entity_id])?
-        .text(0)?;
-    let mut best: Option<(String, i64)> = None;
-    for v in &votes {
-        let (kind, n) = (v.text(0)?, v.i64(1)?);
-        let better = match &best {
-            None => true,
-            Some((k, m)) => n > *m || (n == *m && kind == current && *k != current),
-        };
-        if better && EntityKind::parse(&kind).is_some() {
-            best = Some((kind, n));
-        }
-    }
-    if let Some((kind, _)) = best
-        && kind != current
+    let current = r.text(0)?;
+    let votes = [
+        (EntityKind::Person, r.i64(1)?),
+        (EntityKind::Organization, r.i64(2)?),
+        (EntityKind::Place, r.i64(3)?),
+    ];
+    let most = votes.iter().map(|v| v.1).max().unwrap_or(0);
+    let current_votes = votes
+        .iter()
+        .find(|v| v.0.as_str() == current)
+        .map_or(0, |v| v.1);
+    if most > current_votes
+        && let Some((kind, _)) = votes.iter().find(|v| v.1 == most)
     {
         tx.execute(
             "UPDATE entities SET kind = ? WHERE id = ?",
-            params![kind, entity_id],
+            params![kind.as_str(), entity_id],
         )?;
     }
     Ok(())
