@@ -207,59 +207,49 @@ pub async fn json(
     })))
 }
 
-/// An outlet: its policy, feeds and articles, newest first.
-#[utoipa::path(get, path = "/api/v1/outlets/{slug}", tag = "listings",
-    params(
-        ("slug" = String, Path, description = "Outlet slug"),
-        ("after" = Option<String>, Query, description = "Cursor of the next page")
-    ),
-    responses(
-        (status = 200, description = "The outlet's articles", body = crate::api_doc::Object),
-        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
-        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
-    ))]
-pub async fn outlet_json(
-    state: State<AppState>,
-    slug: Path<String>,
-    params: Query<PageParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    json(state, Kind::Outlet, slug, params).await
+/// One documented JSON handler per listing kind: OpenAPI describes each route by its own
+/// function, and all of them are [`json`] for their kind.
+macro_rules! listing_json {
+    ($name:ident, $kind:expr, $path:literal, $slug:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(get, path = $path, tag = "listings",
+            params(
+                ("slug" = String, Path, description = $slug),
+                ("after" = Option<String>, Query, description = "Cursor of the next page")
+            ),
+            responses(
+                (status = 200, description = "Articles, newest first", body = crate::api_doc::Object),
+                (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
+                (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
+            ))]
+        pub async fn $name(
+            state: State<AppState>,
+            slug: Path<String>,
+            params: Query<PageParams>,
+        ) -> Result<Json<serde_json::Value>, ApiError> {
+            json(state, $kind, slug, params).await
+        }
+    };
 }
 
-/// A section's articles, newest first.
-#[utoipa::path(get, path = "/api/v1/sections/{slug}", tag = "listings",
-    params(
-        ("slug" = String, Path, description = "Section slug"),
-        ("after" = Option<String>, Query, description = "Cursor of the next page")
-    ),
-    responses(
-        (status = 200, description = "The section's articles", body = crate::api_doc::Object),
-        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
-        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
-    ))]
-pub async fn section_json(
-    state: State<AppState>,
-    slug: Path<String>,
-    params: Query<PageParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    json(state, Kind::Section, slug, params).await
-}
-
-/// A tag's articles, newest first.
-#[utoipa::path(get, path = "/api/v1/tags/{slug}", tag = "listings",
-    params(
-        ("slug" = String, Path, description = "Tag slug"),
-        ("after" = Option<String>, Query, description = "Cursor of the next page")
-    ),
-    responses(
-        (status = 200, description = "The tag's articles", body = crate::api_doc::Object),
-        (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
-        (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
-    ))]
-pub async fn tag_json(
-    state: State<AppState>,
-    slug: Path<String>,
-    params: Query<PageParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    json(state, Kind::Tag, slug, params).await
-}
+listing_json!(
+    outlet_json,
+    Kind::Outlet,
+    "/api/v1/outlets/{slug}",
+    "Outlet slug",
+    "An outlet: its policy, feeds and articles, newest first."
+);
+listing_json!(
+    section_json,
+    Kind::Section,
+    "/api/v1/sections/{slug}",
+    "Section slug",
+    "A section's articles, newest first."
+);
+listing_json!(
+    tag_json,
+    Kind::Tag,
+    "/api/v1/tags/{slug}",
+    "Tag slug",
+    "A tag's articles, newest first."
+);
