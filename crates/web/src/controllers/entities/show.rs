@@ -2,7 +2,7 @@
 //! its weekly mentions, what it said, and its articles newest first (paged by `?after=`).
 //! Slugs of merged or renamed entities redirect to where the entity lives now.
 
-use crate::controllers::listings::show::PageParams;
+use crate::controllers::listings::show::{PageParams, Row};
 use crate::error::ApiError;
 use crate::{AppState, WebError, chart, format};
 use askama::Template;
@@ -70,15 +70,6 @@ async fn load(state: &AppState, slug: String, after: Option<String>) -> Result<O
         })
         .await?
         .ok_or_else(|| WebError::NotFound("There is no such entity.".into()))
-}
-
-struct Row {
-    href: String,
-    title: String,
-    outlet: String,
-    outlet_href: String,
-    date: String,
-    summary: Option<String>,
 }
 
 struct QuoteRow {
@@ -173,18 +164,7 @@ pub async fn page(
                 )
             })
             .collect(),
-        rows: loaded
-            .articles
-            .iter()
-            .map(|a| Row {
-                href: format!("/articles/{}", a.id),
-                title: a.title.clone(),
-                outlet: a.outlet_name.clone(),
-                outlet_href: format!("/outlets/{}", a.outlet_slug),
-                date: format::date_of(a.published_at),
-                summary: a.summary.as_deref().map(|s| format::clip(s, 35)),
-            })
-            .collect(),
+        rows: loaded.articles.iter().map(Row::of).collect(),
         next_href: loaded
             .next
             .as_ref()

@@ -101,14 +101,29 @@ async fn load(
         .ok_or_else(|| WebError::NotFound(format!("There is no such {noun}.")))
 }
 
-struct Row {
-    href: String,
-    title: String,
-    outlet: String,
-    outlet_href: String,
-    section: Option<String>,
-    date: String,
-    summary: Option<String>,
+/// One article in a list of articles (listing and entity pages).
+pub(crate) struct Row {
+    pub href: String,
+    pub title: String,
+    pub outlet: String,
+    pub outlet_href: String,
+    pub section: Option<String>,
+    pub date: String,
+    pub summary: Option<String>,
+}
+
+impl Row {
+    pub(crate) fn of(a: &tidings_model::ArticleCard) -> Row {
+        Row {
+            href: format!("/articles/{}", a.id),
+            title: a.title.clone(),
+            outlet: a.outlet_name.clone(),
+            outlet_href: format!("/outlets/{}", a.outlet_slug),
+            section: a.section.clone(),
+            date: format::date_of(a.published_at),
+            summary: a.summary.as_deref().map(|s| format::clip(s, 35)),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -166,20 +181,7 @@ pub async fn page(
         heading: loaded.label,
         about,
         feeds: loaded.feeds,
-        rows: loaded
-            .page
-            .articles
-            .iter()
-            .map(|a| Row {
-                href: format!("/articles/{}", a.id),
-                title: a.title.clone(),
-                outlet: a.outlet_name.clone(),
-                outlet_href: format!("/outlets/{}", a.outlet_slug),
-                section: a.section.clone(),
-                date: format::date_of(a.published_at),
-                summary: a.summary.as_deref().map(|s| format::clip(s, 35)),
-            })
-            .collect(),
+        rows: loaded.page.articles.iter().map(Row::of).collect(),
         next_href: loaded
             .page
             .next
