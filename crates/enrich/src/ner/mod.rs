@@ -667,29 +667,30 @@ fn org_left(toks: &[&str], tags: &mut [u8]) {
 }
 
 /// Day and month names: capitalised, yet never names of people or organisations.
+pub(crate) const CALENDAR: [&str; 19] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 pub(crate) fn is_calendar(lower: &str) -> bool {
-    matches!(
-        lower,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-    )
+    CALENDAR.contains(&lower)
 }
 
 /// In mixed-case text an untagged acronym of 2-5 capitals that is no known place, name or

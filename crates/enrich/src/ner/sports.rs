@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 
 use super::gazetteer::{COMMON, COUNTRY, DEMONYM, FIRST, GAZ, SURNAME};
-use super::{Label, chunks, set_chunk};
+use super::{CALENDAR, Label, chunks, set_chunk};
 
 /// Longest team name we accept, in tokens.
 const MAX_NAME: usize = 5;
@@ -47,38 +47,18 @@ fn is_name_tok(t: &str) -> bool {
     let mut cs = t.chars();
     cs.next().is_some_and(char::is_uppercase)
         && t.chars().any(char::is_alphabetic)
-        && !is_calendar(t)
+        && !is_calendar_or_short(t)
 }
 
 /// Month and weekday names (and their short forms) start dates, not teams.
-fn is_calendar(t: &str) -> bool {
-    const CAL: [&str; 19] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+fn is_calendar_or_short(t: &str) -> bool {
     if !(3..=10).contains(&t.len()) {
         return false;
     }
     let l = t.to_lowercase();
     let l = l.trim_end_matches('.');
-    CAL.iter()
+    CALENDAR
+        .iter()
         .any(|c| *c == l || (l.len() >= 3 && c.starts_with(l) && l.len() < c.len() && l.len() <= 4))
 }
 
