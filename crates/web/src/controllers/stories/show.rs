@@ -130,72 +130,68 @@ pub async fn page(
         .iter()
         .map(|a| (a.id, a.outlet.as_str()))
         .collect();
-    let page = StoryPage {
-        site_name: &state.site.site_name,
-        page_title: s.headline.clone(),
-        headline: s.headline.clone(),
-        first: when(s.first_seen_at),
-        first_outlet: s
-            .first_outlet
-            .clone()
-            .zip(s.first_outlet_slug.as_ref())
-            .map(|(name, slug)| (format!("/outlets/{slug}"), name)),
-        counts: format!(
-            "{} from {}",
-            format::count(s.article_count, "article", "articles"),
-            format::count(s.outlet_count, "outlet", "outlets")
-        ),
-        span: if s.last_updated_at > s.first_seen_at {
-            format!("Last article {}", when(s.last_updated_at))
-        } else {
-            String::new()
-        },
-        chart_svg: chart::svg_bars(
-            &format!("Coverage of “{}”", s.headline),
-            &label_refs,
-            &values,
-        ),
-        chart_caption,
-        rows: s
-            .articles
-            .iter()
-            .map(|a| ArticleRow {
-                href: format!("/articles/{}", a.id),
-                title: a.title.clone(),
-                outlet: a.outlet.clone(),
-                outlet_href: format!("/outlets/{}", a.outlet_slug),
-                time: when(a.published_at),
-                republication: match (a.original_article_id, &a.original_outlet) {
-                    (Some(id), _) => Some((
-                        Some(format!("/articles/{id}")),
-                        outlet_of
-                            .get(&id)
-                            .map_or_else(|| "the original".to_string(), |o| o.to_string()),
-                    )),
-                    (None, Some(o)) => Some((None, o.clone())),
-                    (None, None) => None,
-                },
-                reason: a.reason.clone(),
-            })
-            .collect(),
-        entities: s
-            .entities
-            .iter()
-            .map(|e| {
-                (
-                    format!("/entities/{}", e.slug),
-                    e.name.clone(),
-                    e.kind.as_str(),
-                )
-            })
-            .collect(),
-        api_href: format!("/api/v1/stories/{}", s.id),
-        discussion: Discussion::new(target, Vec::new(), None, String::new()),
-    };
     Ok(csrf::page(&state, &headers, StatusCode::OK, |token| {
         StoryPage {
+            site_name: &state.site.site_name,
+            page_title: s.headline.clone(),
+            headline: s.headline.clone(),
+            first: when(s.first_seen_at),
+            first_outlet: s
+                .first_outlet
+                .clone()
+                .zip(s.first_outlet_slug.as_ref())
+                .map(|(name, slug)| (format!("/outlets/{slug}"), name)),
+            counts: format!(
+                "{} from {}",
+                format::count(s.article_count, "article", "articles"),
+                format::count(s.outlet_count, "outlet", "outlets")
+            ),
+            span: if s.last_updated_at > s.first_seen_at {
+                format!("Last article {}", when(s.last_updated_at))
+            } else {
+                String::new()
+            },
+            chart_svg: chart::svg_bars(
+                &format!("Coverage of “{}”", s.headline),
+                &label_refs,
+                &values,
+            ),
+            chart_caption,
+            rows: s
+                .articles
+                .iter()
+                .map(|a| ArticleRow {
+                    href: format!("/articles/{}", a.id),
+                    title: a.title.clone(),
+                    outlet: a.outlet.clone(),
+                    outlet_href: format!("/outlets/{}", a.outlet_slug),
+                    time: when(a.published_at),
+                    republication: match (a.original_article_id, &a.original_outlet) {
+                        (Some(id), _) => Some((
+                            Some(format!("/articles/{id}")),
+                            outlet_of
+                                .get(&id)
+                                .map_or_else(|| "the original".to_string(), |o| o.to_string()),
+                        )),
+                        (None, Some(o)) => Some((None, o.clone())),
+                        (None, None) => None,
+                    },
+                    reason: a.reason.clone(),
+                })
+                .collect(),
+            entities: s
+                .entities
+                .iter()
+                .map(|e| {
+                    (
+                        format!("/entities/{}", e.slug),
+                        e.name.clone(),
+                        e.kind.as_str(),
+                    )
+                })
+                .collect(),
+            api_href: format!("/api/v1/stories/{}", s.id),
             discussion: Discussion::new(target, comments, viewer.as_ref(), token.to_owned()),
-            ..page
         }
         .render()
     }))
