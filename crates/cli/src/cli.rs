@@ -104,9 +104,28 @@ pub struct ServeArgs {
     /// Load the bundled demo corpus first when the database is empty.
     #[arg(long)]
     pub demo: bool,
-    /// Do not fetch feeds in the background.
-    #[arg(long)]
+    /// What this node does: `web` serves the site, `worker` fetches feeds (and answers only
+    /// /healthz and /metrics), `all` both. Several nodes may share one PostgreSQL database.
+    #[arg(long, value_enum, default_value_t = Role::All)]
+    pub role: Role,
+    /// Do not fetch feeds in the background: the same as `--role web`.
+    #[arg(long, conflicts_with = "role")]
     pub no_fetch: bool,
+}
+
+/// The part a `tidings serve` node plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Web,
+    Worker,
+    All,
+}
+
+impl ServeArgs {
+    /// The role asked for, `--no-fetch` read as `--role web`.
+    pub fn effective_role(&self) -> Role {
+        if self.no_fetch { Role::Web } else { self.role }
+    }
 }
 
 #[derive(Debug, ClapArgs)]

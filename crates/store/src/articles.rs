@@ -2,6 +2,7 @@
 //! reading one back as Article JSON.
 
 use crate::entities::{ensure_entity, vote_entity_kind};
+use crate::locks;
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
 use crate::stories;
@@ -125,6 +126,10 @@ pub(crate) fn upsert_article(
     a: &Article,
     source: Option<&str>,
 ) -> Result<UpsertOutcome, StoreError> {
+    // Cluster-wide, one article is stored at a time (see `locks`): the story decision must see
+    // every article stored before it, and two nodes storing the same URL must not both insert.
+    // Taken first, before this transaction holds any row lock, so it cannot deadlock.
+    locks::hold(tx, locks::ClusterLock::Articles)?;
     let outlet_id = ensure_outlet(tx, &a.outlet)?;
     let outlet_slug = slugify(&a.outlet.name);
     let published = a.published_at.unwrap_or_else(Utc::now);

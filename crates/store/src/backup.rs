@@ -77,10 +77,14 @@ const SELF_REFERENCES: &[(&str, &str)] = &[
 /// Columns computed by the database (search), rebuilt by triggers rather than copied.
 const DERIVED_COLUMNS: &[(&str, &str)] = &[("articles", "search_vector")];
 
-/// Tables that are not data: the migration log (the header carries the schema version) and
-/// SQLite's full-text index with its shadow tables.
+/// Tables that are not data: the migration log (the header carries the schema version),
+/// SQLite's full-text index with its shadow tables, and the fetch nodes' host slots (leases
+/// that mean nothing to another cluster; slots are created again on the first claim).
 fn is_skipped_table(name: &str) -> bool {
-    name == "schema_migrations" || name.starts_with("articles_fts") || name.starts_with("sqlite_")
+    name == "schema_migrations"
+        || name == "host_slots"
+        || name.starts_with("articles_fts")
+        || name.starts_with("sqlite_")
 }
 
 /// Why a backup or restore failed: the database, or the file.

@@ -28,12 +28,12 @@ pub struct Feed {
     pub article_count: i64,
 }
 
-const FEED_COLUMNS: &str = "f.id, o.name, o.slug, f.url, f.title, f.format, f.section, f.etag, \
+pub(crate) const FEED_COLUMNS: &str = "f.id, o.name, o.slug, f.url, f.title, f.format, f.section, f.etag, \
      f.last_modified, f.enabled, f.next_fetch_at, f.last_fetch_at, f.last_success_at, \
      f.error_count, f.last_error, f.interval_secs, \
      (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)";
 
-fn feed_from_row(r: &Row) -> Result<Feed, StoreError> {
+pub(crate) fn feed_from_row(r: &Row) -> Result<Feed, StoreError> {
     Ok(Feed {
         id: r.i64(0)?,
         outlet_name: r.text(1)?,
@@ -87,6 +87,54 @@ pub enum FetchResult {
     Failed {
         error: String,
     },
+}
+
+/// The schedule and history part of recording a fetch.
+fn record(
+    tx: &mut dyn Exec,
+    id: i64,
+    result: &FetchResult,
+    next_at: i64,
+    interval_secs: i64,
+    duration_ms: i64,
+) -> Result<(), StoreError> {
+    let at = now();
+    let (status, new, error) = match result {
+        FetchResult::Fetched {
+            etag,
+            last_modified,
+            new_articles,
+        } => {
+            tx.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_success_at = ?,
+                     error_count = 0, last_error = NULL, next_fetch_at = ?, interval_secs = ? WHERE id = ?",
+                params![etag.clone(), last_modified.clone(), at, at, next_at, interval_secs, id],
+            )?;
+            ("ok", *new_articles, None)
+        }
+        FetchResult::NotModified => {
+            tx.execute(
+                "UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, error_count = 0,
+                     last_error = NULL, next_fetch_at = ?, interval_secs = ? WHERE id = ?",
+                params![at, at, next_at, interval_secs, id],
+            )?;
+            ("not-modified", 0, None)
+        }
+        FetchResult::Failed { error } => {
+            tx.execute(
+                "UPDATE feeds SET last_fetch_at = ?, error_count = error_count + 1, last_error = ?,
+                     next_fetch_at = ? WHERE id = ?",
+                params![at, error.clone(), next_at, id],
+            )?;
+            ("error", 0, Some(error.clone()))
+        }
+    };
+    tx.execute(
+        "INSERT INTO fetch_log (feed_id, fetched_at, status, new_articles, error, duration_ms)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        params![id, at, status, new, error, duration_ms],
+    )?;
+    Ok(())
 }
 
 fn feed_by_id(c: &mut dyn Exec, id: i64) -> Result<Option<Feed>, StoreError> {
@@ -228,40 +276,24 @@ impl Store {
         interval_secs: i64,
         duration_ms: i64,
     ) -> Result<(), StoreError> {
-        let at = now();
+        self.write(|tx| record(tx, id, result, next_at, interval_secs, duration_ms))
+    }
+
+    /// [`Store::record_fetch`] of a feed `owner` claimed with [`Store::claim_due_feeds`]: in the
+    /// same transaction, releases the feed's lease and its host's slot if `owner` still holds
+    /// them (a lease that expired meanwhile belongs to whoever claimed it since).
+    pub fn record_fetch_as(
+        &self,
+        owner: &str,
+        id: i64,
+        result: &FetchResult,
+        next_at: i64,
+        interval_secs: i64,
+        duration_ms: i64,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
-            let (status, new, error) = match result {
-                FetchResult::Fetched { etag, last_modified, new_articles } => {
-                    tx.execute(
-                        "UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_success_at = ?,
-                             error_count = 0, last_error = NULL, next_fetch_at = ?, interval_secs = ? WHERE id = ?",
-                        params![etag.clone(), last_modified.clone(), at, at, next_at, interval_secs, id],
-                    )?;
-                    ("ok", *new_articles, None)
-                }
-                FetchResult::NotModified => {
-                    tx.execute(
-                        "UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, error_count = 0,
-                             last_error = NULL, next_fetch_at = ?, interval_secs = ? WHERE id = ?",
-                        params![at, at, next_at, interval_secs, id],
-                    )?;
-                    ("not-modified", 0, None)
-                }
-                FetchResult::Failed { error } => {
-                    tx.execute(
-                        "UPDATE feeds SET last_fetch_at = ?, error_count = error_count + 1, last_error = ?,
-                             next_fetch_at = ? WHERE id = ?",
-                        params![at, error.clone(), next_at, id],
-                    )?;
-                    ("error", 0, Some(error.clone()))
-                }
-            };
-            tx.execute(
-                "INSERT INTO fetch_log (feed_id, fetched_at, status, new_articles, error, duration_ms)
-                 VALUES (?, ?, ?, ?, ?, ?)",
-                params![id, at, status, new, error, duration_ms],
-            )?;
-            Ok(())
+            record(tx, id, result, next_at, interval_secs, duration_ms)?;
+            crate::leases::release(tx, id, owner)
         })
     }
 

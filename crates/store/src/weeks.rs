@@ -164,6 +164,9 @@ impl Store {
     /// so every node serves the same history). Returns whether these rows were kept.
     pub fn keep_ranking(&self, week: IsoWeek, rows: &[KeptRow]) -> Result<bool, StoreError> {
         self.write(|tx| {
+            // Two nodes keeping the same week at once would each see no rows and interleave
+            // their rankings; under the lock the second finds the first's and keeps nothing.
+            crate::locks::hold(tx, crate::locks::ClusterLock::WeekRanking(week.key()))?;
             let exists = tx
                 .query_opt("SELECT 1 FROM week_rankings WHERE week_key = ? LIMIT 1", params![week.key()])?
                 .is_some();

@@ -1441,3 +1441,220 @@ fn an_entity_takes_the_kind_most_of_its_mentions_have() {
         );
     });
 }
+
+// ---- Several nodes on one database ---------------------------------------------------------
+
+fn claim(owner: &str, lease_secs: u64, gap_ms: u64) -> tidings_store::Claim {
+    tidings_store::Claim {
+        owner: owner.into(),
+        lease: std::time::Duration::from_secs(lease_secs),
+        host_gap: std::time::Duration::from_millis(gap_ms),
+    }
+}
+
+fn follow(store: &Store, url: &str) -> i64 {
+    store
+        .add_feed(&tidings_store::NewFeed {
+            url: url.into(),
+            outlet: OutletRef {
+                name: "Harbour Ledger".into(),
+                domain: None,
+            },
+            ..tidings_store::NewFeed::default()
+        })
+        .unwrap()
+        .id
+}
+
+fn urls(feeds: &[tidings_store::Feed]) -> Vec<&str> {
+    feeds.iter().map(|f| f.url.as_str()).collect()
+}
+
+#[test]
+fn claims_lease_one_feed_per_host_keep_the_host_pause_and_expire() {
+    use tidings_store::FetchResult;
+    each_db(|store, db| {
+        let a1 = follow(store, "https://a.example/1.xml");
+        follow(store, "https://a.example:8443/2.xml");
+        follow(store, "https://b.example/1.xml");
+        let t0 = Utc::now();
+        let first = store
+            .claim_due_feeds(&claim("n1", 60, 1000), t0, 10)
+            .unwrap();
+        assert_eq!(
+            urls(&first),
+            ["https://a.example/1.xml", "https://b.example/1.xml"],
+            "{db}: one feed per host"
+        );
+        assert!(
+            store
+                .claim_due_feeds(&claim("n2", 60, 1000), t0, 10)
+                .unwrap()
+                .is_empty(),
+            "{db}: the second feed of a.example waits while the host is held"
+        );
+        let later = Utc::now().timestamp() + 3600;
+        store
+            .record_fetch_as("n1", a1, &FetchResult::NotModified, later, 3600, 5)
+            .unwrap();
+        assert!(
+            store
+                .claim_due_feeds(&claim("n2", 60, 1000), Utc::now(), 10)
+                .unwrap()
+                .is_empty(),
+            "{db}: released, but within the host's pause"
+        );
+        let paused = Utc::now() + chrono::Duration::milliseconds(1500);
+        assert_eq!(
+            urls(
+                &store
+                    .claim_due_feeds(&claim("n2", 60, 1000), paused, 10)
+                    .unwrap()
+            ),
+            ["https://a.example:8443/2.xml"],
+            "{db}: after the pause the host is free"
+        );
+        let expired = t0 + chrono::Duration::seconds(61);
+        let taken = store
+            .claim_due_feeds(&claim("n3", 60, 0), expired, 10)
+            .unwrap();
+        assert_eq!(
+            urls(&taken),
+            ["https://a.example:8443/2.xml", "https://b.example/1.xml"],
+            "{db}: expired leases are claimed again"
+        );
+        // n1 comes back late: its record must not free n3's lease.
+        store
+            .record_fetch_as("n1", taken[1].id, &FetchResult::NotModified, 0, 3600, 5)
+            .unwrap();
+        assert!(
+            store
+                .claim_due_feeds(&claim("n4", 60, 0), expired, 10)
+                .unwrap()
+                .is_empty(),
+            "{db}: n3 still holds both"
+        );
+        assert_eq!(store.unclaimed_due_count(expired).unwrap(), 0, "{db}");
+        store.release_leases("n3").unwrap();
+        assert_eq!(store.unclaimed_due_count(expired).unwrap(), 2, "{db}");
+    });
+}
+
+#[test]
+fn concurrent_claimers_never_share_a_feed() {
+    use tidings_store::FetchResult;
+    each_db(|store, db| {
+        for host in 0..6 {
+            for n in 0..5 {
+                follow(store, &format!("https://h{host}.example/{n}.xml"));
+            }
+        }
+        let claims = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for node in 0..4 {
+                let (store, claims) = (store.clone(), &claims);
+                s.spawn(move || {
+                    let me = claim(&format!("node{node}"), 60, 0);
+                    for _ in 0..60 {
+                        let got = store.claim_due_feeds(&me, Utc::now(), 3).unwrap();
+                        for f in &got {
+                            claims.lock().unwrap().push(f.id);
+                            let next = Utc::now().timestamp() + 3600;
+                            store
+                                .record_fetch_as(
+                                    &me.owner,
+                                    f.id,
+                                    &FetchResult::NotModified,
+                                    next,
+                                    3600,
+                                    1,
+                                )
+                                .unwrap();
+                        }
+                    }
+                });
+            }
+        });
+        let mut claims = claims.into_inner().unwrap();
+        claims.sort_unstable();
+        let total = claims.len();
+        claims.dedup();
+        assert_eq!(
+            (total, claims.len()),
+            (30, 30),
+            "{db}: each feed claimed once"
+        );
+    });
+}
+
+#[test]
+fn related_articles_stored_at_once_join_one_story() {
+    each_db(|store, db| {
+        let outcomes = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for i in 0..6 {
+                let (store, outcomes) = (store.clone(), &outcomes);
+                s.spawn(move || {
+                    let mut a = article(&format!("Outlet {i}"), "Harbour strike ends", 17, STRIKE);
+                    a.url = Some(format!("https://outlet{i}.example/strike"));
+                    outcomes
+                        .lock()
+                        .unwrap()
+                        .push(store.upsert_article(&a, None).unwrap());
+                });
+            }
+        });
+        let mut stories: Vec<i64> = outcomes
+            .into_inner()
+            .unwrap()
+            .iter()
+            .map(|o| o.story_id)
+            .collect();
+        stories.dedup();
+        assert_eq!(stories.len(), 1, "{db}: one story, not {stories:?}");
+    });
+}
+
+#[test]
+fn a_week_ranking_is_kept_once_when_nodes_race() {
+    use tidings_store::KeptRow;
+    each_db(|store, db| {
+        let ids: Vec<i64> = (0..4)
+            .map(|i| {
+                let mut a = article(&format!("Outlet {i}"), &format!("Story {i}"), 17, STRIKE);
+                a.url = Some(format!("https://outlet{i}.example/{i}"));
+                a.text = format!("{i} {}", "word ".repeat(i * 7 + 1));
+                store.upsert_article(&a, None).unwrap().story_id
+            })
+            .collect();
+        let week = IsoWeek::from_key(202647).unwrap();
+        let kept = std::sync::Mutex::new(0);
+        std::thread::scope(|s| {
+            for node in 0..4usize {
+                let (store, kept, ids) = (store.clone(), &kept, &ids);
+                s.spawn(move || {
+                    // Every node ranks differently: interleaved rows would show.
+                    let rows: Vec<KeptRow> = (0..ids.len())
+                        .map(|r| KeptRow {
+                            story_id: ids[(r + node) % ids.len()],
+                            rank: r as i64 + 1,
+                            score: node as f64,
+                            parts: "{}".into(),
+                        })
+                        .collect();
+                    if store.keep_ranking(week, &rows).unwrap() {
+                        *kept.lock().unwrap() += 1;
+                    }
+                });
+            }
+        });
+        assert_eq!(*kept.lock().unwrap(), 1, "{db}: one node keeps the week");
+        let rows = store.kept_ranking(week).unwrap();
+        let scores: std::collections::HashSet<u64> = rows.iter().map(|r| r.score as u64).collect();
+        assert_eq!(
+            (rows.len(), scores.len()),
+            (4, 1),
+            "{db}: one node's ranking"
+        );
+    });
+}

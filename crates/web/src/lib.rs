@@ -152,13 +152,37 @@ async fn feed_file(
     }
 }
 
+/// The routes of a worker node (`serve --role worker`): no pages, only what an orchestrator
+/// asks of every node — `/healthz` (can it reach the database) and `/metrics` (fetching).
+pub fn worker_router(state: AppState) -> Router {
+    use controllers::health;
+    Router::new()
+        .route("/healthz", get(health::check))
+        .route("/metrics", get(metrics::render))
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+}
+
 /// Serves the site on `listener` until `shutdown` resolves, then finishes open requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    serve_router(listener, router(state), shutdown).await
+}
+
+/// Serves `router` (the site's or a worker's) on `listener` until `shutdown` resolves.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,6 +1,7 @@
-//! `tidings serve`: the web site and its API, until Ctrl-C or SIGTERM.
+//! `tidings serve`: the web site and its API, the background fetch loop, or both (`--role`),
+//! until Ctrl-C or SIGTERM. A worker answers only `/healthz` and `/metrics` on its address.
 
-use crate::cli::ServeArgs;
+use crate::cli::{Role, ServeArgs};
 use crate::config::Config;
 use crate::follow::{Follower, cycle};
 use anyhow::{Context, Result};
@@ -21,9 +22,13 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
             tracing::info!("database is not empty; --demo leaves it as it is");
         }
     }
-    let follower = (!args.no_fetch)
+    let role = args.effective_role();
+    let follower = (role != Role::Web)
         .then(|| Follower::new(store.clone(), &config.fetch))
         .transpose()?;
+    if let Some(f) = &follower {
+        tracing::info!(node = %f.claim.owner, ?role, "fetching feeds as this node");
+    }
     let addr = args.addr.unwrap_or_else(|| config.server.addr.clone());
     let site = SiteConfig {
         site_name: config.server.site_name.clone(),
@@ -45,7 +50,10 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
-        eprintln!("tidings is serving on http://{local}/");
+        match role {
+            Role::Worker => eprintln!("tidings worker: health and metrics on http://{local}/"),
+            _ => eprintln!("tidings is serving on http://{local}/"),
+        }
         // One signal stops both the server (gracefully) and the background fetching.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut app = AppState::new(store.clone(), site.clone());
@@ -65,7 +73,8 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
                 }
             })
         });
-        let digests = site.mail.is_enabled().then(|| {
+        // Digests go out from nodes that serve the site (they link to it).
+        let digests = (site.mail.is_enabled() && role != Role::Worker).then(|| {
             tokio::spawn(send_digests_on_mondays(
                 store.clone(),
                 site.clone(),
@@ -73,7 +82,11 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
                 stopped.clone(),
             ))
         });
-        let served = tidings_web::serve(listener, app, async move {
+        let router = match role {
+            Role::Worker => tidings_web::worker_router(app),
+            Role::Web | Role::All => tidings_web::router(app),
+        };
+        let served = tidings_web::serve_router(listener, router, async move {
             shutdown_signal().await;
             let _ = stop.send(true);
         })

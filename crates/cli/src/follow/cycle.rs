@@ -6,12 +6,13 @@ use super::Follower;
 use anyhow::{Result, bail};
 use futures_util::StreamExt;
 use indicatif::ProgressBar;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tidings_extract::discover::feed_links;
 use tidings_extract::sniff::{self, PageKind};
 use tidings_fetch::{Conditional, FetchError, Fetched};
-use tidings_model::{Article, ExtractionMode};
+use tidings_model::{Article, Classify, ErrorClass, ExtractionMode};
 use tidings_store::{Feed, FetchResult};
+use tokio::time::Instant;
 
 /// A fetched document read as a feed.
 pub struct Parsed {
@@ -63,35 +64,148 @@ pub struct CycleReport {
     pub new_articles: usize,
 }
 
-/// Feeds fetched per cycle at most; the rest wait for the next cycle.
-const CYCLE_LIMIT: usize = 1_000;
-
-/// Fetches every feed that is due now.
+/// Fetches every feed that is due now (and not leased by another node), each host politely;
+/// returns when none is left.
 pub async fn run_once(f: &Follower, bar: &ProgressBar) -> Result<CycleReport> {
-    let now = chrono::Utc::now().timestamp();
-    let due = f.db(move |s| s.due_feeds(now, CYCLE_LIMIT)).await?;
-    bar.set_length(due.len() as u64);
-    let mut report = CycleReport {
-        feeds: due.len(),
-        ..CycleReport::default()
-    };
-    let mut outcomes = futures_util::stream::iter(due)
-        .map(|feed| async move { fetch_one(f, &feed).await })
-        .buffer_unordered(f.concurrency);
-    while let Some(outcome) = outcomes.next().await {
-        match outcome {
-            Outcome::Fetched(n) => {
-                report.fetched += 1;
-                report.new_articles += n;
-            }
-            Outcome::NotModified => report.not_modified += 1,
-            Outcome::Failed => report.failed += 1,
-        }
-        bar.inc(1);
-    }
-    Ok(report)
+    pump(f, bar, true, std::future::pending()).await
 }
 
+/// Pause after the `failures`-th database failure in a row: doubling from a second, capped,
+/// with jitter so that nodes which lost the database together do not return together.
+fn db_backoff(failures: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << failures.saturating_sub(1).min(5)).min(DB_RETRY_CAP);
+    base.mul_f64(0.5 + fastrand::f64() / 2.0)
+}
+
+/// Pause after one request and before the next: long enough not to poll the database in a
+/// tight loop, short enough to catch a host's slot soon after its pause.
+fn poll_pause(f: &Follower) -> Duration {
+    f.claim
+        .host_gap
+        .clamp(Duration::from_millis(200), Duration::from_secs(2))
+        .mul_f64(1.0 + fastrand::f64() / 2.0)
+}
+
+/// How long to wait when this node has nothing in flight and found nothing to claim; `None`
+/// when `once` and nothing due is left unclaimed.
+async fn idle_wait(f: &Follower, once: bool) -> Result<Option<Duration>> {
+    let now = chrono::Utc::now();
+    if f.db(move |s| s.unclaimed_due_count(now)).await? > 0 {
+        // Due feeds whose hosts are pausing (or held by a node whose lease has yet to expire).
+        return Ok(Some(poll_pause(f)));
+    }
+    if once {
+        return Ok(None);
+    }
+    let next = f.db(|s| s.next_due_at()).await?;
+    let secs = next.map_or(60, |t| (t - now.timestamp()).clamp(1, 60)) as f64;
+    Ok(Some(Duration::from_secs_f64(
+        secs * (1.0 + fastrand::f64() / 4.0),
+    )))
+}
+
+/// The fetch loop of one node: keeps up to `concurrency` claimed feeds in flight, claiming
+/// more as fetches finish, until `shutdown` resolves or, with `once`, nothing is left to do.
+/// A database failure pauses claiming (with back-off) instead of ending the loop, except with
+/// `once`, where it is the caller's error.
+async fn pump(
+    f: &Follower,
+    bar: &ProgressBar,
+    once: bool,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<CycleReport> {
+    tokio::pin!(shutdown);
+    let mut report = CycleReport::default();
+    let mut since_log = CycleReport::default();
+    let mut inflight = futures_util::stream::FuturesUnordered::new();
+    let mut next_claim = Instant::now();
+    let mut failures = 0u32;
+    loop {
+        if inflight.len() < f.concurrency && Instant::now() >= next_claim {
+            let want = f.concurrency - inflight.len();
+            let claim = f.claim.clone();
+            match f
+                .db(move |s| s.claim_due_feeds(&claim, chrono::Utc::now(), want))
+                .await
+            {
+                Ok(feeds) => {
+                    failures = 0;
+                    if !feeds.is_empty() {
+                        report.feeds += feeds.len();
+                        since_log.feeds += feeds.len();
+                        bar.inc_length(feeds.len() as u64);
+                        for feed in feeds {
+                            inflight.push(async move { fetch_one(f, &feed).await });
+                        }
+                    } else if !inflight.is_empty() {
+                        next_claim = Instant::now() + poll_pause(f);
+                    } else {
+                        log_cycle(&mut since_log, once);
+                        match idle_wait(f, once).await {
+                            Ok(Some(wait)) => next_claim = Instant::now() + wait,
+                            Ok(None) => return Ok(report),
+                            Err(e) if once => return Err(e),
+                            Err(e) => {
+                                failures += 1;
+                                next_claim = Instant::now() + db_backoff(failures);
+                                tracing::error!(error = %format!("{e:#}"), "fetch loop: database unavailable; retrying");
+                            }
+                        }
+                    }
+                }
+                Err(e) if once => return Err(e),
+                Err(e) => {
+                    failures += 1;
+                    let wait = db_backoff(failures);
+                    // The database may be restarting: the pool reconnects on the next try.
+                    tracing::error!(error = %format!("{e:#}"), retry_in_ms = wait.as_millis() as u64, "fetch loop: cannot claim feeds; retrying");
+                    next_claim = Instant::now() + wait;
+                }
+            }
+        }
+        tokio::select! {
+            _ = &mut shutdown => return Ok(report),
+            Some(outcome) = inflight.next(), if !inflight.is_empty() => {
+                tally(&mut report, outcome);
+                tally(&mut since_log, outcome);
+                bar.inc(1);
+                // A slot is free: claim again now unless the database asked for a pause.
+                if failures == 0 {
+                    next_claim = next_claim.min(Instant::now());
+                }
+            }
+            _ = tokio::time::sleep_until(next_claim), if inflight.len() < f.concurrency => {}
+        }
+    }
+}
+
+fn tally(report: &mut CycleReport, outcome: Outcome) {
+    match outcome {
+        Outcome::Fetched(n) => {
+            report.fetched += 1;
+            report.new_articles += n;
+        }
+        Outcome::NotModified => report.not_modified += 1,
+        Outcome::Failed => report.failed += 1,
+    }
+}
+
+/// Logs what the loop did since it was last idle (the background loop only).
+fn log_cycle(r: &mut CycleReport, once: bool) {
+    if !once && r.feeds > 0 {
+        tracing::info!(
+            feeds = r.feeds,
+            fetched = r.fetched,
+            not_modified = r.not_modified,
+            failed = r.failed,
+            new_articles = r.new_articles,
+            "fetch cycle"
+        );
+    }
+    *r = CycleReport::default();
+}
+
+#[derive(Debug, Clone, Copy)]
 enum Outcome {
     Fetched(usize),
     NotModified,
@@ -151,6 +265,14 @@ async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
             .await;
             Outcome::NotModified
         }
+        Err((e, _)) if database_unavailable(&e) => {
+            // Not the feed's fault: no back-off for it. The lease is given back (or expires)
+            // and the feed, still due with its old validators, is fetched again soon.
+            tracing::warn!(feed = feed.id, error = %format!("{e:#}"), "articles not stored: database unavailable");
+            let (owner, id) = (f.claim.owner.clone(), feed.id);
+            let _ = f.db(move |s| s.release_feed(&owner, id)).await;
+            Outcome::Failed
+        }
         Err((e, retry)) => {
             let failures = u32::try_from(feed.error_count + 1).unwrap_or(u32::MAX);
             let wait = f.schedule.after_failure(failures, retry);
@@ -172,6 +294,11 @@ async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
     }
 }
 
+fn database_unavailable(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<tidings_store::StoreError>()
+        .is_some_and(|s| s.class() == ErrorClass::Unavailable)
+}
+
 async fn record(
     f: &Follower,
     feed: &Feed,
@@ -181,10 +308,11 @@ async fn record(
     elapsed_ms: i64,
 ) {
     let id = feed.id;
+    let owner = f.claim.owner.clone();
     let next = chrono::Utc::now().timestamp() + wait.as_secs() as i64;
     let interval = interval.as_secs() as i64;
     if let Err(e) = f
-        .db(move |s| s.record_fetch(id, &result, next, interval, elapsed_ms))
+        .db(move |s| s.record_fetch_as(&owner, id, &result, next, interval, elapsed_ms))
         .await
     {
         tracing::error!(feed = id, error = %e, "could not record a fetch");
@@ -313,6 +441,9 @@ pub async fn store_fetched(
                         tidings_web::metrics::METRICS.articles_ingested.inc();
                     }
                     Ok(_) => {}
+                    // The database went away: fail the fetch, so that the feed (its validators
+                    // unchanged) is fetched again and no entry is lost.
+                    Err(e) if e.class() == ErrorClass::Unavailable => return Err(e),
                     // One bad entry is reported; the rest of the feed is kept.
                     Err(e) => errors.push(format!("{}: {e}", a.title)),
                 }
@@ -346,32 +477,19 @@ pub async fn store_fetched(
     Ok(new)
 }
 
-/// Runs cycles until `shutdown` resolves: after each cycle, sleeps until the next feed is due
-/// (at least a few seconds, at most a minute, so new feeds are picked up soon).
+/// Runs the fetch loop until `shutdown` resolves, then gives back the leases of fetches it
+/// cut short so other nodes need not wait for them to expire.
 pub async fn run_until(
     f: &Follower,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
-    tokio::pin!(shutdown);
     let bar = ProgressBar::hidden();
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            report = run_once(f, &bar) => match report {
-                Ok(r) if r.feeds > 0 => tracing::info!(feeds = r.feeds, fetched = r.fetched, not_modified = r.not_modified, failed = r.failed, new_articles = r.new_articles, "fetch cycle"),
-                Ok(_) => {}
-                // The database may be restarting: try again after the pause.
-                Err(e) => tracing::error!(error = %format!("{e:#}"), "fetch cycle failed"),
-            },
-        }
-        let next = f.db(|s| s.next_due_at()).await.ok().flatten();
-        let now = chrono::Utc::now().timestamp();
-        let wait = next.map_or(60, |t| (t - now).clamp(5, 60)) as u64;
-        tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            _ = tokio::time::sleep(Duration::from_secs(wait)) => {}
-        }
+    pump(f, &bar, false, shutdown).await?;
+    let owner = f.claim.owner.clone();
+    if let Err(e) = f.db(move |s| s.release_leases(&owner)).await {
+        tracing::warn!(error = %format!("{e:#}"), "leases not released; they expire by themselves");
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::config::FetchSettings;
 use anyhow::{Context, Result};
 use std::time::Duration;
 use tidings_fetch::{AddressPolicy, FetchConfig, Fetcher, Schedule};
-use tidings_store::Store;
+use tidings_store::{Claim, Store};
 
 /// Everything following needs: the store, the one HTTP client, the schedule policy.
 #[derive(Clone)]
@@ -19,6 +19,8 @@ pub struct Follower {
     pub fetcher: Fetcher,
     pub schedule: Schedule,
     pub concurrency: usize,
+    /// This node's lease on the feeds it fetches (shared with other nodes on one database).
+    pub claim: Claim,
 }
 
 impl Follower {
@@ -36,6 +38,13 @@ impl Follower {
                 ),
             },
             concurrency: settings.concurrency.clamp(1, 64),
+            claim: Claim {
+                owner: node_id(),
+                // A fetch is cut off after the total timeout; twice that leaves room to store
+                // what it brought before another node may take the feed over.
+                lease: Duration::from_secs(settings.total_timeout_secs.max(1) * 2),
+                host_gap: Duration::from_millis(settings.host_interval_ms),
+            },
         })
     }
 
@@ -47,6 +56,21 @@ impl Follower {
         let store = self.store.clone();
         Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
     }
+}
+
+/// This process's name as a lease owner: host name, process id and a random suffix (a pid
+/// alone repeats across containers and restarts).
+pub fn node_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".to_owned());
+    let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+        .take(6)
+        .collect();
+    format!("{host}-{}-{suffix}", std::process::id())
 }
 
 fn fetch_config(s: &FetchSettings) -> Result<FetchConfig> {
