@@ -1514,7 +1514,7 @@ fn claims_lease_one_feed_per_host_keep_the_host_pause_and_expire() {
             ["https://a.example:8443/2.xml"],
             "{db}: after the pause the host is free"
         );
-        let expired = t0 + chrono::Duration::seconds(61);
+        let expired = t0 + chrono::Duration::seconds(65);
         let taken = store
             .claim_due_feeds(&claim("n3", 60, 0), expired, 10)
             .unwrap();
