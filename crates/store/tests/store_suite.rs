@@ -1658,3 +1658,37 @@ fn a_week_ranking_is_kept_once_when_nodes_race() {
         );
     });
 }
+
+/// A database restart as a node sees it: every connection cut at once. The pool replaces them;
+/// what fails meanwhile is "unavailable" (503 on the web, a retry in the fetch loop).
+#[test]
+fn cut_connections_are_replaced_and_failures_say_unavailable() {
+    use r2d2_postgres::postgres;
+    use tidings_model::{Classify, ErrorClass};
+    let closed = Store::open("postgres://postgres@127.0.0.1:1/test").unwrap_err();
+    assert_eq!(closed.class(), ErrorClass::Unavailable, "{closed}");
+    let Some(db) = TestDatabase::postgres() else {
+        return;
+    };
+    let app = format!("tidings_cut_{}", std::process::id());
+    let store = Store::open(&format!("{}&application_name={app}", db.url())).unwrap();
+    store.ping().unwrap();
+    let mut admin = postgres::Client::connect(db.url(), postgres::NoTls).unwrap();
+    let cut = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&app],
+        )
+        .unwrap()
+        .len();
+    assert!(cut > 0, "the store's connections were found");
+    let mut answered = false;
+    for _ in 0..3 {
+        match store.ping() {
+            Ok(()) => answered = true,
+            Err(e) => assert_eq!(e.class(), ErrorClass::Unavailable, "{e}"),
+        }
+    }
+    assert!(answered, "the pool reconnected");
+    assert_eq!(store.article_count().unwrap(), 0);
+}

@@ -70,6 +70,9 @@ pub async fn run_once(f: &Follower, bar: &ProgressBar) -> Result<CycleReport> {
     pump(f, bar, true, std::future::pending()).await
 }
 
+/// Longest pause between two tries of a database that does not answer.
+const DB_RETRY_CAP: Duration = Duration::from_secs(30);
+
 /// Pause after the `failures`-th database failure in a row: doubling from a second, capped,
 /// with jitter so that nodes which lost the database together do not return together.
 fn db_backoff(failures: u32) -> Duration {
@@ -509,6 +512,19 @@ mod tests {
             })
             .collect();
         format!("<rss version=\"2.0\"><channel><title>Outlet</title>{items}</channel></rss>")
+    }
+
+    #[test]
+    fn database_back_off_doubles_with_jitter_up_to_a_cap() {
+        use super::{DB_RETRY_CAP, db_backoff};
+        use std::time::Duration;
+        assert!(db_backoff(1) <= Duration::from_secs(1));
+        assert!(db_backoff(1) >= Duration::from_millis(500));
+        assert!(db_backoff(3) >= Duration::from_secs(2));
+        for n in [10, 40, u32::MAX] {
+            let d = db_backoff(n);
+            assert!(d <= DB_RETRY_CAP && d >= DB_RETRY_CAP / 2, "{n}: {d:?}");
+        }
     }
 
     /// Items are identified by their link, so a feed that renumbers its GUIDs stores nothing twice.

@@ -31,7 +31,7 @@ pub async fn list(
                 .with_hidden("section", ""),
         );
     } else {
-        page.message.get_or_insert_with(|| "This node does not fetch (started with --no-fetch); sources are added where fetching runs.".into());
+        page.message.get_or_insert_with(|| "This node does not fetch (started with --role web); sources are added on a node that fetches (--role all).".into());
     }
     page.columns = vec![
         "Feed",
