@@ -49,7 +49,7 @@ fn word(event: usize, k: usize) -> String {
 
 /// The events outlet `o` reports: every other one, starting at its parity.
 fn coverage(o: usize) -> Vec<usize> {
-    (0..EVENTS).filter(|e| (e + o) % 2 == 0).collect()
+    (0..EVENTS).filter(|e| (e + o).is_multiple_of(2)).collect()
 }
 
 /// The events feed `f` of outlet `o` carries: two of the outlet's, so several articles appear
