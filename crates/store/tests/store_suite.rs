@@ -1591,7 +1591,12 @@ fn syndication_reimport_is_idempotent_and_bands_go_with_their_article() {
         let second = store.upsert_article(&copy, None).unwrap();
         store.upsert_article(&tiny, None).unwrap();
         let bands = count("article_lsh_bands");
-        assert_eq!(bands, 64, "{db}: 32 bands each, none for the tiny text");
+        let each = tidings_cluster::syndication::BANDS as u64;
+        assert_eq!(
+            bands,
+            2 * each,
+            "{db}: bands for each, none for the tiny text"
+        );
         for a in [&copy, &original, &copy] {
             store.upsert_article(a, None).unwrap();
         }
@@ -1602,7 +1607,7 @@ fn syndication_reimport_is_idempotent_and_bands_go_with_their_article() {
         store
             .execute_raw(&format!("DELETE FROM articles WHERE id = {}", second.id))
             .unwrap();
-        assert_eq!(count("article_lsh_bands"), 32, "{db}");
+        assert_eq!(count("article_lsh_bands"), each, "{db}");
         assert_eq!(count("article_signatures"), 1, "{db}");
     });
 }

@@ -2,7 +2,8 @@
 //! corpus, the stream of originals, copies and every other document through the same
 //! [`Index`] and [`plan`] the pipeline uses, and precision and recall of the original–copy links.
 //!
-//! The generator picks a share of the corpus's documents long enough to republish (at least
+//! The corpus is first cleared of documents that already are copies of another one
+//! ([`dedupe_corpus`]). The generator then picks a share of the corpus's documents long enough to republish (at least
 //! three paragraphs and [`MIN_WORDS`](super::MIN_WORDS) words) as originals and makes one to
 //! three copies of each, published 1–72 hours later by other outlets, each with: a new
 //! headline; one or two boilerplate lines before and after ("This article first appeared on
@@ -74,6 +75,45 @@ pub fn read_corpus(path: &Path) -> Result<Vec<Source>, Error> {
             })
         })
         .collect())
+}
+
+/// Exact 5-word-shingle containment from which two corpus documents count as one piece.
+const CORPUS_DUPLICATE: f64 = 0.5;
+
+/// Drops every document that is already a copy of an earlier one in the corpus (exact shingle
+/// containment of at least [`CORPUS_DUPLICATE`], measured without MinHash): a corpus such as
+/// ECB+ holds several wire versions of one report, and a link between them, or from a generated
+/// copy to its original's twin, is not one the generator can know. Returns the kept documents
+/// and how many were dropped.
+pub fn dedupe_corpus(sources: Vec<Source>) -> (Vec<Source>, usize) {
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for s in sources {
+        let shingles = super::shingle_hashes(&super::paragraph_words(&s.text));
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for h in &shingles {
+            for &k in postings.get(h).into_iter().flatten() {
+                *shared.entry(k).or_insert(0) += 1;
+            }
+        }
+        let duplicate = shared.iter().any(|(&k, &n)| {
+            let smaller = sizes[k].min(shingles.len()).max(1);
+            n as f64 / smaller as f64 >= CORPUS_DUPLICATE
+        });
+        if duplicate {
+            dropped += 1;
+            continue;
+        }
+        let at = kept.len();
+        for h in shingles.iter() {
+            postings.entry(*h).or_default().push(at);
+        }
+        sizes.push(shingles.len());
+        kept.push(s);
+    }
+    (kept, dropped)
 }
 
 /// The first words of a text, as a headline for documents that have none.
