@@ -421,3 +421,30 @@ mod tests {
         assert_eq!(score.predicted, score.copies, "{score:?}");
     }
 }
+
+/// The evaluation on corpus files named in `TIDINGS_SYNDICATION_CORPUS` (separated by `:`),
+/// for a release-build throughput figure of the detection alone:
+/// `cargo test --release -p tidings-cluster --lib syndication_throughput -- --ignored --nocapture`.
+#[cfg(test)]
+mod throughput {
+    #[test]
+    #[ignore = "needs TIDINGS_SYNDICATION_CORPUS"]
+    fn syndication_throughput() {
+        let Ok(files) = std::env::var("TIDINGS_SYNDICATION_CORPUS") else {
+            return;
+        };
+        let mut sources = Vec::new();
+        for f in files.split(':') {
+            sources.extend(super::read_corpus(std::path::Path::new(f)).expect("corpus"));
+        }
+        let (sources, _) = super::dedupe_corpus(sources);
+        let docs = super::generate(&sources, 1);
+        let (score, _, rate) = super::evaluate(&docs);
+        println!(
+            "{} docs: precision {:.4} recall {:.4}, {rate:.0} docs/s",
+            score.docs,
+            score.precision(),
+            score.recall()
+        );
+    }
+}
