@@ -50,6 +50,10 @@ pub const MIN_CONTAINMENT: f64 = 0.6;
 /// paragraph of a long article is contained in it but is not a republication of it.
 pub const MIN_JACCARD: f64 = 0.2;
 
+/// A copy is published within this many seconds (14 days) of its original, as for provenance
+/// notes: the same text much later is a re-run belonging to another story, not syndication.
+pub const WINDOW_SECS: i64 = 14 * 86_400;
+
 /// The persisted summary of one text: its MinHash signature and the size of its shingle set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -245,11 +249,16 @@ pub struct Plan<K> {
 
 /// The earliest publication among the copies is the original (ties: the smaller key, the one
 /// stored first). The new text links to the earliest of its matches when that is earlier than
-/// itself, resolved to that match's own original when it has one. When the new text is the
+/// itself, resolved to that match's own original when it has one. Matches published more than
+/// [`WINDOW_SECS`] apart from the new text are not copies of it. When the new text is the
 /// earliest, every match it is earlier than — unless a note links it, or it already has an
 /// original at least as early — is adopted.
 pub fn plan<K: Clone + Ord>(key: &K, published: i64, matches: &[Match<K>]) -> Plan<K> {
     let earlier = |a: (i64, &K), b: (i64, &K)| a < b;
+    let matches: Vec<&Match<K>> = matches
+        .iter()
+        .filter(|m| (m.published - published).abs() <= WINDOW_SECS)
+        .collect();
     let earliest = matches
         .iter()
         .map(|m| match &m.original {
@@ -436,5 +445,14 @@ The labour ministry brokered the deal after the prime minister warned of damage 
         // Equal times: the smaller key is the earlier.
         let p = plan(&9, 100, &[m(3, 100, None, false)]);
         assert_eq!(p.link_to.map(|l| l.0), Some(3));
+        // The same text a year later is a re-run, not a copy.
+        let p = plan(&9, 100 + 365 * 86_400, &[m(3, 100, None, false)]);
+        assert_eq!(
+            p,
+            Plan {
+                link_to: None,
+                adopt: Vec::new()
+            }
+        );
     }
 }

@@ -444,10 +444,9 @@ fn assign_story(
 }
 
 fn story_of(tx: &mut dyn Exec, id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(tx
-        .query_opt("SELECT story_id FROM articles WHERE id = ?", params![id])?
+    tx.query_opt("SELECT story_id FROM articles WHERE id = ?", params![id])?
         .and_then(|r| r.opt_i64(0).transpose())
-        .transpose()?)
+        .transpose()
 }
 
 /// "republication of “Title” (Outlet)" for the story page.
