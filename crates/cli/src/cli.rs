@@ -316,9 +316,9 @@ pub enum EvalCommand {
     /// The generator reads the corpus FILES (JSON Lines in the form of
     /// `datasets/clustering/dev`, documents without text skipped, or a JSON object of
     /// `{"articleBody","url"}` like `datasets/extraction/dev/ground-truth.json`), leaves out
-    /// documents that are already copies of an earlier one (exact 5-word-shingle containment
-    /// >= 0.5: ECB+ holds several wire versions of one report), picks 40 % of
-    /// the documents with at least three paragraphs and 60 words as originals and makes 1–3
+    /// documents that are already copies of an earlier one (exact 5-word-shingle containment of
+    /// at least 0.5: ECB+ holds several wire versions of one report), picks 40 % of the
+    /// documents with at least three paragraphs and 60 words as originals and makes 1–3
     /// copies of each, published 1–72 h later by other outlets, with a new headline, one or two
     /// boilerplate lines before and after ("This article first appeared on …"), 10–30 % of the
     /// paragraphs dropped, two paragraphs swapped, and curly quotes, doubled spaces and changed
