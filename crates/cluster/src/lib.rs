@@ -15,6 +15,7 @@
 //! Pure: no I/O, no clock; [`eval`] reads data sets and scores clusterings.
 
 pub mod eval;
+pub mod syndication;
 pub mod text;
 
 use chrono::{DateTime, Utc};

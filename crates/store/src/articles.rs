@@ -6,10 +6,12 @@ use crate::locks;
 use crate::outlets::{ensure_outlet, normalize_domain, outlet_by_id};
 use crate::sql::{Exec, Row, Value};
 use crate::stories;
+use crate::syndication;
 use crate::{Outlet, Store, StoreError, now, params};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use tidings_cluster::syndication::{Fingerprint, Plan};
 use tidings_model::{
     Article, Engagement, EntityKind, EntityMention, IsoWeek, OutletRef, Provenance, Quote, slugify,
 };
@@ -30,6 +32,17 @@ pub struct StoredArticle {
     pub article: Article,
     pub outlet: Outlet,
     pub original_article_id: Option<i64>,
+    /// When the link to the original was detected (not read from a note): the outlet of the
+    /// stored original and the share of the text that matched (0–1).
+    pub detected_original: Option<DetectedOriginal>,
+}
+
+/// A republication found by near-duplicate detection rather than stated by a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetectedOriginal {
+    pub outlet: String,
+    pub outlet_slug: String,
+    pub similarity: f64,
 }
 
 impl Store {
@@ -150,9 +163,10 @@ pub(crate) fn upsert_article(
     replace_tags(tx, id, &a.tags)?;
     let linked = replace_entities(tx, id, &a.entities)?;
     replace_quotes(tx, id, &a.quotes, &linked)?;
+    let fingerprint = syndication::store_fingerprint(tx, id, &a.text)?;
     let story_id = match story_id {
         Some(s) => s,
-        None => assign_story(tx, id, a)?,
+        None => assign_story(tx, id, outlet_id, a, fingerprint.as_ref())?,
     };
     refresh_story(tx, story_id)?;
     Ok(UpsertOutcome {
@@ -365,8 +379,16 @@ fn replace_quotes(
 /// Puts a new article into a story: a republication joins its original's story; otherwise the
 /// clustering decision (see [`crate::stories`]) joins it to the most similar recent story or
 /// starts a new one, and a new original gathers the republications of it that arrived first.
-/// Why it went where it did is kept in `articles.story_reason`.
-fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreError> {
+/// Without a note, near-duplicate detection may find the article to be a copy of an earlier
+/// one (it then joins that one's story) or the original of copies stored before it (they then
+/// join its story). Why it went where it did is kept in `articles.story_reason`.
+fn assign_story(
+    tx: &mut dyn Exec,
+    id: i64,
+    outlet_id: i64,
+    a: &Article,
+    fingerprint: Option<&Fingerprint>,
+) -> Result<i64, StoreError> {
     if a.provenance.is_republication()
         && let Some((original_id, story_id)) = find_original(tx, a)?
     {
@@ -378,6 +400,22 @@ fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreErr
         return Ok(story_id);
     }
     let published = a.published_at.map_or_else(now, |t| t.timestamp());
+    // A note names the original even when we do not hold it: detection never overrides one.
+    let detected = match fingerprint {
+        Some(fp) if !a.provenance.is_republication() => {
+            syndication::detect(tx, id, outlet_id, published, fp)?
+        }
+        _ => Plan {
+            link_to: None,
+            adopt: Vec::new(),
+        },
+    };
+    if let Some((original_id, sim)) = &detected.link_to
+        && let Some(story_id) = story_of(tx, *original_id)?
+    {
+        syndication::link(tx, id, *original_id, story_id, sim)?;
+        return Ok(story_id);
+    }
     let v = stories::vectorise(tx, a)?;
     let (story_id, reason) = match stories::decide(tx, &v, published)? {
         stories::Decision::Join { story_id, reason } => (story_id, reason),
@@ -401,8 +439,19 @@ fn assign_story(tx: &mut dyn Exec, id: i64, a: &Article) -> Result<i64, StoreErr
     stories::add_to_centroid(tx, story_id, &v)?;
     if !a.provenance.is_republication() {
         adopt_republications(tx, id, story_id, a)?;
+        for (copy, sim) in &detected.adopt {
+            for old in syndication::link(tx, *copy, id, story_id, sim)? {
+                refresh_story(tx, old)?;
+            }
+        }
     }
     Ok(story_id)
+}
+
+fn story_of(tx: &mut dyn Exec, id: i64) -> Result<Option<i64>, StoreError> {
+    tx.query_opt("SELECT story_id FROM articles WHERE id = ?", params![id])?
+        .and_then(|r| r.opt_i64(0).transpose())
+        .transpose()
 }
 
 /// "republication of “Title” (Outlet)" for the story page.
@@ -581,7 +630,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.url, a.title, a.authors_json, a.outlet_id
      a.original_outlet, a.original_url, a.original_published_at, \
      a.views_imported + a.views_counted, \
      a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
-     a.story_id, a.original_article_id";
+     a.story_id, a.original_article_id, a.original_similarity";
 
 fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, StoreError> {
     let Some(r) = c.query_opt(
@@ -603,10 +652,29 @@ fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, Stor
         .collect::<Result<_, _>>()?;
     article.entities = load_entities(c, id)?;
     article.quotes = load_quotes(c, id)?;
+    let original_article_id = r.opt_i64(20)?;
+    let detected_original = match (original_article_id, r.0.get(21)) {
+        (Some(original), Some(sim)) if *sim != Value::Null => c
+            .query_opt(
+                "SELECT o.name, o.slug FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                 WHERE a.id = ?",
+                params![original],
+            )?
+            .map(|o| {
+                Ok::<_, StoreError>(DetectedOriginal {
+                    outlet: o.text(0)?,
+                    outlet_slug: o.text(1)?,
+                    similarity: r.f64(21)?,
+                })
+            })
+            .transpose()?,
+        _ => None,
+    };
     Ok(Some(StoredArticle {
         article,
         outlet,
-        original_article_id: r.opt_i64(20)?,
+        original_article_id,
+        detected_original,
     }))
 }
 

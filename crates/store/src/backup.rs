@@ -50,6 +50,10 @@ const TABLES: &[(&str, &[&str])] = &[
     ("entity_redirects", &["slug"]),
     ("article_entities", &["article_id", "entity_id"]),
     ("quotes", &["id"]),
+    // Copied, not recomputed on restore: a restore stays a plain load in one transaction, and
+    // the links they produced (`articles.original_article_id`) are restored as they were.
+    ("article_signatures", &["article_id"]),
+    ("article_lsh_bands", &["band", "bucket_hash", "article_id"]),
     ("story_terms", &["story_id", "term"]),
     ("term_df", &["term"]),
     ("users", &["id"]),

@@ -23,12 +23,13 @@ pub mod search_query;
 pub mod sql;
 mod stories;
 mod subscribers;
+mod syndication;
 pub mod testing;
 mod views;
 mod weeks;
 
 pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
-pub use articles::{StoredArticle, UpsertOutcome};
+pub use articles::{DetectedOriginal, StoredArticle, UpsertOutcome};
 pub use backup::{BackupError, BackupSummary};
 pub use check::{Check, CheckReport};
 pub use comments::{Comment, CommentTarget, Moderation, ModerationEntry, NewComment};
@@ -42,6 +43,7 @@ pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use stories::{StoryArticle, StoryDetail, StoryEntity};
 pub use subscribers::{Subscriber, Subscription};
+pub use syndication::{OutletLink, OutletSyndication};
 pub use views::ViewOutcome;
 pub use weeks::KeptRow;
 

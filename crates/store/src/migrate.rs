@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "accounts", "0008_accounts"),
     migration!(9, "entity kind votes", "0009_entity_kind_votes"),
     migration!(11, "fetch leases", "0011_fetch_leases"),
+    migration!(12, "syndication", "0012_syndication"),
 ];
 
 /// The schema version this binary brings.

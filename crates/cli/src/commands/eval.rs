@@ -73,7 +73,90 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             failures,
             min_rate,
         } => xss(&dir, failures, min_rate),
+        EvalCommand::Syndication {
+            files,
+            seed,
+            store_docs,
+            min_precision,
+            min_recall,
+        } => syndication(&files, seed, store_docs, min_precision, min_recall),
     }
+}
+
+/// Generated republications through the in-memory detection, then a prefix of the same stream
+/// through a real store, whose links must be the same.
+fn syndication(
+    files: &[std::path::PathBuf],
+    seed: u64,
+    store_docs: usize,
+    min_precision: Option<f64>,
+    min_recall: Option<f64>,
+) -> Result<ExitCode> {
+    use tidings_cluster::syndication::eval;
+    let mut sources = Vec::new();
+    for f in files {
+        sources.extend(eval::read_corpus(f).with_context(|| format!("corpus {}", f.display()))?);
+    }
+    let (sources, twins) = eval::dedupe_corpus(sources);
+    let docs = eval::generate(&sources, seed);
+    let (score, _, rate) = eval::evaluate(&docs);
+    println!(
+        "syndication: {} documents ({} generated copies; {twins} corpus documents left out as \
+         copies of others), {} links predicted, {} correct",
+        score.docs, score.copies, score.predicted, score.correct
+    );
+    println!(
+        "precision {:.4}  recall {:.4}  ({} links between the corpus's own documents)  {:.0} docs/s",
+        score.precision(),
+        score.recall(),
+        score.corpus_links,
+        rate
+    );
+    let mut code = floor("syndication precision", score.precision(), min_precision);
+    if code == ExitCode::SUCCESS {
+        code = floor("syndication recall", score.recall(), min_recall);
+    }
+    if store_docs > 0 {
+        let prefix = &docs[..store_docs.min(docs.len())];
+        let (same, total) = store_agreement(prefix)?;
+        println!("store run: {total} documents, persisted links equal the in-memory ones: {same}");
+        if !same {
+            eprintln!("error: the store linked differently from the in-memory detection");
+            code = ExitCode::from(1);
+        }
+    }
+    Ok(code)
+}
+
+/// Stores `docs` in a temporary SQLite database and compares its links with the in-memory
+/// stream's over the same documents.
+fn store_agreement(docs: &[tidings_cluster::syndication::eval::EvalDoc]) -> Result<(bool, usize)> {
+    use tidings_cluster::syndication::eval;
+    use tidings_model::{Article, OutletRef};
+    let dir = tempfile::tempdir().context("temporary directory")?;
+    let store = tidings_store::Store::open(&dir.path().join("eval.db").display().to_string())?;
+    let mut key_of = std::collections::HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let article = Article {
+            url: Some(format!("https://eval.invalid/{i}")),
+            title: d.title.clone(),
+            outlet: OutletRef {
+                name: d.outlet.clone(),
+                domain: None,
+            },
+            published_at: eval::time_of(d.published),
+            text: d.text.clone(),
+            ..Article::default()
+        };
+        let outcome = store.upsert_article(&article, None)?;
+        key_of.insert(outcome.id, i);
+    }
+    let stored: std::collections::HashMap<usize, usize> = store
+        .syndication_links()?
+        .into_iter()
+        .filter_map(|(copy, (original, _))| Some((*key_of.get(&copy)?, *key_of.get(&original)?)))
+        .collect();
+    Ok((stored == eval::stream(docs), docs.len()))
 }
 
 /// The XSS vectors through both HTML producers that handle outside input: the article

@@ -68,8 +68,21 @@ fn original_href(a: &Article, outlet_domain: Option<&str>) -> Option<String> {
         .or_else(|| outlet_domain.map(|d| format!("https://{d}/")))
 }
 
-fn provenance_line(a: &Article) -> Option<String> {
+/// The provenance line: a note's "Originally published by …", else a detected republication's
+/// "Republished from …, detected: …" (worded so a guess is never passed off as a statement).
+fn provenance_line(stored: &StoredArticle) -> Option<String> {
+    let a = &stored.article;
     let p = &a.provenance;
+    if p.original_outlet.is_none()
+        && p.original_url.is_none()
+        && let Some(d) = &stored.detected_original
+    {
+        return Some(format!(
+            "Republished from {}, detected: {} % of the text matches",
+            d.outlet,
+            (d.similarity * 100.0).round() as i64
+        ));
+    }
     let by = p.original_outlet.as_deref().or(p.original_url.as_deref())?;
     Some(match p.original_published_at {
         Some(t) => format!("Originally published by {by} on {}", format::date_of(t)),
@@ -176,7 +189,7 @@ fn page_of<'a>(
         excerpt,
         policy: policy.as_str(),
         read_more_href: original_href(a, stored.outlet.domain.as_deref()),
-        provenance: provenance_line(a),
+        provenance: provenance_line(stored),
         provenance_href: stored
             .original_article_id
             .map(|id| format!("/articles/{id}"))

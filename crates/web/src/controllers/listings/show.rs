@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use tidings_model::RepublicationPolicy;
-use tidings_store::{Cursor, Listing, Outlet, Page};
+use tidings_store::{Cursor, Listing, Outlet, OutletLink, OutletSyndication, Page};
 
 const PAGE_SIZE: usize = 25;
 
@@ -60,6 +60,8 @@ struct Loaded {
     label: String,
     outlet: Option<Outlet>,
     feeds: Vec<String>,
+    /// Whom the outlet republishes and who republishes it (outlet pages only).
+    syndication: OutletSyndication,
     page: Page,
 }
 
@@ -83,17 +85,19 @@ async fn load(
             let Some(label) = s.label_of(&listing)? else {
                 return Ok(None);
             };
-            let (outlet, feeds) = match kind {
+            let (outlet, feeds, syndication) = match kind {
                 Kind::Outlet => (
                     s.outlet_by_slug(&slug)?,
                     s.outlet_feeds(&slug)?.into_iter().map(|f| f.url).collect(),
+                    s.outlet_syndication(&slug)?,
                 ),
-                _ => (None, Vec::new()),
+                _ => (None, Vec::new(), OutletSyndication::default()),
             };
             Ok(Some(Loaded {
                 label,
                 outlet,
                 feeds,
+                syndication,
                 page: s.list(&listing, cursor, PAGE_SIZE)?,
             }))
         })
@@ -135,6 +139,10 @@ struct ListingPage<'a> {
     heading: String,
     about: Vec<String>,
     feeds: Vec<String>,
+    /// (href, outlet, "3 articles") of the outlets this one republishes.
+    republishes: Vec<(String, String, String)>,
+    /// (href, outlet, "3 articles") of the outlets republishing this one.
+    republished_by: Vec<(String, String, String)>,
     rows: Vec<Row>,
     next_href: Option<String>,
     feed_href: String,
@@ -150,6 +158,19 @@ fn policy_sentence(p: RepublicationPolicy) -> &'static str {
         }
         RepublicationPolicy::Link => "We link to this outlet's articles on its own site.",
     }
+}
+
+fn outlet_links(links: &[OutletLink]) -> Vec<(String, String, String)> {
+    links
+        .iter()
+        .map(|l| {
+            (
+                format!("/outlets/{}", l.slug),
+                l.name.clone(),
+                format::count(l.articles, "article", "articles"),
+            )
+        })
+        .collect()
 }
 
 pub async fn page(
@@ -181,6 +202,8 @@ pub async fn page(
         heading: loaded.label,
         about,
         feeds: loaded.feeds,
+        republishes: outlet_links(&loaded.syndication.republishes),
+        republished_by: outlet_links(&loaded.syndication.republished_by),
         rows: loaded.page.articles.iter().map(Row::of).collect(),
         next_href: loaded
             .page
@@ -204,6 +227,7 @@ pub async fn json(
         "name": loaded.label,
         "outlet": loaded.outlet,
         "feeds": loaded.feeds,
+        "syndication": loaded.syndication,
         "articles": loaded.page.articles,
         "next": loaded.page.next.map(|c| c.to_string()),
     })))
