@@ -22,6 +22,7 @@ pub mod sql;
 mod stories;
 mod subscribers;
 pub mod testing;
+mod tokens;
 mod views;
 mod weeks;
 
@@ -39,6 +40,7 @@ pub use outlets::{Outlet, OutletSettings};
 pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use stories::{StoryArticle, StoryDetail, StoryEntity};
 pub use subscribers::{Subscriber, Subscription};
+pub use tokens::{ApiToken, TOKEN_PREFIX, well_formed_token};
 pub use views::ViewOutcome;
 pub use weeks::KeptRow;
 
