@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 /// How long any single wait may take: a page, an element, a server coming up, a CLI command.
 const WAIT: Duration = Duration::from_secs(10);
 /// The whole browser session.
-const WHOLE: Duration = Duration::from_secs(50);
+const WHOLE: Duration = Duration::from_secs(90);
 const PASSWORD: &str = "correct horse battery";
 const ADMIN_PASSWORD: &str = "moderator staple 42";
 
@@ -688,6 +688,19 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path, mail: &Path) {
     click_button(c, "Fetch now").await;
     wait_text(c, "main .notice", "will be fetched").await;
     screenshots(c, "admin-sources", None).await;
+
+    // The administrator makes an API token on the account's token page: shown once.
+    c.goto(&format!("{base}/account/tokens")).await.unwrap();
+    fill(c, "main form input[name=name]", "Browser test").await;
+    click_button(c, "Create token").await;
+    let token = find(c, "#new-token")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(token.starts_with("tdg_"), "{token}");
+    screenshots(c, "api-tokens", None).await;
     c.goto(&format!("{base}/search?q=quillhaven"))
         .await
         .unwrap();
