@@ -1681,6 +1681,15 @@ async fn call(
     (status, ctype, json)
 }
 
+/// One call of the contract test: method, documented path, URL, JSON body, API token.
+type Sample<'a> = (
+    &'a str,
+    &'a str,
+    String,
+    Option<serde_json::Value>,
+    Option<&'a str>,
+);
+
 /// An API token for a new user of `role`, made through the store.
 async fn token_for(s: &Site, email: &str, role: tidings_store::Role) -> String {
     let store = s.store.clone();
@@ -1835,7 +1844,7 @@ fn the_openapi_document_matches_the_api() {
 
         // (method, documented path, sample URL, body, token) in an order where each call
         // finds what it needs (removal last).
-        let samples: Vec<(&str, &str, String, Option<serde_json::Value>, Option<&str>)> = vec![
+        let samples: Vec<Sample<'_>> = vec![
             (
                 "get",
                 "/api/v1/weeks/current",
