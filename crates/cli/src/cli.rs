@@ -60,6 +60,9 @@ pub enum Command {
     /// Accounts: add (the first admin too), list, change a role.
     #[command(subcommand)]
     User(UserCommand),
+    /// API tokens for /api/v1/admin: add (printed once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a consistent snapshot of the whole database (gzip'd JSON lines) while it runs.
     Backup(BackupArgs),
     /// Load a backup (from SQLite or PostgreSQL) into an empty database.
@@ -424,6 +427,26 @@ pub enum UserCommand {
     },
     /// Change an account's role: reader, moderator or admin.
     Role { email: String, role: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for an account; it is printed once (only its hash is kept) and acts with
+    /// the account's role.
+    Add {
+        email: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never the tokens themselves): everyone's, or one account's.
+    List {
+        email: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id (from `token list`).
+    Revoke { id: i64 },
 }
 
 #[cfg(test)]

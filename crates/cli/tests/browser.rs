@@ -1,7 +1,9 @@
 //! The site in a real browser: headless Chromium driven over WebDriver (chromedriver). A reader
-//! signs up, comments on an article and reports the comment; an administrator made with the CLI
-//! signs in, hides it from the moderation queue; an anonymous visitor no longer sees it. A feed
-//! followed with the CLI from a fixture outlet on 127.0.0.1 shows up in the site's search.
+//! signs up (confirming through the mailed link, read from the file transport), comments on an
+//! article and reports the comment; an administrator made with the CLI signs in, hides it from
+//! the moderation queue; an anonymous visitor no longer sees it. The administrator then follows
+//! a fixture outlet on 127.0.0.1 from the admin sources page (its feed discovered from its home
+//! page), asks for a fetch now, and its article shows up in the site's search.
 //!
 //! Needs `chromium` and `chromedriver` on PATH (Debian: `apt-get install chromium
 //! chromium-driver`; `.ci/run` installs them); without them the test prints a notice and passes.
@@ -21,7 +23,7 @@ use std::time::{Duration, Instant};
 /// How long any single wait may take: a page, an element, a server coming up, a CLI command.
 const WAIT: Duration = Duration::from_secs(10);
 /// The whole browser session.
-const WHOLE: Duration = Duration::from_secs(50);
+const WHOLE: Duration = Duration::from_secs(90);
 const PASSWORD: &str = "correct horse battery";
 const ADMIN_PASSWORD: &str = "moderator staple 42";
 
@@ -155,8 +157,8 @@ fn tidings(db: &str, config: &Path, args: &[&str], env: &[(&str, &str)]) -> (boo
     }
 }
 
-/// A one-feed outlet on 127.0.0.1, served by a plain thread: `/feed.xml` (RSS, one item), the
-/// item's page `/quillhaven-lighthouse` and `/robots.txt`. Returns its base URL.
+/// A one-feed outlet on 127.0.0.1, served by a plain thread: a home page `/` announcing its
+/// feed, `/feed.xml` (RSS, one item), the item's page `/quillhaven-lighthouse` and `/robots.txt`. Returns its base URL.
 fn fixture_outlet() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -212,6 +214,14 @@ fn answer(mut stream: TcpStream, base: &str) -> std::io::Result<()> {
             )
         }
         "/robots.txt" => ("200 OK", "text/plain", "User-agent: *\nAllow: /\n".into()),
+        "/" => (
+            "200 OK",
+            "text/html; charset=utf-8",
+            "<html><head><title>Quillhaven Gazette</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
+             <body><h1>Quillhaven Gazette</h1></body></html>"
+                .into(),
+        ),
         _ => ("404 Not Found", "text/plain", "not found".into()),
     };
     write!(
@@ -375,9 +385,14 @@ fn readers_comment_moderators_hide_and_followed_feeds_show_up_in_a_real_browser(
     let config = dir.path().join("tidings.toml");
     std::fs::write(
         &config,
-        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\n",
+        format!(
+            "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\n\n\
+             [mail]\nfile_dir = \"{}\"\n",
+            dir.path().join("mail").display()
+        ),
     )
     .unwrap();
+    std::fs::create_dir_all(dir.path().join("mail")).unwrap();
 
     let site_addr = format!("127.0.0.1:{}", free_port());
     let driver_addr = format!("127.0.0.1:{}", free_port());
@@ -392,7 +407,7 @@ fn readers_comment_moderators_hide_and_followed_feeds_show_up_in_a_real_browser(
             .arg(&db)
             .arg("--config")
             .arg(&config)
-            .args(["serve", "--demo", "--no-fetch", "--addr", &site_addr])
+            .args(["serve", "--demo", "--addr", &site_addr])
             .env_remove("TIDINGS_CONFIG")
             .current_dir(dir.path()),
     );
@@ -450,7 +465,8 @@ fn readers_comment_moderators_hide_and_followed_feeds_show_up_in_a_real_browser(
         ))
         .await
         .unwrap();
-        run(&c, &format!("http://{site_addr}"), &db, &config).await;
+        let mail = dir.path().join("mail");
+        run(&c, &format!("http://{site_addr}"), &db, &config, &mail).await;
         c.close().await.unwrap();
         *procs.session.lock().unwrap() = None;
     };
@@ -465,7 +481,30 @@ fn readers_comment_moderators_hide_and_followed_feeds_show_up_in_a_real_browser(
     ));
 }
 
-async fn run(c: &Client, base: &str, db: &str, config: &Path) {
+/// The first link in a mail the file transport wrote into `dir` that contains `needle`
+/// (waiting for it: mails are sent in the background).
+async fn mailed_link(dir: &Path, needle: &str) -> String {
+    let started = Instant::now();
+    while started.elapsed() < WAIT {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path())
+                .unwrap_or_default()
+                .replace("=\r\n", "")
+                .replace("=3D", "=");
+            if let Some(at) = text.find(needle) {
+                let start = text[..at].rfind("http").unwrap_or(at);
+                return text[start..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no mail with {needle} in {}", dir.display());
+}
+
+async fn run(c: &Client, base: &str, db: &str, config: &Path, mail: &Path) {
     // The front page, at desktop and phone sizes.
     viewport(c, 1280, 900).await;
     c.goto(&format!("{base}/")).await.unwrap();
@@ -488,7 +527,7 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path) {
     );
     viewport(c, 1280, 900).await;
 
-    // A reader signs up and lands on their account, signed in.
+    // A reader signs up, confirms through the mailed link and lands on their account, signed in.
     c.goto(&format!("{base}/signup")).await.unwrap();
     screenshots(c, "signup", None).await;
     fill(c, "#display_name", "Rhea Browser").await;
@@ -499,6 +538,11 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path) {
         .click()
         .await
         .unwrap();
+    wait_text(c, "main", "Check your mail").await;
+    let link = mailed_link(mail, "/signup/confirm/").await;
+    assert!(link.starts_with(base), "{link}");
+    c.goto(&link).await.unwrap();
+    click_button(c, "Finish creating my account").await;
     wait_path(c, base, "/account").await;
     wait_text(c, "main", "Rhea Browser").await;
     find(c, "main form[action='/logout']").await;
@@ -624,18 +668,39 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path) {
         "a hidden comment is not shown to visitors"
     );
 
-    // There is no web admin for sources yet: an administrator follows a feed with the CLI, and
-    // its articles then appear on the site.
+    // The administrator follows the fixture outlet from the admin sources page: its home page
+    // is given, and the feed it announces is found; then asks for a fetch now.
     let outlet = fixture_outlet();
-    let (ok, err) = tidings(
-        db,
-        config,
-        &["source", "add", &format!("{outlet}/feed.xml")],
-        &[],
-    );
-    assert!(ok, "tidings source add: {err}");
-    let (ok, err) = tidings(db, config, &["fetch", "--once"], &[]);
-    assert!(ok, "tidings fetch --once: {err}");
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#email", "mod@example.org").await;
+    fill(c, "#current_password", ADMIN_PASSWORD).await;
+    find(c, "form.account-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_path(c, base, "/account").await;
+    c.goto(&format!("{base}/admin/sources")).await.unwrap();
+    fill(c, "main form input[name=url]", &format!("{outlet}/")).await;
+    click_button(c, "Follow").await;
+    wait_text(c, "main .notice", "Quillhaven").await;
+    wait_text(c, "main table", &format!("{outlet}/feed.xml")).await;
+    click_button(c, "Fetch now").await;
+    wait_text(c, "main .notice", "will be fetched").await;
+    screenshots(c, "admin-sources", None).await;
+
+    // The administrator makes an API token on the account's token page: shown once.
+    c.goto(&format!("{base}/account/tokens")).await.unwrap();
+    fill(c, "main form input[name=name]", "Browser test").await;
+    click_button(c, "Create token").await;
+    let token = find(c, "#new-token")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(token.starts_with("tdg_"), "{token}");
+    screenshots(c, "api-tokens", None).await;
     c.goto(&format!("{base}/search?q=quillhaven"))
         .await
         .unwrap();

@@ -567,3 +567,67 @@ fn the_first_admin_is_added_from_the_command_line() {
         assert!(role.status.success(), "{}", db.name());
     }
 }
+
+#[test]
+fn api_tokens_are_printed_once_listed_without_the_secret_and_revoked() {
+    for db in TestDatabase::all() {
+        let name = db.name();
+        let store = db.open().unwrap();
+        store
+            .create_user("ops@example.org", "Ops", "h", tidings_store::Role::Admin)
+            .unwrap();
+        let add = tidings(
+            db.url(),
+            &["token", "add", "ops@example.org", "--name", "deploy bot"],
+        );
+        assert!(add.status.success(), "{name}: {}", stderr(&add));
+        let token = stdout(&add).trim().to_owned();
+        assert!(tidings_store::well_formed_token(&token), "{name}: {token}");
+        assert_eq!(
+            store.api_token_user(&token).unwrap().unwrap().email,
+            "ops@example.org",
+            "{name}: the printed token works"
+        );
+        let unknown = tidings(
+            db.url(),
+            &["token", "add", "nobody@example.org", "--name", "x"],
+        );
+        assert_eq!(
+            unknown.status.code(),
+            Some(66),
+            "{name}: {}",
+            stderr(&unknown)
+        );
+
+        let list = tidings(db.url(), &["token", "list", "ops@example.org", "--json"]);
+        assert!(list.status.success(), "{name}: {}", stderr(&list));
+        let tokens = json_lines(&list);
+        assert_eq!(tokens.len(), 1, "{name}");
+        assert_eq!(tokens[0]["name"], "deploy bot", "{name}");
+        let text = tidings(db.url(), &["token", "list"]);
+        for out in [&list, &text] {
+            assert!(
+                !stdout(out).contains(&token[4..]),
+                "{name}: the token is never listed"
+            );
+        }
+        assert!(
+            stdout(&text).contains("active"),
+            "{name}: {}",
+            stdout(&text)
+        );
+
+        let id = tokens[0]["id"].to_string();
+        let revoke = tidings(db.url(), &["token", "revoke", &id]);
+        assert!(revoke.status.success(), "{name}: {}", stderr(&revoke));
+        assert!(store.api_token_user(&token).unwrap().is_none(), "{name}");
+        assert!(stdout(&tidings(db.url(), &["token", "list"])).contains("revoked"));
+        assert_eq!(
+            tidings(db.url(), &["token", "revoke", "999999"])
+                .status
+                .code(),
+            Some(66),
+            "{name}"
+        );
+    }
+}

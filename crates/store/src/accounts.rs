@@ -74,9 +74,9 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, email, display_name, role, created_at";
 
-fn user_from(r: &crate::sql::Row) -> Result<User, StoreError> {
+pub(crate) fn user_from(r: &crate::sql::Row) -> Result<User, StoreError> {
     Ok(User {
         id: r.i64(0)?,
         email: r.text(1)?,
@@ -314,6 +314,83 @@ impl Store {
             .iter()
             .map(user_from)
             .collect()
+        })
+    }
+
+    /// Users after id `after` (a cursor), by id.
+    pub fn users_after(&self, after: i64, limit: usize) -> Result<Vec<User>, StoreError> {
+        self.read(|c| {
+            c.query(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?"),
+                params![after, limit as i64],
+            )?
+            .iter()
+            .map(user_from)
+            .collect()
+        })
+    }
+
+    /// Keeps a sign-up until its address is confirmed through the link mailed with `token`
+    /// (only its hash is stored), for `ttl_secs`. Whether the address already has an account
+    /// is for the caller to look at first; confirming checks again.
+    pub fn create_pending_signup(
+        &self,
+        email: &str,
+        display_name: &str,
+        password_hash: &str,
+        token: &str,
+        ttl_secs: i64,
+    ) -> Result<(), StoreError> {
+        let t = now();
+        self.write(|tx| {
+            tx.execute("DELETE FROM pending_signups WHERE expires_at < ?", params![t])?;
+            tx.execute(
+                "INSERT INTO pending_signups (token_hash, email, display_name, password_hash, expires_at)
+                 VALUES (?, ?, ?, ?, ?)",
+                params![
+                    token_hash(token),
+                    normalize_email(email),
+                    display_name.trim(),
+                    password_hash,
+                    t + ttl_secs
+                ],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Confirms a sign-up with its mailed token, once: the account is created as a reader.
+    /// `NotFound` for an unknown, used or expired link; `Conflict` when the address got an
+    /// account meanwhile (another confirmed link).
+    pub fn confirm_signup(&self, token: &str) -> Result<User, StoreError> {
+        let t = now();
+        self.write(|tx| {
+            let r = tx
+                .query_opt(
+                    "DELETE FROM pending_signups WHERE token_hash = ? AND expires_at > ?
+                     RETURNING email, display_name, password_hash",
+                    params![token_hash(token), t],
+                )?
+                .ok_or_else(|| {
+                    StoreError::NotFound("this sign-up link (used or expired)".into())
+                })?;
+            let email = r.text(0)?;
+            if tx
+                .query_opt("SELECT id FROM users WHERE email = ?", params![&email])?
+                .is_some()
+            {
+                return Err(StoreError::Conflict(
+                    "an account with this address exists".into(),
+                ));
+            }
+            let user = tx.query_one(
+                &format!(
+                    "INSERT INTO users (email, display_name, password_hash, role, created_at)
+                     VALUES (?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+                ),
+                params![&email, r.text(1)?, r.text(2)?, Role::Reader.as_str(), t],
+            )?;
+            user_from(&user)
         })
     }
 

@@ -59,6 +59,8 @@ const TABLES: &[(&str, &[&str])] = &[
     ("users", &["id"]),
     ("sessions", &["token_hash"]),
     ("password_resets", &["token_hash"]),
+    ("api_tokens", &["id"]),
+    ("pending_signups", &["token_hash"]),
     ("comments", &["id"]),
     ("comment_reports", &["comment_id", "user_id"]),
     ("moderation_log", &["id"]),

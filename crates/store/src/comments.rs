@@ -347,6 +347,29 @@ impl Store {
         })
     }
 
+    /// Visible reported comments after id `after` (a cursor), oldest first: the moderation
+    /// queue a page at a time.
+    pub fn reported_comments_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<Comment>, StoreError> {
+        self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.user_id
+                     WHERE c.status = 'visible' AND c.id > ?
+                       AND EXISTS (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id)
+                     ORDER BY c.id LIMIT ?"
+                ),
+                params![after, limit as i64],
+            )?
+            .iter()
+            .map(comment_from)
+            .collect()
+        })
+    }
+
     pub fn moderation_log(&self, limit: usize) -> Result<Vec<ModerationEntry>, StoreError> {
         self.read(|c| {
             c.query(

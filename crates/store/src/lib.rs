@@ -25,6 +25,7 @@ mod stories;
 mod subscribers;
 mod syndication;
 pub mod testing;
+mod tokens;
 mod views;
 mod weeks;
 
@@ -44,6 +45,7 @@ pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
 pub use stories::{StoryArticle, StoryDetail, StoryEntity};
 pub use subscribers::{Subscriber, Subscription};
 pub use syndication::{OutletLink, OutletSyndication};
+pub use tokens::{ApiToken, TOKEN_PREFIX, well_formed_token};
 pub use views::ViewOutcome;
 pub use weeks::KeptRow;
 

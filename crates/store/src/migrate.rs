@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "story clustering", "0007_story_clustering"),
     migration!(8, "accounts", "0008_accounts"),
     migration!(9, "entity kind votes", "0009_entity_kind_votes"),
+    migration!(10, "api tokens", "0010_api_tokens"),
     migration!(11, "fetch leases", "0011_fetch_leases"),
     migration!(12, "syndication", "0012_syndication"),
 ];

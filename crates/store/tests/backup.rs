@@ -58,8 +58,9 @@ fn article(outlet: &str, title: &str, day: u32, text: &str) -> Article {
 }
 
 /// Articles (a republication stored before its original, so a row points at a later row),
-/// entities with a merge, quotes, stories, tags, users, comments with a reply, a report, feeds
-/// with a fetch log, views and a digest subscriber.
+/// entities with a merge, quotes, stories, tags, users, comments with a reply, a report, API
+/// tokens (one revoked), a pending sign-up, feeds with a fetch log, views and a digest
+/// subscriber.
 fn fill(store: &Store) -> Vec<i64> {
     store
         .save_outlet(&OutletSettings {
@@ -112,6 +113,12 @@ fn fill(store: &Store) -> Vec<i64> {
     let first = store.add_comment(&new(None, "First!")).unwrap();
     store.add_comment(&new(Some(first.id), "A reply")).unwrap();
     store.report_comment(first.id, mo.id, "spam").unwrap();
+    let (token, _) = store.create_api_token(mo.id, "moderation bot").unwrap();
+    store.revoke_api_token(token.id, None).unwrap();
+    store.create_api_token(mo.id, "still used").unwrap();
+    store
+        .create_pending_signup("new@example.org", "New", "h", "link", 3600)
+        .unwrap();
 
     store
         .add_feed(&NewFeed {

@@ -1174,6 +1174,87 @@ fn accounts_sessions_lockout_and_password_resets() {
 }
 
 #[test]
+fn api_tokens_keep_only_a_hash_act_as_their_owner_and_revoke() {
+    use tidings_store::Role;
+    each_db(|store, db| {
+        let ada = store
+            .create_user("ada@example.org", "Ada", "h", Role::Moderator)
+            .unwrap();
+        let bo = store
+            .create_user("bo@example.org", "Bo", "h", Role::Reader)
+            .unwrap();
+        let (listed, token) = store.create_api_token(ada.id, " import script ").unwrap();
+        assert!(tidings_store::well_formed_token(&token), "{db}: {token}");
+        assert_eq!(
+            (listed.name.as_str(), listed.owner_email.as_str()),
+            ("import script", "ada@example.org"),
+            "{db}"
+        );
+        assert!(
+            store.create_api_token(ada.id, "  ").is_err(),
+            "{db}: a name"
+        );
+        let (other, _) = store.create_api_token(bo.id, "bo's").unwrap();
+
+        // The token is its owner as they are now; its use is noted.
+        assert_eq!(store.api_token_user(&token).unwrap().unwrap().id, ada.id);
+        store.set_role("ada@example.org", Role::Reader).unwrap();
+        assert_eq!(
+            store.api_token_user(&token).unwrap().unwrap().role,
+            Role::Reader,
+            "{db}: the owner's current role"
+        );
+        let mine = store.api_tokens(Some(ada.id)).unwrap();
+        assert_eq!(mine.len(), 1, "{db}");
+        assert!(mine[0].last_used_at.is_some(), "{db}");
+        assert_eq!(store.api_tokens(None).unwrap().len(), 2, "{db}");
+        assert!(store.api_token_user("tdg_nonsense").unwrap().is_none());
+
+        // Nobody revokes another's token through the owner check; a revoked token opens nothing.
+        assert!(matches!(
+            store.revoke_api_token(other.id, Some(ada.id)),
+            Err(StoreError::NotFound(_))
+        ));
+        let revoked = store.revoke_api_token(listed.id, Some(ada.id)).unwrap();
+        assert!(revoked.revoked_at.is_some(), "{db}");
+        assert!(store.api_token_user(&token).unwrap().is_none(), "{db}");
+        assert!(store.revoke_api_token(999_999, None).is_err());
+    });
+}
+
+#[test]
+fn sign_ups_wait_for_their_mailed_link() {
+    use tidings_store::Role;
+    each_db(|store, db| {
+        store
+            .create_pending_signup("New@Example.org", "New", "hash", "link-1", 3600)
+            .unwrap();
+        store
+            .create_pending_signup("new@example.org", "Again", "hash-2", "link-2", 3600)
+            .unwrap();
+        assert!(store.user_by_email("new@example.org").unwrap().is_none());
+        let user = store.confirm_signup("link-1").unwrap();
+        assert_eq!(
+            (user.email.as_str(), user.role),
+            ("new@example.org", Role::Reader),
+            "{db}"
+        );
+        assert!(matches!(
+            store.confirm_signup("link-1"),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            matches!(store.confirm_signup("link-2"), Err(StoreError::Conflict(_))),
+            "{db}: the address was taken meanwhile"
+        );
+        store
+            .create_pending_signup("late@example.org", "Late", "h", "link-3", -1)
+            .unwrap();
+        assert!(store.confirm_signup("link-3").is_err(), "{db}: expired");
+    });
+}
+
+#[test]
 fn comments_replies_edits_reports_and_moderation() {
     use tidings_store::{CommentTarget, Moderation, NewComment, Role};
     each_db(|store, db| {

@@ -17,8 +17,9 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
     info(
         title = "tidings API",
         version = "1",
-        description = "Read-only JSON twins of the public pages. Errors carry an error object with status and message; pages of articles continue with the after cursor the previous page gave."
+        description = "JSON twins of the public pages, and the admin operations under /api/v1/admin (with an API token: Authorization: Bearer <token>, acting with its owner's role). Errors carry an error object with status and message; pages continue with the after cursor the previous page gave."
     ),
+    modifiers(&BearerScheme),
     paths(
         crate::controllers::weeks::show::current_json,
         crate::controllers::weeks::show::json,
@@ -28,10 +29,44 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
         crate::controllers::search::index::json,
         crate::controllers::listings::show::outlet_json,
         crate::controllers::listings::show::section_json,
-        crate::controllers::listings::show::tag_json
+        crate::controllers::listings::show::tag_json,
+        crate::controllers::admin::api::sources::list,
+        crate::controllers::admin::api::sources::add,
+        crate::controllers::admin::api::sources::remove,
+        crate::controllers::admin::api::sources::act,
+        crate::controllers::admin::api::outlets::list,
+        crate::controllers::admin::api::outlets::set,
+        crate::controllers::admin::api::entities::rename,
+        crate::controllers::admin::api::entities::merge,
+        crate::controllers::admin::api::users::list,
+        crate::controllers::admin::api::users::set_role,
+        crate::controllers::admin::api::comments::reports,
+        crate::controllers::admin::api::comments::moderate
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme the admin operations name: an API token made with
+/// `tidings token add` or on the account page.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (tdg_…); it acts with its owner's current role",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The body of every API error.
 #[derive(ToSchema)]
@@ -72,6 +107,8 @@ pub async fn document() -> Json<utoipa::openapi::OpenApi> {
 
 struct Operation {
     method: &'static str,
+    /// Needs an API token.
+    secured: bool,
     path: String,
     summary: String,
     params: Vec<(String, &'static str, bool, String)>,
@@ -89,50 +126,64 @@ struct DocsPage<'a> {
 fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in &doc.paths.paths {
-        let Some(op) = &item.get else { continue };
-        out.push(Operation {
-            method: "GET",
-            path: path.clone(),
-            summary: op
-                .summary
-                .clone()
-                .or_else(|| op.description.clone())
-                .unwrap_or_default(),
-            params: op
-                .parameters
-                .iter()
-                .flatten()
-                .map(|p| {
-                    let place = match p.parameter_in {
-                        ParameterIn::Path => "path",
-                        ParameterIn::Query => "query",
-                        ParameterIn::Header => "header",
-                        ParameterIn::Cookie => "cookie",
-                    };
-                    let required = matches!(p.required, utoipa::openapi::Required::True);
-                    (
-                        p.name.clone(),
-                        place,
-                        required,
-                        p.description.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            responses: op
-                .responses
-                .responses
-                .iter()
-                .map(|(status, r)| {
-                    let text = match r {
-                        RefOr::T(r) => r.description.clone(),
-                        RefOr::Ref(_) => String::new(),
-                    };
-                    (status.clone(), text)
-                })
-                .collect(),
-        });
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in methods {
+            let Some(op) = op else { continue };
+            out.push(operation(method, path, op));
+        }
     }
     out
+}
+
+fn operation(method: &'static str, path: &str, op: &utoipa::openapi::path::Operation) -> Operation {
+    Operation {
+        method,
+        secured: op.security.as_ref().is_some_and(|s| !s.is_empty()),
+        path: path.to_owned(),
+        summary: op
+            .summary
+            .clone()
+            .or_else(|| op.description.clone())
+            .unwrap_or_default(),
+        params: op
+            .parameters
+            .iter()
+            .flatten()
+            .map(|p| {
+                let place = match p.parameter_in {
+                    ParameterIn::Path => "path",
+                    ParameterIn::Query => "query",
+                    ParameterIn::Header => "header",
+                    ParameterIn::Cookie => "cookie",
+                };
+                let required = matches!(p.required, utoipa::openapi::Required::True);
+                (
+                    p.name.clone(),
+                    place,
+                    required,
+                    p.description.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        responses: op
+            .responses
+            .responses
+            .iter()
+            .map(|(status, r)| {
+                let text = match r {
+                    RefOr::T(r) => r.description.clone(),
+                    RefOr::Ref(_) => String::new(),
+                };
+                (status.clone(), text)
+            })
+            .collect(),
+    }
 }
 
 /// `GET /api/v1/docs`: the reference, rendered from the document.

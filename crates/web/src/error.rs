@@ -22,6 +22,9 @@ pub enum WebError {
     Forbidden(String),
     #[error("{0}")]
     RateLimited(String),
+    /// No credentials, or credentials that open nothing (an unknown or revoked API token).
+    #[error("{0}")]
+    Unauthorized(String),
 }
 
 impl Classify for WebError {
@@ -33,12 +36,17 @@ impl Classify for WebError {
             WebError::Internal(_) => ErrorClass::Internal,
             WebError::Forbidden(_) => ErrorClass::Forbidden,
             WebError::RateLimited(_) => ErrorClass::RateLimited,
+            // The classes have no "who are you?"; `status` answers 401 for it.
+            WebError::Unauthorized(_) => ErrorClass::Forbidden,
         }
     }
 }
 
 impl WebError {
     fn status(&self) -> StatusCode {
+        if let WebError::Unauthorized(_) = self {
+            return StatusCode::UNAUTHORIZED;
+        }
         StatusCode::from_u16(self.class().http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
@@ -65,7 +73,14 @@ impl WebError {
         let body = serde_json::json!({
             "error": { "status": status.as_u16(), "message": self.public_message() }
         });
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"tidings\""),
+            );
+        }
+        res
     }
 }
 

@@ -2,6 +2,7 @@
 //! twins under `/api/v1`. Controllers live in `controllers/<domain>/<action>.rs`; templates in
 //! `templates/`; every store call runs on a blocking thread.
 
+mod api_auth;
 mod api_doc;
 mod assets;
 mod chart;
@@ -108,8 +109,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The log span of a request: its id (from `x-request-id`, made here when absent), method and
-/// path — with tokens in paths (password-reset links) masked, and no query string, cookies or
-/// other headers, so no secret or session reaches the logs.
+/// path — with tokens in paths (password-reset and sign-up links) masked, and no query string,
+/// cookies or other headers (`Authorization` with API tokens included), so no secret or session
+/// reaches the logs.
 fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
     let id = req
         .headers()
@@ -119,6 +121,8 @@ fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
     let path = req.uri().path();
     let path = if path.starts_with("/password/reset/") {
         "/password/reset/{token}"
+    } else if path.starts_with("/signup/confirm/") {
+        "/signup/confirm/{token}"
     } else {
         path
     };

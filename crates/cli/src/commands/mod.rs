@@ -14,6 +14,7 @@ mod outlet;
 mod search;
 mod serve;
 mod source;
+mod token;
 mod top;
 mod user;
 
@@ -43,6 +44,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Outlet(a) => outlet::run(&config, a),
         Command::Entity(a) => entity::run(&config, a),
         Command::User(a) => user::run(&config, a),
+        Command::Token(a) => token::run(&config, a),
         Command::Backup(a) => backup::backup(&config, a),
         Command::Restore(a) => backup::restore(&config, a),
         Command::MigrateDb(a) => backup::migrate_db(&config, a),

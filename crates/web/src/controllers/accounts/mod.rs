@@ -1,11 +1,12 @@
 //! Accounts: `/signup`, `/login`, `/logout`, `/account` (and its password change),
 //! `/password/reset`. Every form carries a CSRF token (double submit) and a honeypot; answers
-//! never say whether an address has an account, except sign-up, which must.
+//! never say whether an address has an account (sign-up confirms by mail for that reason).
 
 pub mod login;
 pub mod reset;
 pub mod show;
 pub mod signup;
+pub mod tokens;
 
 use crate::{AppState, WebError, csrf, session};
 use askama::Template;
@@ -17,10 +18,16 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/signup", get(signup::form).post(signup::submit))
+        .route(
+            "/signup/confirm/{token}",
+            get(signup::confirm_form).post(signup::confirm),
+        )
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/account", get(show::page))
         .route("/account/password", post(show::change_password))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route(
             "/password/reset",
             get(reset::request_form).post(reset::request),

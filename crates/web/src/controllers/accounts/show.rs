@@ -23,6 +23,7 @@ fn account_page(
             "/admin/moderation".to_owned(),
             "Moderation queue".to_owned(),
         ));
+        links.push(("/account/tokens".to_owned(), "API tokens".to_owned()));
     }
     render(state, headers, status, |site_name| AccountPage {
         site_name,

@@ -2,6 +2,7 @@
 //! library function the CLI command of the same name calls. Every form has a CSRF token;
 //! every page and action checks the admin role.
 
+pub mod api;
 pub mod entities;
 pub mod outlets;
 pub mod sources;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/entities", get(entities::list))
         .route("/admin/entities/{slug}/{action}", post(entities::act))
         .route("/admin/users", get(users::list).post(users::set_role))
+        .merge(api::routes())
 }
 
 /// A select: field name, label, and (value, text, selected) options.
@@ -86,7 +88,11 @@ pub(crate) struct AdminPage<'a> {
     pub site_name: &'a str,
     pub page_title: String,
     pub heading: String,
+    /// The first link of the breadcrumb line, before `nav`.
+    pub home: (&'static str, &'static str),
     pub nav: Vec<(&'static str, &'static str)>,
+    /// A secret shown once (a new API token), set apart so that it can be copied.
+    pub secret: Option<String>,
     pub message: Option<String>,
     pub top_forms: Vec<MiniForm>,
     pub columns: Vec<&'static str>,
@@ -108,7 +114,9 @@ impl<'a> AdminPage<'a> {
             site_name: &state.site.site_name,
             page_title: heading.to_owned(),
             heading: heading.to_owned(),
+            home: ("/admin", "Admin"),
             nav: NAV.to_vec(),
+            secret: None,
             message: None,
             top_forms: Vec::new(),
             columns: Vec::new(),

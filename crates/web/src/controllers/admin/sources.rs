@@ -59,7 +59,9 @@ pub async fn list(
                     ),
                     (date_time(f.last_fetch_at), None),
                     (
-                        if f.enabled {
+                        if f.enabled && f.next_fetch_at <= chrono::Utc::now().timestamp() {
+                            "due now".into()
+                        } else if f.enabled {
                             date_time(Some(f.next_fetch_at))
                         } else {
                             "paused".into()
