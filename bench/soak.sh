@@ -14,7 +14,8 @@
 #
 # Knobs (environment): SOAK_PROFILE=release|debug, SOAK_FEEDS (1000), SOAK_RATE (items published
 # per second, 10), SOAK_CONNECTIONS (8), SOAK_DELAY_MS (pause per connection between requests,
-# 20), DRAIN_SECONDS (240), SOAK_KEEP=1 keeps the work folder.
+# 20), DRAIN_SECONDS (240), SOAK_KEEP=1 keeps the work folder, SOAK_BIN=PATH runs that binary
+# instead of building one.
 set -euo pipefail
 minutes=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,12 +39,16 @@ cleanup() {
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "soak.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
 
-if [ "$profile" = release ]; then
+if [ -n "${SOAK_BIN:-}" ]; then
+  bin=$SOAK_BIN
+  profile="$(basename "$(dirname "$bin")")"
+elif [ "$profile" = release ]; then
   cargo build --release -q -p tidings --manifest-path "$root/Cargo.toml"
+  bin="$target/release/tidings"
 else
   cargo build -q -p tidings --manifest-path "$root/Cargo.toml"
+  bin="$target/debug/tidings"
 fi
-bin="$target/$profile/tidings"
 db="$work/soak.db"
 cat > "$work/tidings.toml" <<TOML
 database_url = "sqlite://$db"
@@ -64,7 +69,7 @@ python3 "$root/bench/outlets.py" --port $outlet_port --feeds "$feeds" --rate "$r
   --publish-seconds "$seconds" --log "$work/published.log" 2>"$work/outlets.log" &
 outlets_pid=$!
 pids+=("$outlets_pid")
-RUST_LOG=${RUST_LOG:-info} t serve --demo --addr "$web" 2>"$work/serve.log" &
+RUST_LOG=${RUST_LOG:-info} "$bin" --config "$work/tidings.toml" serve --demo --addr "$web" 2>"$work/serve.log" &
 serve_pid=$!
 pids+=("$serve_pid")
 for _ in $(seq 150); do curl -fs "http://$web/healthz" >/dev/null && break; sleep 0.2; done

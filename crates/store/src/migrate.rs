@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "story clustering", "0007_story_clustering"),
     migration!(8, "accounts", "0008_accounts"),
     migration!(9, "entity kind votes", "0009_entity_kind_votes"),
+    migration!(10, "article fingerprint", "0010_article_fingerprint"),
 ];
 
 /// The schema version this binary brings.
