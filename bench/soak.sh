@@ -41,7 +41,7 @@ command -v wrk >/dev/null || { echo "soak.sh needs wrk (apt-get install wrk)" >&
 
 if [ -n "${SOAK_BIN:-}" ]; then
   bin=$SOAK_BIN
-  profile="$(basename "$(dirname "$bin")")"
+  profile="SOAK_BIN=$bin"
 elif [ "$profile" = release ]; then
   cargo build --release -q -p tidings --manifest-path "$root/Cargo.toml"
   bin="$target/release/tidings"
