@@ -160,7 +160,10 @@ checks = {
     "no socket errors or timeouts": field("socket_errors") == "0",
     "no fetch errors": fetch_failed == 0 and entry_errors == 0,
     "every published item stored exactly once": not lost and not unexpected and duplicates == 0 and drained == "yes",
-    "every accepted comment stored": field("posted") != "?" and int(field("posted")) == comments_stored,
+    # wrk stops counting at the deadline, so the few comments in flight then are stored
+    # without their 303 being seen: at most one per connection more, never fewer.
+    "every accepted comment stored": field("posted") != "?"
+    and 0 <= comments_stored - int(field("posted")) <= int(conns),
     # Flat: the heap grows by less than 2 MB per hour over the second half of the run.
     "memory flat (RssAnon, second half)": anon_slope_late * 60 < 2.0 or last[2] <= mid[2],
 }
