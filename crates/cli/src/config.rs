@@ -13,6 +13,9 @@ use std::path::Path;
 pub struct Config {
     /// `sqlite://PATH`, a file path, or `postgres://…`.
     pub database_url: String,
+    /// SQLite only: the most bytes the database may grow to; 0 means no cap. Past it writes
+    /// fail as "database or disk is full" and nothing stored is lost.
+    pub database_max_bytes: u64,
     pub server: ServerConfig,
     pub import: ImportConfig,
     pub fetch: FetchSettings,
@@ -146,6 +149,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database_url: "sqlite://tidings.db".into(),
+            database_max_bytes: 0,
             server: ServerConfig::default(),
             import: ImportConfig::default(),
             fetch: FetchSettings::default(),

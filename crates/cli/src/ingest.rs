@@ -26,6 +26,9 @@ pub enum ImportError {
     Feed { path: String, source: FeedError },
     #[error("{path}: {source}")]
     Store { path: String, source: StoreError },
+    /// Worth its own message: every later file would fail the same way.
+    #[error("database or disk is full: {path} was not stored ({source})")]
+    StorageFull { path: String, source: StoreError },
 }
 
 impl Classify for ImportError {
@@ -38,7 +41,9 @@ impl Classify for ImportError {
             ImportError::TooLarge { .. } => ErrorClass::InvalidInput,
             ImportError::Extract { source, .. } => source.class(),
             ImportError::Feed { source, .. } => source.class(),
-            ImportError::Store { source, .. } => source.class(),
+            ImportError::Store { source, .. } | ImportError::StorageFull { source, .. } => {
+                source.class()
+            }
         }
     }
 }
@@ -155,9 +160,13 @@ pub fn import(store: &Store, name: &str, bytes: &[u8]) -> Result<Vec<UpsertOutco
                         tidings_web::metrics::METRICS.articles_ingested.inc();
                     }
                 })
-                .map_err(|source| ImportError::Store {
-                    path: name.to_owned(),
-                    source,
+                .map_err(|source| {
+                    let path = name.to_owned();
+                    if source.is_storage_full() {
+                        ImportError::StorageFull { path, source }
+                    } else {
+                        ImportError::Store { path, source }
+                    }
                 })
         })
         .collect()

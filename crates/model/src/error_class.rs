@@ -16,6 +16,8 @@ pub enum ErrorClass {
     RateLimited,
     /// A dependency (database, network) is unavailable or failed.
     Unavailable,
+    /// The database or its disk is full: nothing more can be written until space is freed.
+    StorageFull,
     /// Configuration is wrong.
     Config,
     /// A bug or an unexpected state.
@@ -31,6 +33,7 @@ impl ErrorClass {
             Self::Conflict => 409,
             Self::RateLimited => 429,
             Self::Unavailable => 503,
+            Self::StorageFull => 507,
             Self::Config | Self::Internal => 500,
         }
     }
@@ -42,6 +45,7 @@ impl ErrorClass {
             Self::NotFound => 66,     // EX_NOINPUT
             Self::Conflict | Self::Forbidden => 77,
             Self::RateLimited | Self::Unavailable => 69, // EX_UNAVAILABLE
+            Self::StorageFull => 74,                     // EX_IOERR
             Self::Config => 78,                          // EX_CONFIG
             Self::Internal => 70,                        // EX_SOFTWARE
         }

@@ -147,6 +147,18 @@ impl Store {
     pub fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         self.write(|tx| tx.batch(sql))
     }
+
+    /// Runs a raw query and returns every row with each column as text (NULL as `None`). For
+    /// tests that compare two databases' content; nothing in tidings calls it.
+    #[doc(hidden)]
+    pub fn query_raw(&self, sql: &str) -> Result<Vec<Vec<Option<String>>>, StoreError> {
+        self.read(|c| {
+            c.query(sql, &[])?
+                .iter()
+                .map(|r| (0..r.0.len()).map(|i| r.opt_text(i)).collect())
+                .collect()
+        })
+    }
 }
 
 fn line(row: &Row) -> Result<String, StoreError> {

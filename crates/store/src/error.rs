@@ -46,6 +46,7 @@ impl Classify for StoreError {
             StoreError::Invalid(_) => ErrorClass::InvalidInput,
             StoreError::Conflict(_) => ErrorClass::Conflict,
             StoreError::Forbidden(_) => ErrorClass::Forbidden,
+            _ if self.is_storage_full() => ErrorClass::StorageFull,
             StoreError::Open(_) | StoreError::Pool(_) | StoreError::Postgres(_) => {
                 ErrorClass::Unavailable
             }
@@ -55,10 +56,22 @@ impl Classify for StoreError {
     }
 }
 
+impl StoreError {
+    /// SQLite's SQLITE_FULL (the disk, or the `max_page_count` cap) or PostgreSQL's disk_full:
+    /// no write can succeed until space is freed.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+            StoreError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::DISK_FULL),
+            _ => false,
+        }
+    }
+}
+
 fn is_sqlite_unavailable(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode::*;
     matches!(
         e.sqlite_error_code(),
-        Some(DatabaseBusy | DatabaseLocked | CannotOpen | DiskFull | ReadOnly | PermissionDenied)
+        Some(DatabaseBusy | DatabaseLocked | CannotOpen | ReadOnly | PermissionDenied)
     )
 }

@@ -85,11 +85,17 @@ impl Location {
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
     pub pool_size: u32,
+    /// SQLite only: the most bytes the database may grow to (`PRAGMA max_page_count`, set on
+    /// every connection); 0 means no cap. A write past it fails as "database or disk is full".
+    pub sqlite_max_bytes: u64,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { pool_size: 8 }
+        Self {
+            pool_size: 8,
+            sqlite_max_bytes: 0,
+        }
     }
 }
 
@@ -219,18 +225,29 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
      PRAGMA mmap_size = 268435456;
      PRAGMA temp_store = MEMORY;";
 
+/// Settings every SQLite connection gets; the size cap is per connection in SQLite.
+fn init_sqlite(c: &rusqlite::Connection, max_bytes: u64) -> rusqlite::Result<()> {
+    c.execute_batch(SQLITE_PRAGMAS)?;
+    if max_bytes > 0 {
+        let page_size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let pages = max_bytes / u64::try_from(page_size.max(512)).unwrap_or(4096);
+        c.execute_batch(&format!("PRAGMA max_page_count = {}", pages.max(1)))?;
+    }
+    Ok(())
+}
+
 fn open_sqlite(path: PathBuf, options: &OpenOptions) -> Result<Store, StoreError> {
     // Open one connection by hand first: it fails fast with SQLite's own message, where the
     // pool would retry until its timeout.
+    let max_bytes = options.sqlite_max_bytes;
     let mut first = rusqlite::Connection::open(&path)
         .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
-    first
-        .execute_batch(SQLITE_PRAGMAS)
+    init_sqlite(&first, max_bytes)
         .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
     migrate::run(&mut first)?;
     drop(first);
     let manager =
-        SqliteConnectionManager::file(&path).with_init(|c| c.execute_batch(SQLITE_PRAGMAS));
+        SqliteConnectionManager::file(&path).with_init(move |c| init_sqlite(c, max_bytes));
     let pool = r2d2::Pool::builder()
         .max_size(options.pool_size.max(1))
         .connection_timeout(Duration::from_secs(15))

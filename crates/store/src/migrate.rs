@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "api tokens", "0010_api_tokens"),
     migration!(11, "fetch leases", "0011_fetch_leases"),
     migration!(12, "syndication", "0012_syndication"),
+    migration!(13, "article fingerprint", "0013_article_fingerprint"),
 ];
 
 /// The schema version this binary brings.

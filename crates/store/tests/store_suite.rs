@@ -85,6 +85,35 @@ fn reimport_updates_instead_of_duplicating() {
     });
 }
 
+/// A rerun after a crash stores the same articles again: that must change nothing, not even
+/// the modification time, so the rerun converges to one uninterrupted run.
+#[test]
+fn storing_the_same_article_again_changes_nothing() {
+    each_db(|store, db| {
+        let a = article("Harbour Ledger", "Strike ends", 17, STRIKE);
+        let first = store.upsert_article(&a, Some("a.txt")).unwrap();
+        let state = || {
+            store
+                .query_raw("SELECT id, modified_at, story_id, fingerprint FROM articles")
+                .unwrap()
+        };
+        let before = state();
+        store
+            .execute_raw("UPDATE articles SET modified_at = 1")
+            .unwrap();
+        let again = store.upsert_article(&a, Some("a.txt")).unwrap();
+        assert_eq!(
+            (again.id, again.story_id, again.created),
+            (first.id, first.story_id, false),
+            "{db}"
+        );
+        let after = state();
+        assert_eq!(after[0][1].as_deref(), Some("1"), "{db}: not rewritten");
+        assert_eq!(after[0][3], before[0][3], "{db}");
+        assert!(before[0][3].is_some(), "{db}: fingerprint stored");
+    });
+}
+
 #[test]
 fn articles_round_trip_every_field() {
     each_db(|store, db| {

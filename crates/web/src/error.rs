@@ -54,7 +54,9 @@ impl WebError {
     /// What a visitor may read: internal details stay in the log.
     fn public_message(&self) -> String {
         match self.class() {
-            ErrorClass::Internal | ErrorClass::Config => "Something went wrong on our side.".into(),
+            ErrorClass::Internal | ErrorClass::Config | ErrorClass::StorageFull => {
+                "Something went wrong on our side.".into()
+            }
             ErrorClass::Unavailable => "The site is busy; please try again in a moment.".into(),
             _ => self.to_string(),
         }

@@ -65,6 +65,11 @@ pub struct AppState {
     pub(crate) weeks: std::sync::Arc<
         std::sync::Mutex<std::collections::HashMap<tidings_model::IsoWeek, CachedWeek>>,
     >,
+    /// Held while a week ranking is computed, so that requests missing the cache at once wait
+    /// for one computation instead of each running its own: a busy week's ranking holds every
+    /// article of the week in memory, and eight at once kept the server's heap hundreds of MB
+    /// high in the soak test (bench/soak.sh).
+    pub(crate) week_compute: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Digest sign-ups per client address.
     pub(crate) subscribe_limit: std::sync::Arc<crate::ratelimit::RateLimiter<std::net::IpAddr>>,
     /// Sign-in, sign-up and reset attempts per client address, and sign-in attempts per
@@ -91,6 +96,7 @@ impl AppState {
             store,
             site: std::sync::Arc::new(site),
             weeks: Default::default(),
+            week_compute: Default::default(),
             subscribe_limit: std::sync::Arc::new(crate::ratelimit::RateLimiter::new(
                 5,
                 std::time::Duration::from_secs(3600),

@@ -54,7 +54,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Opens the configured database, saying which one failed.
 pub fn open_store(config: &Config) -> Result<Store> {
-    Store::open(&config.database_url)
+    let options = tidings_store::OpenOptions {
+        sqlite_max_bytes: config.database_max_bytes,
+        ..Default::default()
+    };
+    Store::open_with(&config.database_url, &options)
         .with_context(|| format!("database {}", redact(&config.database_url)))
 }
 

@@ -37,11 +37,20 @@ async fn load(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebError> 
     } else {
         FINISHED_WEEK_TTL
     };
-    {
+    let cached = || {
         let cache = state.weeks.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = cache.get(&week).filter(|c| c.at.elapsed() < ttl) {
-            return Ok((*c.ranking).clone());
-        }
+        cache
+            .get(&week)
+            .filter(|c| c.at.elapsed() < ttl)
+            .map(|c| (*c.ranking).clone())
+    };
+    if let Some(ranking) = cached() {
+        return Ok(ranking);
+    }
+    let _computing = state.week_compute.lock().await;
+    // Another request may have computed it while this one waited.
+    if let Some(ranking) = cached() {
+        return Ok(ranking);
     }
     let ranking = compute(state, week).await?;
     let mut cache = state.weeks.lock().unwrap_or_else(|e| e.into_inner());
