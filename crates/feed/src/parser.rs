@@ -645,7 +645,7 @@ impl Parser {
     }
 
     fn track_namespace(&mut self, prefix: Option<&str>, uri: &str) {
-        let mut lower = lowercase(&uri);
+        let mut lower = lowercase(uri);
         if self.version.is_empty() {
             if prefix.is_none() && lower == "http://my.netscape.com/rdf/simple/0.9/" {
                 self.version = "rss090".into();
