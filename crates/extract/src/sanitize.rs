@@ -4,6 +4,8 @@
 //! style, class, id, event handlers, forms, frames or SVG.
 
 use ammonia::{Builder, UrlRelative};
+
+mod fast;
 use std::collections::{HashMap, HashSet};
 
 /// Elements an article body may keep.
@@ -115,21 +117,34 @@ pub(crate) fn nesting_estimate(html: &str) -> usize {
 /// relative links and image sources are made absolute; without one they are dropped, because
 /// they would otherwise point into tidings' own site.
 pub fn sanitize_html(html: &str, base_url: Option<&str>) -> String {
-    let base = base_url
-        .and_then(|b| url::Url::parse(b).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let relative = match base {
-        Some(base) => UrlRelative::RewriteWithBase(base),
-        None => UrlRelative::Deny,
-    };
     if !html.contains(['<', '&']) {
         // Plain text: escaping is all the sanitizer would do.
         return crate::textutil::escape_html(html);
+    }
+    let base = base_url
+        .and_then(|b| url::Url::parse(b).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    if let Some(clean) = fast::clean(html, base.as_ref()) {
+        debug_assert_eq!(
+            clean,
+            ammonia_clean(html, base),
+            "the fast path must answer as ammonia does for {html:?}"
+        );
+        return clean;
     }
     if nesting_estimate(html) > MAX_NESTING {
         // Too deep to parse in reasonable time: keep the words, drop every tag.
         return strip_all_tags(html);
     }
+    ammonia_clean(html, base)
+}
+
+/// The full sanitizer: html5ever's tree builder and ammonia's allow-list.
+fn ammonia_clean(html: &str, base: Option<url::Url>) -> String {
+    let relative = match base {
+        Some(base) => UrlRelative::RewriteWithBase(base),
+        None => UrlRelative::Deny,
+    };
     // Building the allow-list costs as much as cleaning a short fragment, so each thread keeps
     // one and only swaps the base URL.
     thread_local! {

@@ -522,8 +522,25 @@ pub fn clean_html(html: &str, base: Option<&str>) -> String {
     static EMBED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)</?(?:iframe|object)\b[^>]*>").expect("valid regex")
     });
-    let unwrapped = EMBED.replace_all(html, "");
+    let unwrapped = if has_embed_tag(html) {
+        EMBED.replace_all(html, "")
+    } else {
+        // The regex cannot use a literal prefilter for a case-insensitive `<`-led pattern, and
+        // most bodies have no embeds: one scan of the `<`s is much cheaper.
+        std::borrow::Cow::Borrowed(html)
+    };
     tidings_extract::sanitize::sanitize_html(&unwrapped, base)
+}
+
+/// Whether `html` may have an `<iframe` or `<object` tag (or end tag), in any case: a cheap
+/// superset test that decides whether the exact regex needs to run.
+fn has_embed_tag(html: &str) -> bool {
+    html.match_indices('<').any(|(i, _)| {
+        let rest = html.as_bytes().get(i + 1..).unwrap_or_default();
+        let name = rest.strip_prefix(b"/").unwrap_or(rest);
+        name.get(..6)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"iframe") || n.eq_ignore_ascii_case(b"object"))
+    })
 }
 
 /// Sanitized HTML to text with paragraphs separated by blank lines.

@@ -222,7 +222,7 @@ const HTML_ELEMENTS: &[&str] = &[
 ];
 
 fn map_content_type(t: &str) -> String {
-    let t = t.to_lowercase();
+    let t = lowercase(t);
     match t.as_str() {
         "text" | "plain" => "text/plain".into(),
         "html" => "text/html".into(),
@@ -296,6 +296,8 @@ struct Parser {
     baseuri: String,
     lang: Option<String>,
     basestack: Vec<String>,
+    /// The last base resolution: (parent base, `xml:base` or parent base, result).
+    base_memo: Option<(String, String, String)>,
     langstack: Vec<Option<String>>,
     namespaces_in_use: HashMap<String, String>,
     svg_ok: u32,
@@ -330,6 +332,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
         baseuri: base.to_string(),
         lang: lang.map(str::to_owned),
         basestack: Vec::new(),
+        base_memo: None,
         langstack: Vec::new(),
         namespaces_in_use: HashMap::new(),
         svg_ok: 0,
@@ -355,7 +358,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     }
                     continue;
                 }
-                p.handle_data(&s, true);
+                p.handle_data(s, true);
             }
             Token::Start { name, attrs, empty } => {
                 if root_closed {
@@ -401,7 +404,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                         }
                     }
                 };
-                let mut lower = uri.to_lowercase();
+                let mut lower = lowercase(&uri);
                 if lower.contains("backend.userland.com/rss") {
                     lower = "http://backend.userland.com/rss".into();
                 }
@@ -409,9 +412,9 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     Some(pfx) => Some(pfx.to_string()),
                     None => given.clone(),
                 };
-                let mut tag = local.to_lowercase();
+                let mut tag = lowercase(&local);
                 if let Some(pfx) = prefix.as_deref().filter(|x| !x.is_empty()) {
-                    tag = format!("{}:{}", pfx.to_lowercase(), tag);
+                    tag = format!("{}:{}", lowercase(pfx), tag);
                 }
                 let mut out_attrs = Vec::new();
                 for (k, v) in plain_attrs {
@@ -422,9 +425,8 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                             } else {
                                 scopes
                                     .get(&Some(ap.to_string()))
-                                    .cloned()
+                                    .map(|u| lowercase(u))
                                     .unwrap_or_default()
-                                    .to_lowercase()
                             };
                             match known_prefix(&auri).filter(|x| !x.is_empty()) {
                                 Some(kp) => format!("{kp}:{al}"),
@@ -434,7 +436,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                         }
                         None => k.clone(),
                     };
-                    out_attrs.push((key.to_lowercase(), v));
+                    out_attrs.push((lowercase(&key), v));
                 }
                 p.unknown_starttag(&tag, out_attrs);
                 open.push((name.clone(), tag.clone(), declared));
@@ -507,6 +509,15 @@ fn restore(scopes: &mut HashMap<Option<String>, String>, declared: Declared) {
     }
 }
 
+/// `str::to_lowercase`, with the usual all-ASCII case done without Unicode tables.
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
 fn attr<'a>(attrs: &'a [(String, String)], k: &str) -> Option<&'a str> {
     attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
@@ -555,9 +566,14 @@ fn looks_like_html(s: &str) -> bool {
 }
 
 /// Maps the C1 control range to the windows-1252 characters feeds meant by it.
-fn cp1252_fix(s: &str) -> String {
-    if !s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
-        return s.to_string();
+fn cp1252_fix(s: String) -> String {
+    // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8: a byte scan beats decoding every char.
+    let has_c1 = s
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    if !has_c1 {
+        return s;
     }
     s.chars()
         .map(|c| {
@@ -629,7 +645,7 @@ impl Parser {
     }
 
     fn track_namespace(&mut self, prefix: Option<&str>, uri: &str) {
-        let mut lower = uri.to_lowercase();
+        let mut lower = lowercase(uri);
         if self.version.is_empty() {
             if prefix.is_none() && lower == "http://my.netscape.com/rdf/simple/0.9/" {
                 self.version = "rss090".into();
@@ -659,15 +675,15 @@ impl Parser {
         }
     }
 
-    fn handle_data(&mut self, text: &str, escape: bool) {
+    fn handle_data(&mut self, text: String, escape: bool) {
         let xhtml = self.cp.ty.as_deref() == Some("application/xhtml+xml");
         let Some(top) = self.stack.last_mut() else {
             return;
         };
         if escape && xhtml {
-            top.pieces.push(xml_escape(text));
+            top.pieces.push(xml_escape(&text));
         } else {
-            top.pieces.push(text.to_string());
+            top.pieces.push(text);
         }
     }
 
@@ -754,8 +770,12 @@ impl Parser {
                 }
             }
         }
-        let mut output = pieces.concat();
-        if strip {
+        let mut output = if pieces.len() == 1 {
+            pieces.pop().unwrap_or_default()
+        } else {
+            pieces.concat()
+        };
+        if strip && output.trim().len() != output.len() {
             output = output.trim().to_string();
         }
         if !expecting_text {
@@ -798,7 +818,7 @@ impl Parser {
                 output = s;
             }
         }
-        output = cp1252_fix(&output);
+        output = cp1252_fix(output);
         if matches!(
             element,
             "category" | "tags" | "itunes_keywords" | "media_keywords"
@@ -810,7 +830,9 @@ impl Parser {
         }
         if self.inentry && !self.insource && !self.entries.is_empty() {
             let incontent = self.incontent > 0;
-            let detail = self.cp.detail(&output);
+            let cp = &self.cp;
+            // Built only where it is stored: it copies the whole value.
+            let detail = || cp.detail(&output);
             let depth = self.depth;
             let inimage = self.inimage;
             let entry = self.entries.last_mut().expect("entry");
@@ -819,7 +841,7 @@ impl Parser {
                 if let Some(a) = list.as_array_mut()
                     && a.len() < MAX_ITEMS
                 {
-                    a.push(detail);
+                    a.push(detail());
                 }
             } else if element == "link" {
                 if !inimage {
@@ -858,12 +880,12 @@ impl Parser {
                     entry.insert(key.to_string(), json!(output));
                 }
                 if incontent {
-                    entry.insert(format!("{key}_detail"), detail);
+                    entry.insert(format!("{key}_detail"), detail());
                 }
             }
         } else if self.infeed || self.insource {
             let incontent = self.incontent > 0;
-            let detail = self.cp.detail(&output);
+            let detail = incontent.then(|| self.cp.detail(&output));
             let key = if element == "description" {
                 "subtitle"
             } else {
@@ -883,7 +905,7 @@ impl Parser {
                 }
             } else {
                 c.insert(key.to_string(), json!(output));
-                if incontent {
+                if let Some(detail) = detail {
                     c.insert(format!("{key}_detail"), detail);
                 }
             }
@@ -896,28 +918,19 @@ impl Parser {
         let mut attrs: Vec<(String, String)> = attrs
             .into_iter()
             .map(|(k, v)| {
-                let k = k.to_lowercase();
+                let k = lowercase(&k);
                 let v = if k == "rel" || k == "type" {
-                    v.to_lowercase()
+                    lowercase(&v)
                 } else {
                     v
                 };
                 (k, v)
             })
             .collect();
-        let base_attr = attr(&attrs, "xml:base")
+        let given = attr(&attrs, "xml:base")
             .or_else(|| attr(&attrs, "base"))
-            .filter(|b| !b.is_empty())
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.baseuri.clone());
-        if !self.baseuri.is_empty() {
-            let safe = make_safe_absolute_uri(&self.baseuri, &base_attr);
-            if !safe.is_empty() {
-                self.baseuri = safe;
-            }
-        } else {
-            self.baseuri = join(&self.baseuri, &base_attr);
-        }
+            .filter(|b| !b.is_empty());
+        self.enter_base(given);
         let lang = match attr(&attrs, "xml:lang").or_else(|| attr(&attrs, "lang")) {
             Some("") => None,
             Some(l) => Some(l.to_string()),
@@ -961,7 +974,7 @@ impl Parser {
                 .iter()
                 .map(|(k, v)| format!(" {}=\"{}\"", k, xml_escape(v).replace('"', "&quot;")))
                 .collect();
-            self.handle_data(&format!("<{local}{s}>"), false);
+            self.handle_data(format!("<{local}{s}>"), false);
             return;
         }
         let (prefix, suffix) = match tag.split_once(':') {
@@ -1020,9 +1033,37 @@ impl Parser {
         }
         if self.incontent > 0 && self.cp.ty.as_deref() == Some("application/xhtml+xml") {
             let local = tag.rsplit(':').next().unwrap_or(tag);
-            self.handle_data(&format!("</{local}>"), false);
+            self.handle_data(format!("</{local}>"), false);
         }
         self.pop_scopes();
+    }
+
+    /// Sets the base URI of an element whose `xml:base` is `given` (none: it inherits).
+    fn enter_base(&mut self, given: Option<&str>) {
+        let rel = given.unwrap_or(&self.baseuri);
+        // Every element re-resolves its parent's base, almost always to the same answer; the
+        // last resolution is kept so that only a new `xml:base` or a new parent base costs a join.
+        if let Some((base, r, out)) = &self.base_memo
+            && *base == self.baseuri
+            && r == rel
+        {
+            if *out != self.baseuri {
+                self.baseuri = out.clone();
+            }
+            return;
+        }
+        let resolved = if self.baseuri.is_empty() {
+            join(&self.baseuri, rel)
+        } else {
+            let safe = make_safe_absolute_uri(&self.baseuri, rel);
+            if safe.is_empty() {
+                self.baseuri.clone()
+            } else {
+                safe
+            }
+        };
+        self.base_memo = Some((self.baseuri.clone(), rel.to_string(), resolved.clone()));
+        self.baseuri = resolved;
     }
 
     fn pop_scopes(&mut self) {

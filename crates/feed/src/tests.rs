@@ -247,3 +247,18 @@ proptest::proptest! {
         let _ = parse_document(s.as_bytes(), None, &[]);
     }
 }
+
+#[test]
+fn embeds_are_unwrapped_and_their_scan_finds_every_spelling() {
+    assert!(has_embed_tag("<p>x</p><IFRAME src=x>"));
+    assert!(has_embed_tag("a</Object>"));
+    assert!(!has_embed_tag("<p>an iframe, an object, <b>objet</b></p>"));
+    assert!(!has_embed_tag("<"));
+    assert_eq!(
+        clean_html(
+            "<p>a<iframe src=\"https://e.example/\">b</iframe></p>",
+            None
+        ),
+        "<p>ab</p>"
+    );
+}
