@@ -20,9 +20,10 @@ fuzz_target!(|data: &[u8]| {
 fn check_html_values(value: &Value) {
     match value {
         Value::Object(map) => {
-            let html = map.get("type").and_then(Value::as_str).is_some_and(|t| {
-                t == "text/html" || t == "application/xhtml+xml"
-            });
+            let html = map
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t == "text/html" || t == "application/xhtml+xml");
             if let (true, Some(Value::String(markup))) = (html, map.get("value")) {
                 assert_inert_html(markup, "feed value typed as HTML");
             }

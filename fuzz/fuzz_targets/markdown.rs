@@ -9,7 +9,19 @@ use tidings_web::markdown;
 
 /// What the renderer's allow-list lets through, plus the wrapper the fragment parser adds.
 const ALLOWED: &[&str] = &[
-    "html", "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "del",
+    "html",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "del",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -27,7 +39,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(ALLOWED.contains(&name), "<{name}> in comment html {html:?}");
         if name == "a" {
             let rel = el.attr("rel").unwrap_or_default();
-            assert!(rel.contains("nofollow"), "a link without nofollow: {html:?}");
+            assert!(
+                rel.contains("nofollow"),
+                "a link without nofollow: {html:?}"
+            );
         }
     }
 });

@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     for s in &spans {
         assert_range(&text, &(s.start..s.end), "entity span");
         assert!(s.start < s.end, "empty entity span at {}", s.start);
-        assert!(s.start >= last_end, "entity spans overlap or are out of order: {spans:?}");
+        assert!(
+            s.start >= last_end,
+            "entity spans overlap or are out of order: {spans:?}"
+        );
         last_end = s.end;
     }
     for q in quotes::extract(&text, &spans) {

@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     match tidings_extract::extract_text_page(data) {
         Ok(article) => {
             assert_article(&article, data.len());
-            assert!(!article.title.trim().is_empty(), "an accepted page has a title");
+            assert!(
+                !article.title.trim().is_empty(),
+                "an accepted page has a title"
+            );
         }
         Err(ExtractError::Malformed { line, .. }) => {
             // Lines are counted in the decoded text; every line break there (a lone `\r`
