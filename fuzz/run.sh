@@ -52,7 +52,7 @@ shared_inputs() {
   local target=$1 datasets=$shared/datasets
   case $target in
     feed_parse) echo "$datasets/feedparser-tests" ;;
-    extract_html) echo "$datasets/extraction/html" ;;
+    extract_html) echo "$datasets/extraction/dev/html" ;;
     text_page) echo "$shared/seed" ;;
     quotes | enrich) split_jsonl "$target" text "$datasets/quotes/polnear-dev.jsonl" ;;
     markdown) split_jsonl "$target" payload "$datasets/xss-vectors/dompurify/expect.jsonl" \
