@@ -11,9 +11,11 @@ use tidings_fuzz::assert_inert_html;
 #[path = "../../crates/web/src/markdown.rs"]
 mod markdown;
 
-/// What the renderer's allow-list lets through, plus the wrapper the fragment parser adds.
+/// What the renderer's allow-list lets through, plus the wrappers the fragment parser adds
+/// (`<html>`, and `<body>` around an empty fragment).
 const ALLOWED: &[&str] = &[
     "html",
+    "body",
     "p",
     "br",
     "em",
