@@ -236,6 +236,14 @@ fn unsafe_scheme(url: &str) -> Option<String> {
         return None; // relative
     }
     let scheme = &lower[..end];
+    // Per the URL standard a scheme is a letter then letters, digits, `+`, `-` or `.`; with
+    // any other character (`java%09script:`) the URL is relative, not a scheme.
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return None;
+    }
     match scheme {
         "http" | "https" | "mailto" => None,
         "data"
@@ -273,6 +281,14 @@ mod tests {
         assert!(text.contains("<script>"), "{text}");
         assert!(text.contains("data: URL"), "{text}");
         assert_eq!(found.len(), 6, "{text}");
+    }
+
+    /// Fuzz regression (`markdown`): the comment renderer percent-encodes a tab written as
+    /// `&#x09;`, and `java%09script:` is a relative URL in a browser, not a script.
+    #[test]
+    fn percent_encoded_scheme_is_relative() {
+        assert!(active_content("<a href=\"java%09script:alert(1)\">y</a>").is_empty());
+        assert!(!active_content("<a href=\"java\tscript:alert(1)\">y</a>").is_empty());
     }
 
     #[test]
