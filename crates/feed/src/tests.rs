@@ -31,6 +31,31 @@ fn rss_entries_become_sanitized_articles() {
     );
 }
 
+/// Fuzz regression (`feed_parse`): a JSON feed's `\u0000` reached the article text, which
+/// PostgreSQL refuses to store.
+#[test]
+fn json_feed_nul_characters_are_dropped() {
+    let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"T\u0000",
+        "items":[{"id":2,"url":"https://t.example/2","content_text":"No title \u0000 here"}]}"#;
+    let f = parse(json.as_bytes(), None).unwrap();
+    let entry = &f.entries[0];
+    assert_eq!(entry.text, "No title here");
+    assert!(!entry.title.contains('\0'), "{:?}", entry.title);
+}
+
+/// Fuzz regression (`feed_parse`): raw NUL bytes in a lenient parse of a broken RSS feed
+/// reached the article text.
+#[test]
+fn xml_feed_nul_bytes_are_dropped() {
+    let xml = b"<rss><channel><item><title>A\0B</title><description>x\0\0y</description></item></channel></rss>";
+    let doc = crate::parse_document(xml, None, &[]);
+    let articles = doc.articles(None);
+    assert!(!articles.is_empty(), "{:?}", doc.entries);
+    for a in &articles {
+        assert!(!a.text.contains('\0') && !a.title.contains('\0'), "{a:?}");
+    }
+}
+
 #[test]
 fn json_feed_and_refusals() {
     let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"T","home_page_url":"https://t.example/",

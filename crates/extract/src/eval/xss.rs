@@ -236,6 +236,14 @@ fn unsafe_scheme(url: &str) -> Option<String> {
         return None; // relative
     }
     let scheme = &lower[..end];
+    // Per the URL standard a scheme is a letter then letters, digits, `+`, `-` or `.`; with
+    // any other character (`java%09script:`, `javascri$pt:`) the URL is relative, not a scheme.
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return None;
+    }
     match scheme {
         "http" | "https" | "mailto" => None,
         "data"
@@ -275,6 +283,15 @@ mod tests {
         assert_eq!(found.len(), 6, "{text}");
     }
 
+    /// Fuzz regression (`markdown`): the comment renderer percent-encodes a tab written as
+    /// `&#x09;`, and `java%09script:` is a relative URL in a browser, not a script.
+    #[test]
+    fn percent_encoded_scheme_is_relative() {
+        assert!(active_content("<a href=\"java%09script:alert(1)\">y</a>").is_empty());
+        assert!(active_content("<a href=\"javascri$pt:alert(1)\">y</a>").is_empty());
+        assert!(!active_content("<a href=\"java\tscript:alert(1)\">y</a>").is_empty());
+    }
+
     #[test]
     fn clean_markup_passes() {
         assert!(
@@ -282,7 +299,8 @@ mod tests {
         );
     }
 
-    /// The checker has teeth: on the unsanitized payloads it finds active content in most.
+    /// The checker has teeth: on the unsanitized payloads it finds active content in most
+    /// (298 of 373; the few with an invalid scheme such as `javascri$pt:` are relative URLs).
     #[test]
     fn raw_payloads_are_mostly_flagged() {
         let dir =
@@ -296,7 +314,7 @@ mod tests {
             .count();
         eprintln!("{flagged} of {} raw payloads flagged", vectors.len());
         assert!(
-            flagged * 10 >= vectors.len() * 8,
+            flagged * 4 >= vectors.len() * 3,
             "{flagged} of {}",
             vectors.len()
         );
