@@ -1647,75 +1647,6 @@ fn claims_lease_one_feed_per_host_keep_the_host_pause_and_expire() {
         assert_eq!(store.unclaimed_due_count(expired).unwrap(), 0, "{db}");
         store.release_leases("n3").unwrap();
         assert_eq!(store.unclaimed_due_count(expired).unwrap(), 2, "{db}");
-// ---- Syndication (near-duplicate detection) ---------------------------------------------------
-
-const WIRE_PIECE: &str = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the \
-    Coastal Workers' Federation accepted a pay offer from the shipping companies, union leaders said.\n\n\
-    The agreement raises wages by six percent over two years and sets up a joint safety committee, \
-    according to a copy of the deal seen by reporters in the capital.\n\n\
-    Ships that waited at anchor off the coast for more than a week will begin to unload on Wednesday \
-    morning, starting with fruit, vegetables and medicines, the port authority said.\n\n\
-    Importers had warned of empty shelves before the holidays, and the chamber of commerce put the \
-    cost of the stoppage to exporters at two hundred million crowns.\n\n\
-    The labour ministry brokered the final round of talks after the prime minister called the \
-    strike a threat to the whole economy of the coast.";
-
-/// The piece as another outlet republishes it: boilerplate around it, one paragraph dropped,
-/// two swapped, curly quotes.
-fn detected_copy(outlet: &str, day: u32) -> Article {
-    let paragraphs: Vec<&str> = WIRE_PIECE.split("\n\n").collect();
-    let text = format!(
-        "This article first appeared on the Harbour Ledger.\n\n{}\n\n{}\n\n{}\n\n{}\n\nSign up for our newsletter.",
-        paragraphs[1],
-        paragraphs[0].replace('\'', "’"),
-        paragraphs[2],
-        paragraphs[4]
-    );
-    article(outlet, "Port Avel dockers back at work", day, &text)
-}
-
-/// The same event in other words: same people, places and numbers, different wording.
-const SAME_EVENT: &str = "The nine-day walkout at Port Avel is over: the Coastal Workers' Federation \
-    voted on Tuesday to take the shipping companies' offer.\n\n\
-    Wages go up six percent across two years, and a committee of both sides will look at safety.\n\n\
-    Port officials said unloading of the ships anchored offshore starts on Wednesday, fresh \
-    produce and medicines first.\n\n\
-    Exporters lost some two hundred million crowns, by the chamber of commerce's count, and \
-    importers feared bare shelves at the holidays.";
-
-#[test]
-fn a_copy_with_a_new_headline_is_linked_to_the_earlier_original() {
-    each_db(|store, db| {
-        let original = store
-            .upsert_article(
-                &article("Harbour Ledger", "Strike ends", 17, WIRE_PIECE),
-                None,
-            )
-            .unwrap();
-        let other = store
-            .upsert_article(
-                &article("Coast Weekly", "Dockers accept offer", 17, SAME_EVENT),
-                None,
-            )
-            .unwrap();
-        let copy = store
-            .upsert_article(&detected_copy("Valdren Daily Post", 18), None)
-            .unwrap();
-        let stored = store.article(copy.id).unwrap().unwrap();
-        assert_eq!(stored.original_article_id, Some(original.id), "{db}");
-        assert_eq!(copy.story_id, original.story_id, "{db}");
-        let detected = stored.detected_original.expect("detected");
-        assert_eq!(detected.outlet, "Harbour Ledger", "{db}");
-        assert!(detected.similarity >= 0.6, "{db}: {detected:?}");
-        let same_event = store.article(other.id).unwrap().unwrap();
-        assert_eq!(same_event.original_article_id, None, "{db}: not a copy");
-        let ledger = store.outlet_syndication("harbour-ledger").unwrap();
-        assert_eq!(ledger.republished_by.len(), 1, "{db}");
-        assert_eq!(ledger.republished_by[0].slug, "valdren-daily-post", "{db}");
-        assert_eq!(ledger.republished_by[0].articles, 1, "{db}");
-        let post = store.outlet_syndication("valdren-daily-post").unwrap();
-        assert_eq!(post.republishes[0].name, "Harbour Ledger", "{db}");
-        assert!(store.check().unwrap().ok(), "{db}");
     });
 }
 
@@ -1763,34 +1694,6 @@ fn concurrent_claimers_never_share_a_feed() {
             (30, 30),
             "{db}: each feed claimed once"
         );
-fn an_original_stored_after_its_copies_adopts_them() {
-    each_db(|store, db| {
-        let copy = store
-            .upsert_article(&detected_copy("Valdren Daily Post", 18), None)
-            .unwrap();
-        let later = store
-            .upsert_article(&detected_copy("Saltmere Herald", 19), None)
-            .unwrap();
-        // The later copy first takes the earlier one for the original …
-        let stored = store.article(later.id).unwrap().unwrap();
-        assert_eq!(stored.original_article_id, Some(copy.id), "{db}");
-        // … until the real original, published before both, arrives.
-        let original = store
-            .upsert_article(
-                &article("Harbour Ledger", "Strike ends", 17, WIRE_PIECE),
-                None,
-            )
-            .unwrap();
-        for id in [copy.id, later.id] {
-            let stored = store.article(id).unwrap().unwrap();
-            assert_eq!(stored.original_article_id, Some(original.id), "{db}: {id}");
-            assert_eq!(
-                stored.article.story_id,
-                Some(original.story_id),
-                "{db}: {id}"
-            );
-        }
-        assert!(store.check().unwrap().ok(), "{db}");
     });
 }
 
@@ -1898,6 +1801,113 @@ fn cut_connections_are_replaced_and_failures_say_unavailable() {
     }
     assert!(answered, "the pool reconnected");
     assert_eq!(store.article_count().unwrap(), 0);
+}
+
+// ---- Syndication (near-duplicate detection) ---------------------------------------------------
+
+const WIRE_PIECE: &str = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the \
+    Coastal Workers' Federation accepted a pay offer from the shipping companies, union leaders said.\n\n\
+    The agreement raises wages by six percent over two years and sets up a joint safety committee, \
+    according to a copy of the deal seen by reporters in the capital.\n\n\
+    Ships that waited at anchor off the coast for more than a week will begin to unload on Wednesday \
+    morning, starting with fruit, vegetables and medicines, the port authority said.\n\n\
+    Importers had warned of empty shelves before the holidays, and the chamber of commerce put the \
+    cost of the stoppage to exporters at two hundred million crowns.\n\n\
+    The labour ministry brokered the final round of talks after the prime minister called the \
+    strike a threat to the whole economy of the coast.";
+
+/// The piece as another outlet republishes it: boilerplate around it, one paragraph dropped,
+/// two swapped, curly quotes.
+fn detected_copy(outlet: &str, day: u32) -> Article {
+    let paragraphs: Vec<&str> = WIRE_PIECE.split("\n\n").collect();
+    let text = format!(
+        "This article first appeared on the Harbour Ledger.\n\n{}\n\n{}\n\n{}\n\n{}\n\nSign up for our newsletter.",
+        paragraphs[1],
+        paragraphs[0].replace('\'', "’"),
+        paragraphs[2],
+        paragraphs[4]
+    );
+    article(outlet, "Port Avel dockers back at work", day, &text)
+}
+
+/// The same event in other words: same people, places and numbers, different wording.
+const SAME_EVENT: &str = "The nine-day walkout at Port Avel is over: the Coastal Workers' Federation \
+    voted on Tuesday to take the shipping companies' offer.\n\n\
+    Wages go up six percent across two years, and a committee of both sides will look at safety.\n\n\
+    Port officials said unloading of the ships anchored offshore starts on Wednesday, fresh \
+    produce and medicines first.\n\n\
+    Exporters lost some two hundred million crowns, by the chamber of commerce's count, and \
+    importers feared bare shelves at the holidays.";
+
+#[test]
+fn a_copy_with_a_new_headline_is_linked_to_the_earlier_original() {
+    each_db(|store, db| {
+        let original = store
+            .upsert_article(
+                &article("Harbour Ledger", "Strike ends", 17, WIRE_PIECE),
+                None,
+            )
+            .unwrap();
+        let other = store
+            .upsert_article(
+                &article("Coast Weekly", "Dockers accept offer", 17, SAME_EVENT),
+                None,
+            )
+            .unwrap();
+        let copy = store
+            .upsert_article(&detected_copy("Valdren Daily Post", 18), None)
+            .unwrap();
+        let stored = store.article(copy.id).unwrap().unwrap();
+        assert_eq!(stored.original_article_id, Some(original.id), "{db}");
+        assert_eq!(copy.story_id, original.story_id, "{db}");
+        let detected = stored.detected_original.expect("detected");
+        assert_eq!(detected.outlet, "Harbour Ledger", "{db}");
+        assert!(detected.similarity >= 0.6, "{db}: {detected:?}");
+        let same_event = store.article(other.id).unwrap().unwrap();
+        assert_eq!(same_event.original_article_id, None, "{db}: not a copy");
+        let ledger = store.outlet_syndication("harbour-ledger").unwrap();
+        assert_eq!(ledger.republished_by.len(), 1, "{db}");
+        assert_eq!(ledger.republished_by[0].slug, "valdren-daily-post", "{db}");
+        assert_eq!(ledger.republished_by[0].articles, 1, "{db}");
+        let post = store.outlet_syndication("valdren-daily-post").unwrap();
+        assert_eq!(post.republishes[0].name, "Harbour Ledger", "{db}");
+        assert!(store.check().unwrap().ok(), "{db}");
+    });
+}
+
+#[test]
+fn an_original_stored_after_its_copies_adopts_them() {
+    each_db(|store, db| {
+        let copy = store
+            .upsert_article(&detected_copy("Valdren Daily Post", 18), None)
+            .unwrap();
+        let later = store
+            .upsert_article(&detected_copy("Saltmere Herald", 19), None)
+            .unwrap();
+        // The later copy first takes the earlier one for the original …
+        let stored = store.article(later.id).unwrap().unwrap();
+        assert_eq!(stored.original_article_id, Some(copy.id), "{db}");
+        // … until the real original, published before both, arrives.
+        let original = store
+            .upsert_article(
+                &article("Harbour Ledger", "Strike ends", 17, WIRE_PIECE),
+                None,
+            )
+            .unwrap();
+        for id in [copy.id, later.id] {
+            let stored = store.article(id).unwrap().unwrap();
+            assert_eq!(stored.original_article_id, Some(original.id), "{db}: {id}");
+            assert_eq!(
+                stored.article.story_id,
+                Some(original.story_id),
+                "{db}: {id}"
+            );
+        }
+        assert!(store.check().unwrap().ok(), "{db}");
+    });
+}
+
+#[test]
 fn an_explicit_note_wins_over_detection() {
     each_db(|store, db| {
         store.save_outlet(&ledger()).unwrap();

@@ -2069,48 +2069,6 @@ fn the_openapi_document_matches_the_api() {
     });
 }
 
-#[test]
-fn outlet_pages_show_who_republishes_whom_and_detected_copies_say_so() {
-    each_site(async |s| {
-        let db = s.name;
-        // The ledger's piece again, with boilerplate and no provenance note: found by detection.
-        let mut copy = article("Saltmere Herald", "Dockers back at work", 18);
-        copy.text = format!(
-            "This article first appeared on the Harbour Ledger.\n\n{}\n\nSign up for our newsletter.",
-            copy.text
-        );
-        // The PostgreSQL driver blocks: off the runtime's worker, as the server does.
-        let copy_id = tokio::task::block_in_place(|| s.store.upsert_article(&copy, None))
-            .unwrap()
-            .id;
-        let app = app(&s.store, (2026, 11, 20));
-        let (status, html) = get(&app, "/outlets/saltmere-herald", BROWSER).await;
-        assert_eq!(status, StatusCode::OK, "{db}");
-        assert!(
-            html.contains("Republishes articles of <a href=\"/outlets/harbour-ledger\">Harbour Ledger</a> (1 article)"),
-            "{db}: {html}"
-        );
-        let (_, html) = get(&app, "/outlets/harbour-ledger", BROWSER).await;
-        assert!(
-            html.contains("Republished by <a href=\"/outlets/saltmere-herald\">Saltmere Herald</a> (1 article)"),
-            "{db}"
-        );
-        let (_, html) = get(&app, "/outlets/northmark-wire", BROWSER).await;
-        assert!(!html.contains("Republish"), "{db}: no syndication to show");
-        let (_, json) = get(&app, "/api/v1/outlets/harbour-ledger", BROWSER).await;
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(
-            v["syndication"]["republished_by"][0]["slug"], "saltmere-herald",
-            "{db}"
-        );
-        let (_, page) = get(&app, &format!("/articles/{copy_id}"), BROWSER).await;
-        assert!(
-            page.contains(&format!(
-                "<a href=\"/articles/{}\">Republished from Harbour Ledger, detected: ",
-                s.full_id
-            )) && page.contains("% of the text matches</a>"),
-            "{db}"
-        );
 /// Moderators and administrators make API tokens on their account page (CSRF-checked, shown
 /// once), programs use them, and revoking one shuts it out; readers have no such page, and
 /// session cookies open nothing in the admin API.
@@ -2299,5 +2257,50 @@ fn admin_api_lists_page_and_bad_input_gets_the_error_body() {
             .unwrap();
         let res = app.clone().oneshot(req).await.unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{db}");
+    });
+}
+
+#[test]
+fn outlet_pages_show_who_republishes_whom_and_detected_copies_say_so() {
+    each_site(async |s| {
+        let db = s.name;
+        // The ledger's piece again, with boilerplate and no provenance note: found by detection.
+        let mut copy = article("Saltmere Herald", "Dockers back at work", 18);
+        copy.text = format!(
+            "This article first appeared on the Harbour Ledger.\n\n{}\n\nSign up for our newsletter.",
+            copy.text
+        );
+        // The PostgreSQL driver blocks: off the runtime's worker, as the server does.
+        let copy_id = tokio::task::block_in_place(|| s.store.upsert_article(&copy, None))
+            .unwrap()
+            .id;
+        let app = app(&s.store, (2026, 11, 20));
+        let (status, html) = get(&app, "/outlets/saltmere-herald", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            html.contains("Republishes articles of <a href=\"/outlets/harbour-ledger\">Harbour Ledger</a> (1 article)"),
+            "{db}: {html}"
+        );
+        let (_, html) = get(&app, "/outlets/harbour-ledger", BROWSER).await;
+        assert!(
+            html.contains("Republished by <a href=\"/outlets/saltmere-herald\">Saltmere Herald</a> (1 article)"),
+            "{db}"
+        );
+        let (_, html) = get(&app, "/outlets/northmark-wire", BROWSER).await;
+        assert!(!html.contains("Republish"), "{db}: no syndication to show");
+        let (_, json) = get(&app, "/api/v1/outlets/harbour-ledger", BROWSER).await;
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            v["syndication"]["republished_by"][0]["slug"], "saltmere-herald",
+            "{db}"
+        );
+        let (_, page) = get(&app, &format!("/articles/{copy_id}"), BROWSER).await;
+        assert!(
+            page.contains(&format!(
+                "<a href=\"/articles/{}\">Republished from Harbour Ledger, detected: ",
+                s.full_id
+            )) && page.contains("% of the text matches</a>"),
+            "{db}"
+        );
     });
 }
