@@ -109,6 +109,20 @@ pub(crate) fn page<T: Serialize>(
     })
 }
 
+/// One page of a list loaded whole (sources and outlets are few): the items after the cursor
+/// `after`, by id.
+pub(crate) fn page_loaded<T: Serialize>(
+    mut items: Vec<T>,
+    after: i64,
+    limit: usize,
+    id: impl Fn(&T) -> i64,
+) -> Result<Listed, crate::WebError> {
+    items.retain(|t| id(t) > after);
+    items.sort_by_key(&id);
+    items.truncate(limit + 1);
+    page(items, limit, id)
+}
+
 pub(crate) fn to_json<T: Serialize>(item: &T) -> Result<serde_json::Value, crate::WebError> {
     serde_json::to_value(item).map_err(|e| crate::WebError::Internal(e.to_string()))
 }

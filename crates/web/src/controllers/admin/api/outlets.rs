@@ -1,7 +1,7 @@
 //! Outlets as JSON: list, and set the republication policy and extraction mode — what
 //! `tidings outlet policy|mode` and `/admin/outlets` do.
 
-use super::{Done, Listed, PageQuery, done, page};
+use super::{Done, Listed, PageQuery, done, page_loaded};
 use crate::api_auth::{ApiAdmin, ApiJson};
 use crate::error::ApiError;
 use crate::{AppState, WebError};
@@ -27,11 +27,8 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Listed>, ApiError> {
     let (after, limit) = q.bounds()?;
-    let mut outlets = state.db(|s| s.outlets()).await?;
-    outlets.retain(|o| o.id > after);
-    outlets.sort_by_key(|o| o.id);
-    outlets.truncate(limit + 1);
-    Ok(Json(page(outlets, limit, |o| o.id)?))
+    let outlets = state.db(|s| s.outlets()).await?;
+    Ok(Json(page_loaded(outlets, after, limit, |o| o.id)?))
 }
 
 /// Settings to change; absent ones stay.

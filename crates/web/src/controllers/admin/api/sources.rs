@@ -1,7 +1,7 @@
 //! Sources as JSON: list, follow (with discovery, through the injected [`crate::SourceAdder`]),
 //! pause, resume, fetch now, remove — what `tidings source …` and `/admin/sources` do.
 
-use super::{Done, Listed, PageQuery, done, page, parse_id};
+use super::{Done, Listed, PageQuery, done, page_loaded, parse_id};
 use crate::api_auth::{ApiAdmin, ApiJson};
 use crate::error::ApiError;
 use crate::{AppState, WebError};
@@ -27,11 +27,8 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Listed>, ApiError> {
     let (after, limit) = q.bounds()?;
-    let mut feeds = state.db(|s| s.feeds()).await?;
-    feeds.retain(|f| f.id > after);
-    feeds.sort_by_key(|f| f.id);
-    feeds.truncate(limit + 1);
-    Ok(Json(page(feeds, limit, |f| f.id)?))
+    let feeds = state.db(|s| s.feeds()).await?;
+    Ok(Json(page_loaded(feeds, after, limit, |f| f.id)?))
 }
 
 /// A source to follow.
