@@ -493,9 +493,10 @@ fn fetch_killed_at_random_points_converges_to_an_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("tidings.toml");
     // One feed at a time: the order articles arrive in is then the due order, in every run.
+    // Short timeouts: a killed run's feed leases (twice the total timeout) expire in seconds.
     std::fs::write(
         &config,
-        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\nconcurrency = 1\n",
+        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\nconcurrency = 1\nconnect_timeout_secs = 2\nread_timeout_secs = 3\ntotal_timeout_secs = 3\n",
     )
     .unwrap();
     let outlines: String = (0..FEEDS)
