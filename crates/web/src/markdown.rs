@@ -9,28 +9,31 @@ use std::sync::LazyLock;
 /// Longest comment accepted, in characters.
 pub const MAX_CHARS: usize = 10_000;
 
+/// The only elements a rendered comment may contain.
+pub const ALLOWED_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "del",
+];
+
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();
-    b.tags(HashSet::from([
-        "p",
-        "br",
-        "em",
-        "strong",
-        "code",
-        "pre",
-        "blockquote",
-        "ul",
-        "ol",
-        "li",
-        "a",
-        "del",
-    ]))
-    .tag_attributes(std::collections::HashMap::from([(
-        "a",
-        HashSet::from(["href"]),
-    )]))
-    .url_schemes(HashSet::from(["http", "https", "mailto"]))
-    .link_rel(Some("nofollow ugc noopener"));
+    b.tags(HashSet::from_iter(ALLOWED_TAGS.iter().copied()))
+        .tag_attributes(std::collections::HashMap::from([(
+            "a",
+            HashSet::from(["href"]),
+        )]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("nofollow ugc noopener"));
     b
 });
 
