@@ -369,6 +369,37 @@ async fn wait_path(c: &Client, base: &str, prefix: &str) {
     panic!("never reached {want}; at {}", url(c).await);
 }
 
+/// Waits until `marker` (a global set by the test on the old document) is gone: a new
+/// document has loaded.
+async fn wait_new_document(c: &Client, marker: &str) {
+    let started = Instant::now();
+    while started.elapsed() < WAIT {
+        if let Ok(v) = c
+            .execute(&format!("return {marker} === true;"), vec![])
+            .await
+            && v == serde_json::Value::Bool(false)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no new document replaced the one marked {marker}");
+}
+
+/// Waits for the redirect to the front page that follows signing out: a `goto` issued while
+/// the sign-out form's navigation is still in flight can be overtaken by it.
+async fn wait_front_page(c: &Client, base: &str) {
+    let want = format!("{base}/");
+    let started = Instant::now();
+    while started.elapsed() < WAIT {
+        if url(c).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("sign-out never reached {want}; at {}", url(c).await);
+}
+
 #[test]
 fn readers_comment_moderators_hide_and_followed_feeds_show_up_in_a_real_browser() {
     let (Some(driver), Some(chromium)) = (which("chromedriver"), which("chromium")) else {
@@ -603,6 +634,11 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path, mail: &Path) {
         "Testing the report button",
     )
     .await;
+    // The report answers with a redirect to this same address, so the URL cannot tell
+    // whether it has landed: mark this document and wait for one without the mark.
+    c.execute("window.tidingsBeforeReport = true;", vec![])
+        .await
+        .unwrap();
     c.find(Locator::XPath(
         "//li[contains(@class,'comment')]//form[contains(@action,'/report')]//button",
     ))
@@ -611,12 +647,14 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path, mail: &Path) {
     .click()
     .await
     .unwrap();
+    wait_new_document(c, "window.tidingsBeforeReport").await;
     wait_path(c, base, &article).await;
     screenshots(c, "article-comments", Some("comments")).await;
 
     // Signs out.
     c.goto(&format!("{base}/account")).await.unwrap();
     click_button(c, "Sign out").await;
+    wait_front_page(c, base).await;
     c.goto(&format!("{base}{article}")).await.unwrap();
     wait_text(c, "#comments", "Sign in").await;
 
@@ -659,6 +697,7 @@ async fn run(c: &Client, base: &str, db: &str, config: &Path, mail: &Path) {
     // An anonymous visitor no longer sees it.
     c.goto(&format!("{base}/account")).await.unwrap();
     click_button(c, "Sign out").await;
+    wait_front_page(c, base).await;
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}{article}")).await.unwrap();
     wait_text(c, "#comments-heading", "0 comments").await;
