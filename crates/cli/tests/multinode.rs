@@ -132,6 +132,15 @@ impl Outlet {
     }
 }
 
+/// Leaves the in-flight count when dropped, however the request ended.
+struct InFlight<'a>(&'a Outlet, &'a [String]);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.leave(self.1);
+    }
+}
+
 async fn feed(
     State(outlet): State<Arc<Outlet>>,
     UrlPath(file): UrlPath<String>,
@@ -141,6 +150,9 @@ async fn feed(
         format!("host {}", outlet.index),
     ];
     outlet.enter(&keys);
+    // A request ends when its handler is dropped too: hyper drops it when the client goes away
+    // mid-request (the SIGKILLed worker), and that request is no longer in flight.
+    let _in_flight = InFlight(&outlet, &keys);
     outlet.seen.lock().unwrap().feed_requests += 1;
     // Long enough that two overlapping fetches of one feed or host would be seen.
     tokio::time::sleep(Duration::from_millis(25)).await;
@@ -149,7 +161,6 @@ async fn feed(
         .and_then(|n| n.parse::<usize>().ok())
         .filter(|&n| n < FEEDS)
         .map(|n| outlet.rss(n));
-    outlet.leave(&keys);
     match body {
         Some(b) => ([(header::CONTENT_TYPE, "application/rss+xml")], b).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
