@@ -1037,9 +1037,11 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The mails the file transport wrote into `dir` once there are `count` of them (they are
-/// sent in the background), decoded enough to find links in.
+/// sent in the background), decoded enough to find links in. The file transport writes a
+/// file in place, so a mail is read only once two reads 50 ms apart agree (a file seen
+/// mid-write is not yet the whole mail).
 async fn wait_for_mails(dir: &std::path::Path, count: usize) -> Vec<String> {
-    for _ in 0..100 {
+    let read_all = || {
         let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
@@ -1051,13 +1053,19 @@ async fn wait_for_mails(dir: &std::path::Path, count: usize) -> Vec<String> {
                 (e.metadata().unwrap().modified().unwrap(), text)
             })
             .collect();
-        if mails.len() >= count {
-            mails.sort_by_key(|(at, _)| *at);
+        mails.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        mails
+    };
+    let mut last = Vec::new();
+    for _ in 0..100 {
+        let mails = read_all();
+        if mails.len() >= count && mails == last {
             return mails.into_iter().map(|(_, m)| m).collect();
         }
+        last = mails;
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("fewer than {count} mails in {}", dir.display());
+    panic!("fewer than {count} complete mails in {}", dir.display());
 }
 
 /// The site path of the link in `mail` that starts with `prefix`.
