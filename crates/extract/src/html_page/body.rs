@@ -39,6 +39,9 @@ const DOMINANT_ARTICLE_SHARE: f64 = 0.6;
 /// A page whose densest container holds less prose than this (characters) and whose
 /// `<article>`s are all teasers is a listing; with more, it is an article among teasers.
 const LISTING_MAX_PROSE_CHARS: usize = 1500;
+/// The densest prose outside likely furniture wins when it is at least 1/this of the densest
+/// prose anywhere.
+const CLEAN_PROSE_SHARE_INVERSE: usize = 3;
 
 /// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
 /// tens of thousands of elements.
@@ -279,11 +282,15 @@ fn is_soft_skipped(el: ElementRef<'_>) -> bool {
 }
 
 /// The element holding the most prose of its own: text of `<p>` children, and loose text
-/// (blog engines separate paragraphs with `<br>`), outside links and certain furniture. A
+/// (blog engines separate paragraphs with `<br>`), outside links, teaser excerpts and certain
+/// furniture. A
 /// container also gets half the prose of its child containers, so an article split over
-/// several `<div>`s beats each of them.
+/// several `<div>`s beats each of them. Prose outside likely furniture (comment threads,
+/// widgets) is preferred unless it is small beside the prose inside it: whole content columns
+/// carry such class names too.
 fn densest_text_container(doc: &Html) -> Option<(ElementRef<'_>, usize)> {
-    let mut score: HashMap<NodeId, usize> = HashMap::new();
+    // Per container: (all prose, prose outside likely furniture).
+    let mut score: HashMap<NodeId, (usize, usize)> = HashMap::new();
     let mut refs: HashMap<NodeId, ElementRef<'_>> = HashMap::new();
     for node in doc.tree.root().descendants() {
         let Node::Text(t) = node.value() else {
@@ -297,12 +304,14 @@ fn densest_text_container(doc: &Html) -> Option<(ElementRef<'_>, usize)> {
         let mut container = None;
         let mut in_paragraph = false;
         let mut rejected = false;
+        let mut marked = false;
         for a in node.ancestors().filter_map(ElementRef::wrap) {
             let name = a.value().name();
             if name == "a" || is_hard_skipped(a) {
                 rejected = true;
                 break;
             }
+            marked = marked || is_soft_skipped(a);
             if container.is_none() {
                 if name == "p" {
                     in_paragraph = true;
@@ -316,21 +325,34 @@ fn densest_text_container(doc: &Html) -> Option<(ElementRef<'_>, usize)> {
         let Some(container) = container.filter(|_| !rejected) else {
             continue;
         };
-        // Loose text counts only in runs long enough to be prose, not labels.
-        if !in_paragraph && len < 40 {
+        // Loose text counts only in runs long enough to be prose, not labels; a text cut
+        // short with an ellipsis is a teaser's excerpt.
+        let trimmed = t.text.trim_end();
+        if (!in_paragraph && len < 40) || trimmed.ends_with("...") || trimmed.ends_with('…') {
             continue;
         }
-        *score.entry(container.id()).or_default() += len;
+        let clean = if marked { 0 } else { len };
+        let entry = score.entry(container.id()).or_default();
+        *entry = (entry.0 + len, entry.1 + clean);
         refs.insert(container.id(), container);
         if let Some(parent) = container.parent().and_then(ElementRef::wrap) {
-            *score.entry(parent.id()).or_default() += len / 2;
+            let entry = score.entry(parent.id()).or_default();
+            *entry = (entry.0 + len / 2, entry.1 + clean / 2);
             refs.insert(parent.id(), parent);
         }
     }
-    score
-        .into_iter()
-        .max_by_key(|(id, s)| (*s, std::cmp::Reverse(*id)))
-        .and_then(|(id, s)| Some((refs.get(&id).copied()?, s)))
+    let best = |pick: fn(&(usize, usize)) -> usize| {
+        score
+            .iter()
+            .map(|(id, s)| (*id, pick(s)))
+            .max_by_key(|(id, s)| (*s, std::cmp::Reverse(*id)))
+    };
+    let (raw_id, raw) = best(|s| s.0)?;
+    let (id, chars) = match best(|s| s.1) {
+        Some((clean_id, clean)) if clean * CLEAN_PROSE_SHARE_INVERSE >= raw => (clean_id, clean),
+        _ => (raw_id, raw),
+    };
+    Some((refs.get(&id).copied()?, chars))
 }
 
 // ---------------------------------------------------------------------------------------------
