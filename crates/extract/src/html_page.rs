@@ -70,14 +70,30 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
         .clone()
         .or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
 
-    let root = body::find_root(&doc).map_err(|e| match e {
+    let furniture = body::Furniture::new(&doc);
+    let root = body::find_root(&doc, &furniture).map_err(|e| match e {
         RootError::Listing(n) => ExtractError::NotAnArticle(format!(
             "looks like a listing or home page ({n} article teasers, none of them dominant)"
         )),
         RootError::Empty => ExtractError::NotAnArticle("no article body (empty page)".into()),
     })?;
     let title = pick_title(&meta, &doc);
-    let mut blocks = body::blocks(root, base.as_ref(), &title);
+    let mut blocks = body::blocks(root, &furniture, base.as_ref(), &title);
+    // A marked-up body that holds too little (a summary box, a teaser) gives way to the page's
+    // densest prose container, then to the whole page.
+    let mut root = root;
+    for fallback in body::fallback_roots(&doc, &furniture) {
+        if blocks_words(&blocks) >= MIN_BODY_WORDS {
+            break;
+        }
+        if fallback.id() == root.id() {
+            continue;
+        }
+        let candidate = body::blocks(fallback, &furniture, base.as_ref(), &title);
+        if blocks_words(&candidate) > blocks_words(&blocks) {
+            (root, blocks) = (fallback, candidate);
+        }
+    }
     let published_hint = body::body_time(root);
 
     let page_date = meta
@@ -172,6 +188,14 @@ fn absolute(href: Option<&str>, base: Option<&Url>) -> Option<String> {
         None => Url::parse(href).ok()?,
     };
     is_web_url(&url).then(|| url.to_string())
+}
+
+fn blocks_words(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .filter_map(|b| b.text.as_deref())
+        .map(word_count)
+        .sum()
 }
 
 fn word_count(text: &str) -> usize {

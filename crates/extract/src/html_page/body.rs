@@ -6,17 +6,19 @@
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
 use crate::textutil::{collapse_whitespace, ends_sentence, escape_html, re};
+use ego_tree::NodeId;
 use ego_tree::NodeRef;
 use once_cell::sync::Lazy;
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
 /// Elements that never hold article text.
 const SKIPPED_TAGS: &[&str] = &[
     "nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template",
     "iframe", "svg", "button", "select", "textarea", "input", "label", "object", "embed", "canvas",
-    "audio", "video", "map", "dialog", "menu", "table",
+    "audio", "video", "map", "dialog", "menu",
 ];
 /// ARIA roles of page furniture.
 const SKIPPED_ROLES: &[&str] = &[
@@ -34,6 +36,12 @@ const SKIPPED_ROLES: &[&str] = &[
 /// With three or more `<article>` elements, the biggest must hold this share of their text to
 /// be the page's article; otherwise the page is a list of teasers.
 const DOMINANT_ARTICLE_SHARE: f64 = 0.6;
+/// A page whose densest container holds less prose than this (characters) and whose
+/// `<article>`s are all teasers is a listing; with more, it is an article among teasers.
+const LISTING_MAX_PROSE_CHARS: usize = 1500;
+/// The densest prose outside likely furniture wins when it is at least 1/this of the densest
+/// prose anywhere.
+const CLEAN_PROSE_SHARE_INVERSE: usize = 3;
 
 /// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
 /// tens of thousands of elements.
@@ -91,11 +99,19 @@ pub(super) enum RootError {
     Empty,
 }
 
-/// The element holding the article body.
-pub(super) fn find_root(doc: &Html) -> Result<ElementRef<'_>, RootError> {
+/// The element holding the article body: the biggest `[itemprop=articleBody]`, else the
+/// `<article>` (one of several only when it dominates or holds the page's main prose), else
+/// the densest prose container.
+pub(super) fn find_root<'a>(
+    doc: &'a Html,
+    furniture: &Furniture,
+) -> Result<ElementRef<'a>, RootError> {
     if let Some(body) = doc
         .select(&ARTICLE_BODY)
-        .max_by_key(|e| paragraph_chars(*e))
+        .map(|e| (e, paragraph_chars(e, furniture)))
+        .filter(|(_, size)| *size > 0)
+        .max_by_key(|(_, size)| *size)
+        .map(|(e, _)| e)
     {
         return Ok(body);
     }
@@ -103,7 +119,10 @@ pub(super) fn find_root(doc: &Html) -> Result<ElementRef<'_>, RootError> {
         .select(&ARTICLE)
         .filter(|a| !inside_other(*a, "article"))
         .collect();
-    let sizes: Vec<usize> = articles.iter().map(|a| paragraph_chars(*a)).collect();
+    let sizes: Vec<usize> = articles
+        .iter()
+        .map(|a| paragraph_chars(*a, furniture))
+        .collect();
     let total: usize = sizes.iter().sum();
     let best = sizes
         .iter()
@@ -112,20 +131,49 @@ pub(super) fn find_root(doc: &Html) -> Result<ElementRef<'_>, RootError> {
         .map(|(i, s)| (i, *s));
     if let Some((i, size)) = best
         && size > 0
+        && let Some(article) = articles.get(i)
     {
         // Sizes are character counts of one page: far below f64's exact-integer range.
-        let dominant =
-            articles.len() < 3 || (size as f64) >= (total as f64) * DOMINANT_ARTICLE_SHARE;
-        if !dominant {
-            return Err(RootError::Listing(articles.len()));
-        }
-        if let Some(article) = articles.get(i) {
+        let dominant = articles.len() < 3
+            || (size as f64) >= (total as f64) * DOMINANT_ARTICLE_SHARE
+            || furniture.holds_main(*article);
+        if dominant {
             return Ok(*article);
         }
+        // Many teasers, none holding the page's prose: a listing, unless a long text lies
+        // outside all of them (an article page with teaser `<article>`s around it). Prose
+        // that is the teasers themselves (their common container) does not count.
+        let main_is_teasers = furniture.main.is_some_and(|main| {
+            articles
+                .iter()
+                .filter(|a| a.ancestors().any(|x| x.id() == main))
+                .count()
+                >= 3
+        });
+        if !articles.iter().any(|a| furniture.holds_main(*a))
+            && (main_is_teasers || furniture.main_chars < LISTING_MAX_PROSE_CHARS)
+        {
+            return Err(RootError::Listing(articles.len()));
+        }
     }
-    densest_paragraph_parent(doc)
+    furniture
+        .main
+        .and_then(|id| doc.tree.get(id))
+        .and_then(ElementRef::wrap)
         .or_else(|| doc.select(&BODY).next())
         .ok_or(RootError::Empty)
+}
+
+/// Roots to try when the chosen one holds too little: the densest prose container, then
+/// `<body>`.
+pub(super) fn fallback_roots<'a>(doc: &'a Html, furniture: &Furniture) -> Vec<ElementRef<'a>> {
+    furniture
+        .main
+        .and_then(|id| doc.tree.get(id))
+        .and_then(ElementRef::wrap)
+        .into_iter()
+        .chain(doc.select(&BODY).next())
+        .collect()
 }
 
 /// True when `el` has an ancestor named `tag`.
@@ -135,22 +183,22 @@ fn inside_other(el: ElementRef<'_>, tag: &str) -> bool {
         .any(|a| a.value().name() == tag)
 }
 
-/// Characters of text in the `<p>` elements under `el`, outside boilerplate.
-fn paragraph_chars(el: ElementRef<'_>) -> usize {
+/// Characters of text in the `<p>` elements under `el`, outside furniture.
+fn paragraph_chars(el: ElementRef<'_>, furniture: &Furniture) -> usize {
     el.select(&PARAGRAPH)
-        .filter(|p| !in_boilerplate(*p, el))
+        .filter(|p| !in_boilerplate(*p, el, furniture))
         .map(|p| p.text().map(str::len).sum::<usize>())
         .sum()
 }
 
-/// True when `el` or an ancestor below `root` is boilerplate.
-fn in_boilerplate(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+/// True when `el` or an ancestor below `root` is furniture.
+fn in_boilerplate(el: ElementRef<'_>, root: ElementRef<'_>, furniture: &Furniture) -> bool {
     let mut node = Some(el);
     while let Some(e) = node {
         if e.id() == root.id() {
             return false;
         }
-        if is_skipped(e) {
+        if furniture.skipped(e) {
             return true;
         }
         node = e.parent().and_then(ElementRef::wrap);
@@ -158,39 +206,46 @@ fn in_boilerplate(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
     false
 }
 
-/// The element whose direct `<p>` children hold the most text: where the prose of a page
-/// without semantic markup lives.
-fn densest_paragraph_parent(doc: &Html) -> Option<ElementRef<'_>> {
-    let mut best: Option<(ElementRef<'_>, usize)> = None;
-    for p in doc.select(&PARAGRAPH) {
-        let Some(parent) = p.parent().and_then(ElementRef::wrap) else {
-            continue;
-        };
-        if best.is_some_and(|(b, _)| b.id() == parent.id()) {
-            continue;
-        }
-        if parent
-            .ancestors()
-            .filter_map(ElementRef::wrap)
-            .chain(std::iter::once(parent))
-            .any(is_skipped)
-        {
-            continue;
-        }
-        let size: usize = parent
-            .child_elements()
-            .filter(|c| c.value().name() == "p")
-            .map(|c| c.text().map(str::len).sum::<usize>())
-            .sum();
-        if best.is_none_or(|(_, s)| size > s) {
-            best = Some((parent, size));
-        }
-    }
-    best.map(|(e, _)| e)
+/// Page furniture. Tags, ARIA roles and hidden state are certain ([`is_hard_skipped`]); a
+/// boilerplate class/id or a layout table is only a guess ([`is_soft_skipped`]) and gives way
+/// for the elements that hold the page's main prose (`protected`): themes name whole content
+/// columns "has-sidebar", "widget" or "modal-enabled", and old sites lay pages out in tables.
+pub(super) struct Furniture {
+    protected: HashSet<NodeId>,
+    /// The densest prose container and its score.
+    main: Option<NodeId>,
+    main_chars: usize,
 }
 
-/// Page furniture: by tag, ARIA role, hidden state, or a boilerplate class/id.
-fn is_skipped(el: ElementRef<'_>) -> bool {
+impl Furniture {
+    /// Protects the densest prose container of the page and its ancestors.
+    pub(super) fn new(doc: &Html) -> Self {
+        let mut protected = HashSet::new();
+        let found = densest_text_container(doc);
+        if let Some((main, _)) = found {
+            protected.insert(main.id());
+            protected.extend(main.ancestors().map(|a| a.id()));
+        }
+        Furniture {
+            protected,
+            main: found.map(|(m, _)| m.id()),
+            main_chars: found.map_or(0, |(_, c)| c),
+        }
+    }
+
+    /// True when `el` is furniture to leave out.
+    fn skipped(&self, el: ElementRef<'_>) -> bool {
+        is_hard_skipped(el) || (is_soft_skipped(el) && !self.protected.contains(&el.id()))
+    }
+
+    /// True when `el` holds (or is) the page's densest prose container.
+    fn holds_main(&self, el: ElementRef<'_>) -> bool {
+        self.protected.contains(&el.id())
+    }
+}
+
+/// Certain furniture: by tag, ARIA role or hidden state.
+fn is_hard_skipped(el: ElementRef<'_>) -> bool {
     let e = el.value();
     // Whole-page classes ("single-post has-sidebar") describe the page, not a part of it.
     if matches!(e.name(), "html" | "body") {
@@ -207,21 +262,112 @@ fn is_skipped(el: ElementRef<'_>) -> bool {
     {
         return true;
     }
-    let style_hidden = e.attr("style").is_some_and(|s| {
+    e.attr("style").is_some_and(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         s.contains("display:none") || s.contains("visibility:hidden")
-    });
+    })
+}
+
+/// Likely furniture: a boilerplate class/id, or a table.
+fn is_soft_skipped(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    if matches!(e.name(), "html" | "body") {
+        return false;
+    }
+    if e.name() == "table" {
+        return true;
+    }
     let marked = |a: Option<&str>| a.is_some_and(|v| BOILERPLATE.is_match(v));
-    style_hidden || marked(e.attr("class")) || marked(e.attr("id"))
+    marked(e.attr("class")) || marked(e.attr("id"))
+}
+
+/// The element holding the most prose of its own: text of `<p>` children, and loose text
+/// (blog engines separate paragraphs with `<br>`), outside links, teaser excerpts and certain
+/// furniture. A
+/// container also gets half the prose of its child containers, so an article split over
+/// several `<div>`s beats each of them. Prose outside likely furniture (comment threads,
+/// widgets) is preferred unless it is small beside the prose inside it: whole content columns
+/// carry such class names too.
+fn densest_text_container(doc: &Html) -> Option<(ElementRef<'_>, usize)> {
+    // Per container: (all prose, prose outside likely furniture).
+    let mut score: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    let mut refs: HashMap<NodeId, ElementRef<'_>> = HashMap::new();
+    for node in doc.tree.root().descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        let len = t.text.trim().len();
+        if len == 0 {
+            continue;
+        }
+        // The nearest block ancestor holds the text; a paragraph's text goes to its container.
+        let mut container = None;
+        let mut in_paragraph = false;
+        let mut rejected = false;
+        let mut marked = false;
+        for a in node.ancestors().filter_map(ElementRef::wrap) {
+            let name = a.value().name();
+            if name == "a" || is_hard_skipped(a) {
+                rejected = true;
+                break;
+            }
+            marked = marked || is_soft_skipped(a);
+            if container.is_none() {
+                if name == "p" {
+                    in_paragraph = true;
+                } else if !is_inline(name)
+                    && !matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li")
+                {
+                    container = Some(a);
+                }
+            }
+        }
+        let Some(container) = container.filter(|_| !rejected) else {
+            continue;
+        };
+        // Loose text counts only in runs long enough to be prose, not labels; a text cut
+        // short with an ellipsis is a teaser's excerpt.
+        let trimmed = t.text.trim_end();
+        if (!in_paragraph && len < 40) || trimmed.ends_with("...") || trimmed.ends_with('…') {
+            continue;
+        }
+        let clean = if marked { 0 } else { len };
+        let entry = score.entry(container.id()).or_default();
+        *entry = (entry.0 + len, entry.1 + clean);
+        refs.insert(container.id(), container);
+        if let Some(parent) = container.parent().and_then(ElementRef::wrap) {
+            let entry = score.entry(parent.id()).or_default();
+            *entry = (entry.0 + len / 2, entry.1 + clean / 2);
+            refs.insert(parent.id(), parent);
+        }
+    }
+    let best = |pick: fn(&(usize, usize)) -> usize| {
+        score
+            .iter()
+            .map(|(id, s)| (*id, pick(s)))
+            .max_by_key(|(id, s)| (*s, std::cmp::Reverse(*id)))
+    };
+    let (raw_id, raw) = best(|s| s.0)?;
+    let (id, chars) = match best(|s| s.1) {
+        Some((clean_id, clean)) if clean * CLEAN_PROSE_SHARE_INVERSE >= raw => (clean_id, clean),
+        _ => (raw_id, raw),
+    };
+    Some((refs.get(&id).copied()?, chars))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Walk
 
 /// Walks the body root and returns its blocks. `title` is left out when the body repeats it.
-pub(super) fn blocks(root: ElementRef<'_>, base: Option<&Url>, title: &str) -> Vec<Block> {
+pub(super) fn blocks(
+    root: ElementRef<'_>,
+    furniture: &Furniture,
+    base: Option<&Url>,
+    title: &str,
+) -> Vec<Block> {
     let mut walker = Walker {
         base,
+        furniture,
         title_key: collapse_whitespace(title).to_lowercase(),
         blocks: Vec::new(),
         inline: Inline::default(),
@@ -241,6 +387,7 @@ struct Inline {
 
 struct Walker<'u> {
     base: Option<&'u Url>,
+    furniture: &'u Furniture,
     title_key: String,
     blocks: Vec<Block>,
     inline: Inline,
@@ -267,7 +414,7 @@ impl Walker<'_> {
     }
 
     fn element(&mut self, el: ElementRef<'_>) {
-        if is_skipped(el) {
+        if self.furniture.skipped(el) {
             return;
         }
         if self.depth >= MAX_DEPTH {
@@ -298,7 +445,7 @@ impl Walker<'_> {
                 }
             }
             name if is_inline(name) => {
-                let (html, text) = inline_content(el, self.base);
+                let (html, text) = inline_content(el, self.base, self.furniture);
                 self.inline.html.push_str(&html);
                 self.inline.text.push_str(&text);
             }
@@ -335,7 +482,7 @@ impl Walker<'_> {
 
     fn paragraph(&mut self, el: ElementRef<'_>) {
         self.flush();
-        let (html, text) = inline_content(el, self.base);
+        let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if !text.is_empty() {
             self.push(format!("<p>{}</p>", html.trim()), Some(text));
@@ -346,7 +493,7 @@ impl Walker<'_> {
 
     fn heading(&mut self, el: ElementRef<'_>) {
         self.flush();
-        let (html, text) = inline_content(el, self.base);
+        let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if text.is_empty() || text.to_lowercase() == self.title_key {
             return;
@@ -364,7 +511,7 @@ impl Walker<'_> {
         self.flush();
         let items: Vec<ElementRef<'_>> = el
             .child_elements()
-            .filter(|c| c.value().name() == "li" && !is_skipped(*c))
+            .filter(|c| c.value().name() == "li" && !self.furniture.skipped(*c))
             .collect();
         let all_links = items.len() >= 2 && items.iter().all(|li| is_link_only(*li));
         if items.is_empty() || all_links {
@@ -374,7 +521,7 @@ impl Walker<'_> {
         let mut html = format!("<{tag}>");
         let mut texts = Vec::new();
         for li in items {
-            let (item_html, item_text) = inline_content(li, self.base);
+            let (item_html, item_text) = inline_content(li, self.base, self.furniture);
             let item_text = collapse_whitespace(&item_text);
             if item_text.is_empty() {
                 continue;
@@ -402,6 +549,7 @@ impl Walker<'_> {
         self.flush();
         let mut inner = Walker {
             base: self.base,
+            furniture: self.furniture,
             title_key: String::new(),
             blocks: Vec::new(),
             inline: Inline::default(),
@@ -436,7 +584,7 @@ impl Walker<'_> {
         let caption = el
             .child_elements()
             .find(|c| c.value().name() == "figcaption")
-            .map(|c| inline_content(c, self.base).0)
+            .map(|c| inline_content(c, self.base, self.furniture).0)
             .filter(|h| !h.trim().is_empty())
             .map(|h| format!("<figcaption>{}</figcaption>", h.trim()))
             .unwrap_or_default();
@@ -518,16 +666,21 @@ fn is_inline(name: &str) -> bool {
 
 /// The HTML and text of phrasing content: links made absolute, emphasis kept, anything else
 /// unwrapped to its text.
-fn inline_content(el: ElementRef<'_>, base: Option<&Url>) -> (String, String) {
+fn inline_content(
+    el: ElementRef<'_>,
+    base: Option<&Url>,
+    furniture: &Furniture,
+) -> (String, String) {
     let mut html = String::new();
     let mut text = String::new();
-    inline_into(*el, base, &mut html, &mut text, 0);
+    inline_into(*el, base, furniture, &mut html, &mut text, 0);
     (html, text)
 }
 
 fn inline_into(
     node: NodeRef<'_, Node>,
     base: Option<&Url>,
+    furniture: &Furniture,
     html: &mut String,
     text: &mut String,
     depth: usize,
@@ -548,7 +701,7 @@ fn inline_into(
                 let Some(el) = ElementRef::wrap(child) else {
                     continue;
                 };
-                if is_skipped(el) {
+                if furniture.skipped(el) {
                     continue;
                 }
                 let (open, close) = inline_tags(el, base);
@@ -556,7 +709,7 @@ fn inline_into(
                 match e.name() {
                     "br" => text.push(' '),
                     "img" => {}
-                    _ => inline_into(child, base, html, text, depth + 1),
+                    _ => inline_into(child, base, furniture, html, text, depth + 1),
                 }
                 html.push_str(&close);
                 if is_block_name(e.name()) {
