@@ -223,13 +223,31 @@ const HTML_ELEMENTS: &[&str] = &[
     "video",
 ];
 
-fn map_content_type(t: &str) -> String {
-    let t = lowercase(t);
-    match t.as_str() {
+fn map_content_type(t: &str) -> Cow<'_, str> {
+    let t = if t.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+        Cow::Owned(lowercase(t))
+    } else {
+        Cow::Borrowed(t)
+    };
+    match &*t {
         "text" | "plain" => "text/plain".into(),
         "html" => "text/html".into(),
         "xhtml" => "application/xhtml+xml".into(),
         _ => t,
+    }
+}
+
+/// `{key}_detail`, without formatting for the keys that have one most of the time.
+fn detail_key(key: &str) -> String {
+    match key {
+        "title" => "title_detail".into(),
+        "summary" => "summary_detail".into(),
+        "subtitle" => "subtitle_detail".into(),
+        "rights" => "rights_detail".into(),
+        "info" => "info_detail".into(),
+        "author" => "author_detail".into(),
+        "publisher" => "publisher_detail".into(),
+        _ => format!("{key}_detail"),
     }
 }
 
@@ -243,8 +261,8 @@ struct ContentParams {
 }
 
 impl ContentParams {
-    fn ty_or(&self, default: &str) -> String {
-        self.ty.clone().unwrap_or_else(|| default.to_string())
+    fn ty_or<'s>(&'s self, default: &'s str) -> &'s str {
+        self.ty.as_deref().unwrap_or(default)
     }
     fn detail(&self, value: &str) -> Value {
         let mut d = Dict::new();
@@ -828,7 +846,7 @@ impl Parser {
         {
             self.lang = Some(Rc::from(l.replace('_', "-")));
         }
-        let ty = map_content_type(attr(attrs, "type").unwrap_or(default));
+        let ty = map_content_type(attr(attrs, "type").unwrap_or(default)).into_owned();
         let base64 = attr(attrs, "mode") == Some("base64")
             || !(ty.starts_with("text/") || ty.ends_with("+xml") || ty.ends_with("/xml"));
         self.cp = ContentParams {
@@ -925,8 +943,7 @@ impl Parser {
             self.cp.ty = Some("text/html".into());
         }
         self.cp.base64 = false;
-        let is_htmlish =
-            HTML_TYPES.contains(&map_content_type(&self.cp.ty_or("text/html")).as_str());
+        let is_htmlish = HTML_TYPES.contains(&&*map_content_type(self.cp.ty_or("text/html")));
         if is_htmlish && CAN_CONTAIN_MARKUP.contains(&element) {
             let base = Some(self.cp.base.as_str()).filter(|b| !b.is_empty());
             output = crate::clean_html(&output, base);
@@ -1002,7 +1019,7 @@ impl Parser {
                     entry.insert(key.to_string(), json!(output));
                 }
                 if incontent {
-                    entry.insert(format!("{key}_detail"), detail());
+                    entry.insert(detail_key(key), detail());
                 }
             }
         } else if self.infeed || self.insource {
@@ -1028,7 +1045,7 @@ impl Parser {
             } else {
                 c.insert(key.to_string(), json!(output));
                 if let Some(detail) = detail {
-                    c.insert(format!("{key}_detail"), detail);
+                    c.insert(detail_key(key), detail);
                 }
             }
         }
@@ -1204,7 +1221,7 @@ impl Parser {
 
     fn sync_author_detail(&mut self, key: &str) {
         let c = self.ctx();
-        let dkey = format!("{key}_detail");
+        let dkey = detail_key(key);
         if let Some(detail) = c
             .get(&dkey)
             .and_then(Value::as_object)
@@ -1259,9 +1276,7 @@ impl Parser {
 
     fn save_author(&mut self, key: &str, value: &str, prefix: &str) {
         let c = self.ctx();
-        let d = c
-            .entry(format!("{prefix}_detail"))
-            .or_insert_with(|| json!({}));
+        let d = c.entry(detail_key(prefix)).or_insert_with(|| json!({}));
         if let Some(d) = d.as_object_mut() {
             d.insert(key.into(), json!(value));
         }
@@ -1376,8 +1391,7 @@ impl Parser {
         match attr(&attrs, "href") {
             Some(h) => {
                 if attr(&attrs, "rel") == Some("alternate")
-                    && HTML_TYPES
-                        .contains(&map_content_type(attr(&attrs, "type").unwrap_or("")).as_str())
+                    && HTML_TYPES.contains(&&*map_content_type(attr(&attrs, "type").unwrap_or("")))
                 {
                     let h = h.to_string();
                     self.ctx().insert("link".into(), json!(h));
@@ -1419,8 +1433,8 @@ impl Parser {
     }
 
     fn end_content(&mut self) {
-        let ty = map_content_type(&self.cp.ty_or(""));
-        let copy = ty == "text/plain" || HTML_TYPES.contains(&ty.as_str());
+        let ty = map_content_type(self.cp.ty_or(""));
+        let copy = ty == "text/plain" || HTML_TYPES.contains(&&*ty);
         let value = self.pop_content("content");
         if copy && let Some(v) = value {
             self.save("summary", json!(v), false);
