@@ -307,10 +307,10 @@ impl From<Rc<str>> for Name {
     }
 }
 
-struct Elem {
+struct Elem<'a> {
     name: Name,
     expecting_text: bool,
-    pieces: Vec<String>,
+    pieces: Vec<Cow<'a, str>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -322,12 +322,12 @@ enum Ctx {
     Feed,
 }
 
-struct Parser {
+struct Parser<'a> {
     feed: Dict,
     entries: Vec<Dict>,
     source: Dict,
     version: String,
-    stack: Vec<Elem>,
+    stack: Vec<Elem<'a>>,
     cp: ContentParams,
     incontent: u32,
     infeed: bool,
@@ -411,7 +411,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     }
                     continue;
                 }
-                p.handle_data(s.into_owned(), true);
+                p.handle_data(s, true);
             }
             Token::Start { name, attrs, empty } => {
                 if root_closed {
@@ -668,9 +668,28 @@ fn to_dict(attrs: &[Attr<'_>]) -> Dict {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s, false);
+    out
+}
+
+/// Appends `s` with `&`, `<`, `>` (and with `quote` also `"`) escaped, in one pass.
+fn push_xml_escaped(out: &mut String, s: &str, quote: bool) {
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|c| matches!(c, b'&' | b'<' | b'>') || (quote && c == b'"'))
+    {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 static EMAIL: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -726,7 +745,7 @@ fn cp1252_fix(s: String) -> String {
         .collect()
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     fn ctx_kind(&self) -> Ctx {
         if self.insource {
             Ctx::Source
@@ -813,13 +832,14 @@ impl Parser {
         }
     }
 
-    fn handle_data(&mut self, text: String, escape: bool) {
+    fn handle_data(&mut self, text: impl Into<Cow<'a, str>>, escape: bool) {
         let xhtml = self.cp.ty.as_deref() == Some("application/xhtml+xml");
         let Some(top) = self.stack.last_mut() else {
             return;
         };
-        if escape && xhtml {
-            top.pieces.push(xml_escape(&text));
+        let text = text.into();
+        if escape && xhtml && text.contains(['&', '<', '>']) {
+            top.pieces.push(Cow::Owned(xml_escape(&text)));
         } else {
             top.pieces.push(text);
         }
@@ -910,16 +930,21 @@ impl Parser {
                 }
             }
         }
-        let mut output = if pieces.len() == 1 {
+        // Text straight from the input (one CDATA section or unescaped run) stays borrowed
+        // until it is stored or cleaned, so a body is not copied only to be sanitized.
+        let mut output: Cow<'a, str> = if pieces.len() == 1 {
             pieces.pop().unwrap_or_default()
         } else {
-            pieces.concat()
+            Cow::Owned(pieces.concat())
         };
         if strip && output.trim().len() != output.len() {
-            output = output.trim().to_string();
+            output = match output {
+                Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+                Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+            };
         }
         if !expecting_text {
-            return Some(output);
+            return Some(output.into_owned());
         }
         if self.cp.base64 {
             use base64::Engine;
@@ -927,14 +952,14 @@ impl Parser {
             if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes())
                 && let Ok(s) = String::from_utf8(bytes)
             {
-                output = s;
+                output = Cow::Owned(s);
             }
         }
         if CAN_BE_RELATIVE_URI.contains(&element)
             && !output.is_empty()
             && (element != "id" || self.guidislink)
         {
-            output = self.resolve_uri(&output);
+            output = Cow::Owned(self.resolve_uri(&output));
         }
         if !self.version.starts_with("atom")
             && self.cp.ty.as_deref() == Some("text/plain")
@@ -946,8 +971,9 @@ impl Parser {
         let is_htmlish = HTML_TYPES.contains(&&*map_content_type(self.cp.ty_or("text/html")));
         if is_htmlish && CAN_CONTAIN_MARKUP.contains(&element) {
             let base = Some(self.cp.base.as_str()).filter(|b| !b.is_empty());
-            output = crate::clean_html(&output, base);
+            output = Cow::Owned(crate::clean_html(&output, base));
         }
+        let mut output = output.into_owned();
         if self.encoding == "utf-8"
             && !output.is_ascii()
             && output.chars().all(|c| (c as u32) < 256)
@@ -1095,22 +1121,28 @@ impl Parser {
                 let ns = self
                     .namespaces_in_use
                     .get(prefix)
-                    .cloned()
-                    .unwrap_or_default();
+                    .map_or("", String::as_str);
                 if (l == "math" && ns == "http://www.w3.org/1998/Math/MathML")
                     || (l == "svg" && ns == "http://www.w3.org/2000/svg")
                 {
-                    attrs.push(("xmlns".into(), Cow::Owned(ns)));
+                    attrs.push(("xmlns".into(), Cow::Owned(ns.to_string())));
                 }
             }
             if local == "svg" {
                 self.svg_ok += 1;
             }
-            let s: String = attrs
-                .iter()
-                .map(|(k, v)| format!(" {}=\"{}\"", k, xml_escape(v).replace('"', "&quot;")))
-                .collect();
-            self.handle_data(format!("<{local}{s}>"), false);
+            let mut markup = String::with_capacity(local.len() + 2);
+            markup.push('<');
+            markup.push_str(local);
+            for (k, v) in &attrs {
+                markup.push(' ');
+                markup.push_str(k);
+                markup.push_str("=\"");
+                push_xml_escaped(&mut markup, v, true);
+                markup.push('"');
+            }
+            markup.push('>');
+            self.handle_data(markup, false);
             return;
         }
         let prefix = tag.split_once(':').map_or("", |(p, _)| p);
@@ -1153,7 +1185,11 @@ impl Parser {
         }
         if self.incontent > 0 && self.cp.ty.as_deref() == Some("application/xhtml+xml") {
             let local = tag.rsplit(':').next().unwrap_or(tag);
-            self.handle_data(format!("</{local}>"), false);
+            let mut markup = String::with_capacity(local.len() + 3);
+            markup.push_str("</");
+            markup.push_str(local);
+            markup.push('>');
+            self.handle_data(markup, false);
         }
         self.pop_scopes();
     }
@@ -1348,14 +1384,14 @@ impl Parser {
         if let Some(v) = attr(attrs, "lastmod").map(str::to_owned) {
             self.start_date("updated");
             if let Some(top) = self.stack.last_mut() {
-                top.pieces = vec![v];
+                top.pieces = vec![Cow::Owned(v)];
             }
             self.end_date("updated", "updated_parsed");
         }
         if let Some(v) = attr(attrs, "href").map(str::to_owned) {
             self.start_link(Vec::new());
             if let Some(top) = self.stack.last_mut() {
-                top.pieces = vec![v];
+                top.pieces = vec![Cow::Owned(v)];
             }
             self.pop("link", true);
         }
@@ -1543,7 +1579,7 @@ impl Parser {
                 if let Some(r) = attr(attrs, "rdf:resource").map(str::to_owned)
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(r);
+                    t.pieces.push(Cow::Owned(r));
                 }
             }
             "cloud" => {
@@ -1587,7 +1623,7 @@ impl Parser {
                 if !v.is_empty()
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(v.clone());
+                    t.pieces.push(Cow::Owned(v.clone()));
                 }
                 self.pop("generator", true);
                 self.ctx()
@@ -1599,7 +1635,7 @@ impl Parser {
                 if !v.is_empty()
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(v);
+                    t.pieces.push(Cow::Owned(v));
                 }
                 self.pop("errorreportsto", true);
             }
