@@ -17,6 +17,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDateTime> {
     if s.is_empty() || s.len() > 200 {
         return None;
     }
+    // Almost every feed writes one of two exact shapes; reading them directly skips the
+    // general parsers' lower-casing and splitting. Anything else, including an impossible date
+    // in an exact shape, takes the general route, which gives the same answer for these shapes.
+    if let Some(t) = rfc822_exact(s.as_bytes()).or_else(|| rfc3339_exact(s.as_bytes())) {
+        return Some(t);
+    }
     rfc822(s)
         .or_else(|| w3dtf(s))
         .or_else(|| iso8601(s))
@@ -73,6 +79,115 @@ fn build(
     let t = date.and_hms_opt(h, mi, s)?;
     let utc = t.checked_sub_signed(Duration::try_minutes(off_minutes)?)?;
     (1..=9999).contains(&utc.year()).then_some(utc)
+}
+
+/// Two ASCII digits at `b[i..i + 2]`.
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    match b.get(i..i + 2)? {
+        [x @ b'0'..=b'9', y @ b'0'..=b'9'] => Some(u32::from(x - b'0') * 10 + u32::from(y - b'0')),
+        _ => None,
+    }
+}
+
+/// `±HHMM` or `±HH:MM` (`colon`) at `b[i..]`, to the end: minutes east of UTC.
+fn numeric_zone(b: &[u8], i: usize, colon: bool) -> Option<i64> {
+    let sign = match b.get(i)? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let h = two_digits(b, i + 1)?;
+    let m_at = if colon {
+        (b.get(i + 3) == Some(&b':')).then_some(i + 4)?
+    } else {
+        i + 3
+    };
+    let m = two_digits(b, m_at)?;
+    (b.len() == m_at + 2).then_some(sign * i64::from(h * 60 + m))
+}
+
+/// RFC 822 exactly as RFC 2822 writes it: `Mon, 24 Mar 2025 17:59:00 +0000` (weekday optional,
+/// one- or two-digit day, four-digit year, zone `±HHMM`, `GMT`, `UT`, `UTC` or `Z`).
+fn rfc822_exact(b: &[u8]) -> Option<NaiveDateTime> {
+    const DAYS: [&[u8]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
+    let mut i = 0;
+    if b.get(3..5) == Some(b", ") && DAYS.iter().any(|d| b[..3].eq_ignore_ascii_case(d)) {
+        i = 5;
+    }
+    let day = match (b.get(i), b.get(i + 1)) {
+        (Some(d @ b'0'..=b'9'), Some(b' ')) => {
+            i += 2;
+            u32::from(d - b'0')
+        }
+        _ => {
+            let d = two_digits(b, i)?;
+            (b.get(i + 2) == Some(&b' ')).then_some(())?;
+            i += 3;
+            d
+        }
+    };
+    let mon = std::str::from_utf8(b.get(i..i + 3)?).ok()?;
+    if !mon.bytes().all(|c| c.is_ascii_alphabetic()) || b.get(i + 3) != Some(&b' ') {
+        return None;
+    }
+    let mon = month_number(mon)?;
+    i += 4;
+    let year = two_digits(b, i)? * 100 + two_digits(b, i + 2)?;
+    i += 4;
+    if b.get(i) != Some(&b' ') || b.get(i + 3) != Some(&b':') || b.get(i + 6) != Some(&b':') {
+        return None;
+    }
+    let (h, mi, sec) = (
+        two_digits(b, i + 1)?,
+        two_digits(b, i + 4)?,
+        two_digits(b, i + 7)?,
+    );
+    i += 9;
+    if b.get(i) != Some(&b' ') {
+        return None;
+    }
+    let zone = &b[i + 1..];
+    let off = if zone.eq_ignore_ascii_case(b"gmt")
+        || zone.eq_ignore_ascii_case(b"ut")
+        || zone.eq_ignore_ascii_case(b"utc")
+        || zone.eq_ignore_ascii_case(b"z")
+    {
+        0
+    } else {
+        numeric_zone(b, i + 1, false)?
+    };
+    build(i64::from(year), mon, day, h, mi, sec, off)
+}
+
+/// RFC 3339: `2025-03-24T17:53:00+00:00`, `…:00Z`, with optional fractional seconds.
+fn rfc3339_exact(b: &[u8]) -> Option<NaiveDateTime> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (mon, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (h, mi, sec) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        i += digits;
+    }
+    let off = if &b[i..] == b"Z" || &b[i..] == b"z" {
+        0
+    } else {
+        numeric_zone(b, i, true)?
+    };
+    build(i64::from(year), mon, day, h, mi, sec, off)
 }
 
 fn rfc822(s: &str) -> Option<NaiveDateTime> {
@@ -402,6 +517,42 @@ mod tests {
 
     fn t(s: &str) -> Option<[i64; 9]> {
         parse_date(s).map(|d| time_tuple(&d))
+    }
+
+    #[test]
+    fn exact_shapes_answer_as_the_general_parsers() {
+        for s in [
+            "Mon, 24 Mar 2025 17:59:00 +0000",
+            "Mon, 24 Mar 2025 17:59:00 GMT",
+            "mon, 4 mar 2025 17:59:00 -0530",
+            "24 Mar 2025 17:59:00 +0130",
+            "Tue, 24 Mar 2025 23:59:59 -1200",
+            "Sat, 31 Dec 9999 23:00:00 -0200",
+            "Mon, 30 Feb 2025 17:59:00 +0000",
+            "Mon, 24 Mar 2025 24:00:00 +0000",
+            "Mon, 24 Mar 2025 17:59:00 +0099",
+            "Mon, 24 Mar 0001 00:00:00 +0100",
+            "2025-03-24T17:53:00+00:00",
+            "2025-03-24T17:53:00Z",
+            "2025-03-24T17:53:00.123456-05:00",
+            "2025-03-24T17:53:00.5+14:00",
+            "2025-02-29T17:53:00Z",
+            "2025-03-24T17:53:60Z",
+            "0001-01-01T00:30:00+01:00",
+            "2025-03-24T17:53:00+0000",
+        ] {
+            let general = rfc822(s)
+                .or_else(|| w3dtf(s))
+                .or_else(|| iso8601(s))
+                .or_else(|| asctime(s));
+            let exact = rfc822_exact(s.as_bytes()).or_else(|| rfc3339_exact(s.as_bytes()));
+            if exact.is_some() {
+                assert_eq!(exact, general, "{s}");
+            }
+            assert_eq!(parse_date(s), general, "{s}");
+        }
+        assert!(rfc822_exact(b"Mon, 24 Mar 2025 17:59:00 +0000").is_some());
+        assert!(rfc3339_exact(b"2025-03-24T17:53:00.5+14:00").is_some());
     }
 
     #[test]

@@ -540,7 +540,7 @@ pub fn clean_html(html: &str, base: Option<&str>) -> String {
 /// Whether `html` may have an `<iframe` or `<object` tag (or end tag), in any case: a cheap
 /// superset test that decides whether the exact regex needs to run.
 fn has_embed_tag(html: &str) -> bool {
-    html.match_indices('<').any(|(i, _)| {
+    memchr::memchr_iter(b'<', html.as_bytes()).any(|i| {
         let rest = html.as_bytes().get(i + 1..).unwrap_or_default();
         let name = rest.strip_prefix(b"/").unwrap_or(rest);
         name.get(..6)

@@ -11,7 +11,9 @@ use crate::urls::{join, make_safe_absolute_uri};
 use crate::xml::{Token, Tokenizer};
 use crate::{Dict, Document};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 /// Deeper nesting than this is ignored (and flagged): bounds work on hostile input.
@@ -221,13 +223,31 @@ const HTML_ELEMENTS: &[&str] = &[
     "video",
 ];
 
-fn map_content_type(t: &str) -> String {
-    let t = lowercase(t);
-    match t.as_str() {
+fn map_content_type(t: &str) -> Cow<'_, str> {
+    let t = if t.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+        Cow::Owned(lowercase(t))
+    } else {
+        Cow::Borrowed(t)
+    };
+    match &*t {
         "text" | "plain" => "text/plain".into(),
         "html" => "text/html".into(),
         "xhtml" => "application/xhtml+xml".into(),
         _ => t,
+    }
+}
+
+/// `{key}_detail`, without formatting for the keys that have one most of the time.
+fn detail_key(key: &str) -> String {
+    match key {
+        "title" => "title_detail".into(),
+        "summary" => "summary_detail".into(),
+        "subtitle" => "subtitle_detail".into(),
+        "rights" => "rights_detail".into(),
+        "info" => "info_detail".into(),
+        "author" => "author_detail".into(),
+        "publisher" => "publisher_detail".into(),
+        _ => format!("{key}_detail"),
     }
 }
 
@@ -241,8 +261,8 @@ struct ContentParams {
 }
 
 impl ContentParams {
-    fn ty_or(&self, default: &str) -> String {
-        self.ty.clone().unwrap_or_else(|| default.to_string())
+    fn ty_or<'s>(&'s self, default: &'s str) -> &'s str {
+        self.ty.as_deref().unwrap_or(default)
     }
     fn detail(&self, value: &str) -> Value {
         let mut d = Dict::new();
@@ -257,10 +277,40 @@ impl ContentParams {
     }
 }
 
-struct Elem {
-    name: String,
+/// An element name on the parser's stack: most are the handlers' literals, the rest shared
+/// with the name cache, so pushing one does not allocate.
+#[derive(Clone)]
+enum Name {
+    Static(&'static str),
+    Shared(Rc<str>),
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Name::Static(s) => s,
+            Name::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&'static str> for Name {
+    fn from(s: &'static str) -> Self {
+        Name::Static(s)
+    }
+}
+
+impl From<Rc<str>> for Name {
+    fn from(s: Rc<str>) -> Self {
+        Name::Shared(s)
+    }
+}
+
+struct Elem<'a> {
+    name: Name,
     expecting_text: bool,
-    pieces: Vec<String>,
+    pieces: Vec<Cow<'a, str>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -272,12 +322,12 @@ enum Ctx {
     Feed,
 }
 
-struct Parser {
+struct Parser<'a> {
     feed: Dict,
     entries: Vec<Dict>,
     source: Dict,
     version: String,
-    stack: Vec<Elem>,
+    stack: Vec<Elem<'a>>,
     cp: ContentParams,
     incontent: u32,
     infeed: bool,
@@ -293,12 +343,14 @@ struct Parser {
     guidislink: bool,
     title_depth: i64,
     depth: i64,
-    baseuri: String,
-    lang: Option<String>,
-    basestack: Vec<String>,
+    /// Shared (`Rc`) because every element saves its parent's base and language and restores
+    /// them at its end: a pointer copy instead of a string copy per element.
+    baseuri: Rc<str>,
+    lang: Option<Rc<str>>,
+    basestack: Vec<Rc<str>>,
     /// The last base resolution: (parent base, `xml:base` or parent base, result).
-    base_memo: Option<(String, String, String)>,
-    langstack: Vec<Option<String>>,
+    base_memo: Option<(Rc<str>, String, Rc<str>)>,
+    langstack: Vec<Option<Rc<str>>>,
     namespaces_in_use: HashMap<String, String>,
     svg_ok: u32,
     property_depth: HashMap<String, i64>,
@@ -329,8 +381,8 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
         guidislink: false,
         title_depth: -1,
         depth: 0,
-        baseuri: base.to_string(),
-        lang: lang.map(str::to_owned),
+        baseuri: Rc::from(base),
+        lang: lang.map(Rc::from),
         basestack: Vec::new(),
         base_memo: None,
         langstack: Vec::new(),
@@ -343,7 +395,8 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
     let mut tok = Tokenizer::new(text);
     // Open elements: (qname, mapped tag, namespace declarations made here).
     let mut open: Vec<OpenElement> = Vec::new();
-    let mut scopes: HashMap<Option<String>, String> = HashMap::new();
+    let mut scopes: Scopes = HashMap::new();
+    let mut names = NameCache::default();
     let mut root_closed = false;
     let mut saw_element = false;
     while let Some(t) = tok.next_token() {
@@ -373,7 +426,7 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                 }
                 // Namespace declarations.
                 let mut declared = Vec::new();
-                let mut plain_attrs = Vec::new();
+                let mut plain_attrs = Vec::with_capacity(attrs.len());
                 for (k, v) in attrs {
                     if k == "xmlns" || k.starts_with("xmlns:") {
                         let prefix = k.strip_prefix("xmlns:").map(str::to_owned);
@@ -381,68 +434,30 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                         if !v.is_empty() {
                             p.track_namespace(prefix.as_deref(), &v);
                         }
-                        scopes.insert(prefix, v);
+                        scopes.insert(prefix, v.into_owned());
                     } else {
                         plain_attrs.push((k, v));
                     }
                 }
-                let (given, local) = match name.split_once(':') {
-                    Some((pfx, l)) => (Some(pfx.to_string()), l.to_string()),
-                    None => (None, name.clone()),
-                };
-                let uri = if given.as_deref() == Some("xml") {
-                    "http://www.w3.org/XML/1998/namespace".to_string()
-                } else {
-                    match scopes.get(&given) {
-                        Some(u) => u.clone(),
-                        None => {
-                            if given.is_some() {
-                                p.errors
-                                    .push(format!("undeclared namespace prefix in <{name}>"));
-                            }
-                            String::new()
-                        }
+                if !declared.is_empty() {
+                    names.clear();
+                }
+                let mapped = names.element(name, &scopes);
+                if mapped.undeclared {
+                    p.errors
+                        .push(format!("undeclared namespace prefix in <{name}>"));
+                }
+                let out_attrs: Vec<Attr<'_>> = plain_attrs
+                    .into_iter()
+                    .map(|(k, v)| (names.attribute(k, &scopes), v))
+                    .collect();
+                p.unknown_starttag(&mapped.tag, &mapped.method, out_attrs);
+                open.push((name, mapped, declared));
+                if empty && let Some((_, mapped, declared)) = open.pop() {
+                    p.unknown_endtag(&mapped.tag, &mapped.method);
+                    if !declared.is_empty() {
+                        names.clear();
                     }
-                };
-                let mut lower = lowercase(&uri);
-                if lower.contains("backend.userland.com/rss") {
-                    lower = "http://backend.userland.com/rss".into();
-                }
-                let prefix: Option<String> = match known_prefix(&lower) {
-                    Some(pfx) => Some(pfx.to_string()),
-                    None => given.clone(),
-                };
-                let mut tag = lowercase(&local);
-                if let Some(pfx) = prefix.as_deref().filter(|x| !x.is_empty()) {
-                    tag = format!("{}:{}", lowercase(pfx), tag);
-                }
-                let mut out_attrs = Vec::new();
-                for (k, v) in plain_attrs {
-                    let key = match k.split_once(':') {
-                        Some((ap, al)) => {
-                            let auri = if ap == "xml" {
-                                "http://www.w3.org/xml/1998/namespace".to_string()
-                            } else {
-                                scopes
-                                    .get(&Some(ap.to_string()))
-                                    .map(|u| lowercase(u))
-                                    .unwrap_or_default()
-                            };
-                            match known_prefix(&auri).filter(|x| !x.is_empty()) {
-                                Some(kp) => format!("{kp}:{al}"),
-                                None if auri.is_empty() => k.clone(),
-                                None => al.to_string(),
-                            }
-                        }
-                        None => k.clone(),
-                    };
-                    out_attrs.push((lowercase(&key), v));
-                }
-                p.unknown_starttag(&tag, out_attrs);
-                open.push((name.clone(), tag.clone(), declared));
-                if empty {
-                    let (_, tag, declared) = open.pop().unwrap_or_default();
-                    p.unknown_endtag(&tag);
                     restore(&mut scopes, declared);
                     if open.is_empty() {
                         root_closed = true;
@@ -458,8 +473,13 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     p.errors.push(format!("mismatched end tag </{name}>"));
                 }
                 while open.len() > pos {
-                    let (_, tag, declared) = open.pop().unwrap_or_default();
-                    p.unknown_endtag(&tag);
+                    let Some((_, mapped, declared)) = open.pop() else {
+                        break;
+                    };
+                    p.unknown_endtag(&mapped.tag, &mapped.method);
+                    if !declared.is_empty() {
+                        names.clear();
+                    }
                     restore(&mut scopes, declared);
                 }
                 if open.is_empty() {
@@ -470,8 +490,8 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
     }
     if !open.is_empty() {
         p.errors.push("document ended inside an element".into());
-        while let Some((_, tag, _)) = open.pop() {
-            p.unknown_endtag(&tag);
+        while let Some((_, mapped, _)) = open.pop() {
+            p.unknown_endtag(&mapped.tag, &mapped.method);
         }
     }
     if !saw_element {
@@ -497,10 +517,128 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
 
 /// A namespace prefix declared on an element and the URI it shadowed.
 type Declared = Vec<(Option<String>, Option<String>)>;
-/// An open element: its qualified name, feedparser tag name and its declarations.
-type OpenElement = (String, String, Declared);
+/// An open element: its qualified name, what it maps to, and its declarations.
+type OpenElement<'a> = (&'a str, Rc<ElementName>, Declared);
+/// An attribute: feedparser's name for it (lower case, known namespaces prefixed) and its value.
+type Attr<'a> = (Rc<str>, Cow<'a, str>);
+/// Namespace prefix → URI, as declared by the open elements.
+type Scopes = HashMap<Option<String>, String>;
 
-fn restore(scopes: &mut HashMap<Option<String>, String>, declared: Declared) {
+/// What an element's qualified name maps to under the namespace declarations in scope.
+struct ElementName {
+    /// feedparser's tag name: `title`, `dc:creator`.
+    tag: Rc<str>,
+    /// The handler name: `title`, `dc_creator`.
+    method: Rc<str>,
+    /// The name has a prefix no open element declares.
+    undeclared: bool,
+}
+
+/// Element and attribute names already mapped, by qualified name. A document uses a few dozen
+/// names thousands of times, and mapping one (namespace lookup, lower-casing, prefixing) costs
+/// several allocations; the answers hold until a namespace declaration comes into or goes out
+/// of scope, when the cache is cleared.
+#[derive(Default)]
+struct NameCache<'a> {
+    elements: HashMap<&'a str, Rc<ElementName>>,
+    attributes: HashMap<&'a str, Rc<str>>,
+}
+
+impl<'a> NameCache<'a> {
+    fn clear(&mut self) {
+        self.elements.clear();
+        self.attributes.clear();
+    }
+
+    fn element(&mut self, name: &'a str, scopes: &Scopes) -> Rc<ElementName> {
+        if let Some(m) = self.elements.get(name) {
+            return m.clone();
+        }
+        let m = Rc::new(map_element(name, scopes));
+        if self.elements.len() < 1024 {
+            self.elements.insert(name, m.clone());
+        }
+        m
+    }
+
+    fn attribute(&mut self, name: &'a str, scopes: &Scopes) -> Rc<str> {
+        if let Some(m) = self.attributes.get(name) {
+            return m.clone();
+        }
+        let m: Rc<str> = Rc::from(map_attribute(name, scopes));
+        if self.attributes.len() < 1024 {
+            self.attributes.insert(name, m.clone());
+        }
+        m
+    }
+}
+
+/// feedparser's tag and handler names for the element `name`.
+fn map_element(name: &str, scopes: &Scopes) -> ElementName {
+    let (given, local) = match name.split_once(':') {
+        Some((pfx, l)) => (Some(pfx.to_string()), l),
+        None => (None, name),
+    };
+    let mut undeclared = false;
+    let uri = if given.as_deref() == Some("xml") {
+        "http://www.w3.org/XML/1998/namespace".to_string()
+    } else {
+        match scopes.get(&given) {
+            Some(u) => u.clone(),
+            None => {
+                undeclared = given.is_some();
+                String::new()
+            }
+        }
+    };
+    let mut lower = lowercase(&uri);
+    if lower.contains("backend.userland.com/rss") {
+        lower = "http://backend.userland.com/rss".into();
+    }
+    let prefix: Option<String> = match known_prefix(&lower) {
+        Some(pfx) => Some(pfx.to_string()),
+        None => given.clone(),
+    };
+    let mut tag = lowercase(local);
+    if let Some(pfx) = prefix.as_deref().filter(|x| !x.is_empty()) {
+        tag = format!("{}:{}", lowercase(pfx), tag);
+    }
+    let method = match tag.split_once(':') {
+        Some((prefix, suffix)) if !prefix.is_empty() => format!("{prefix}_{suffix}"),
+        Some((_, suffix)) => suffix.to_string(),
+        None => tag.clone(),
+    };
+    ElementName {
+        tag: Rc::from(tag),
+        method: Rc::from(method),
+        undeclared,
+    }
+}
+
+/// feedparser's name for the attribute `k`.
+fn map_attribute(k: &str, scopes: &Scopes) -> String {
+    let key = match k.split_once(':') {
+        Some((ap, al)) => {
+            let auri = if ap == "xml" {
+                "http://www.w3.org/xml/1998/namespace".to_string()
+            } else {
+                scopes
+                    .get(&Some(ap.to_string()))
+                    .map(|u| lowercase(u))
+                    .unwrap_or_default()
+            };
+            match known_prefix(&auri).filter(|x| !x.is_empty()) {
+                Some(kp) => format!("{kp}:{al}"),
+                None if auri.is_empty() => k.to_string(),
+                None => al.to_string(),
+            }
+        }
+        None => k.to_string(),
+    };
+    lowercase(&key)
+}
+
+fn restore(scopes: &mut Scopes, declared: Declared) {
     for (prefix, old) in declared.into_iter().rev() {
         match old {
             Some(o) => scopes.insert(prefix, o),
@@ -518,21 +656,40 @@ fn lowercase(s: &str) -> String {
     }
 }
 
-fn attr<'a>(attrs: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+fn attr<'a>(attrs: &'a [Attr<'_>], k: &str) -> Option<&'a str> {
+    attrs.iter().find(|(n, _)| **n == *k).map(|(_, v)| &**v)
 }
 
-fn to_dict(attrs: &[(String, String)]) -> Dict {
+fn to_dict(attrs: &[Attr<'_>]) -> Dict {
     attrs
         .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
         .collect()
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s, false);
+    out
+}
+
+/// Appends `s` with `&`, `<`, `>` (and with `quote` also `"`) escaped, in one pass.
+fn push_xml_escaped(out: &mut String, s: &str, quote: bool) {
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|c| matches!(c, b'&' | b'<' | b'>') || (quote && c == b'"'))
+    {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 static EMAIL: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -588,7 +745,7 @@ fn cp1252_fix(s: String) -> String {
         .collect()
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     fn ctx_kind(&self) -> Ctx {
         if self.insource {
             Ctx::Source
@@ -675,21 +832,22 @@ impl Parser {
         }
     }
 
-    fn handle_data(&mut self, text: String, escape: bool) {
+    fn handle_data(&mut self, text: impl Into<Cow<'a, str>>, escape: bool) {
         let xhtml = self.cp.ty.as_deref() == Some("application/xhtml+xml");
         let Some(top) = self.stack.last_mut() else {
             return;
         };
-        if escape && xhtml {
-            top.pieces.push(xml_escape(&text));
+        let text = text.into();
+        if escape && xhtml && text.contains(['&', '<', '>']) {
+            top.pieces.push(Cow::Owned(xml_escape(&text)));
         } else {
             top.pieces.push(text);
         }
     }
 
-    fn push(&mut self, name: &str, expecting_text: bool) {
+    fn push(&mut self, name: impl Into<Name>, expecting_text: bool) {
         self.stack.push(Elem {
-            name: name.to_string(),
+            name: name.into(),
             expecting_text,
             pieces: Vec::new(),
         });
@@ -697,22 +855,24 @@ impl Parser {
 
     fn push_content(
         &mut self,
-        tag: &str,
-        attrs: &[(String, String)],
+        tag: &'static str,
+        attrs: &[Attr<'_>],
         default: &str,
         expecting: bool,
     ) {
         self.incontent += 1;
-        if let Some(l) = &self.lang {
-            self.lang = Some(l.replace('_', "-"));
+        if let Some(l) = &self.lang
+            && l.contains('_')
+        {
+            self.lang = Some(Rc::from(l.replace('_', "-")));
         }
-        let ty = map_content_type(attr(attrs, "type").unwrap_or(default));
+        let ty = map_content_type(attr(attrs, "type").unwrap_or(default)).into_owned();
         let base64 = attr(attrs, "mode") == Some("base64")
             || !(ty.starts_with("text/") || ty.ends_with("+xml") || ty.ends_with("/xml"));
         self.cp = ContentParams {
             ty: Some(ty),
-            language: self.lang.clone(),
-            base: self.baseuri.clone(),
+            language: self.lang.as_deref().map(str::to_owned),
+            base: self.baseuri.to_string(),
             base64,
             src: None,
         };
@@ -731,7 +891,7 @@ impl Parser {
     }
 
     fn pop(&mut self, element: &str, strip: bool) -> Option<String> {
-        if self.stack.last().is_none_or(|e| e.name != element) {
+        if self.stack.last().is_none_or(|e| *e.name != *element) {
             return None;
         }
         let Elem {
@@ -739,7 +899,7 @@ impl Parser {
             expecting_text,
             mut pieces,
         } = self.stack.pop()?;
-        let element = element.as_str();
+        let element: &str = &element;
         if self.version == "atom10" && self.cp.ty.as_deref() == Some("application/xhtml+xml") {
             while pieces.len() > 1 && pieces.last().is_some_and(|p| p.trim().is_empty()) {
                 pieces.pop();
@@ -770,16 +930,21 @@ impl Parser {
                 }
             }
         }
-        let mut output = if pieces.len() == 1 {
+        // Text straight from the input (one CDATA section or unescaped run) stays borrowed
+        // until it is stored or cleaned, so a body is not copied only to be sanitized.
+        let mut output: Cow<'a, str> = if pieces.len() == 1 {
             pieces.pop().unwrap_or_default()
         } else {
-            pieces.concat()
+            Cow::Owned(pieces.concat())
         };
         if strip && output.trim().len() != output.len() {
-            output = output.trim().to_string();
+            output = match output {
+                Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+                Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+            };
         }
         if !expecting_text {
-            return Some(output);
+            return Some(output.into_owned());
         }
         if self.cp.base64 {
             use base64::Engine;
@@ -787,14 +952,14 @@ impl Parser {
             if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes())
                 && let Ok(s) = String::from_utf8(bytes)
             {
-                output = s;
+                output = Cow::Owned(s);
             }
         }
         if CAN_BE_RELATIVE_URI.contains(&element)
             && !output.is_empty()
             && (element != "id" || self.guidislink)
         {
-            output = self.resolve_uri(&output);
+            output = Cow::Owned(self.resolve_uri(&output));
         }
         if !self.version.starts_with("atom")
             && self.cp.ty.as_deref() == Some("text/plain")
@@ -803,12 +968,12 @@ impl Parser {
             self.cp.ty = Some("text/html".into());
         }
         self.cp.base64 = false;
-        let is_htmlish =
-            HTML_TYPES.contains(&map_content_type(&self.cp.ty_or("text/html")).as_str());
+        let is_htmlish = HTML_TYPES.contains(&&*map_content_type(self.cp.ty_or("text/html")));
         if is_htmlish && CAN_CONTAIN_MARKUP.contains(&element) {
             let base = Some(self.cp.base.as_str()).filter(|b| !b.is_empty());
-            output = crate::clean_html(&output, base);
+            output = Cow::Owned(crate::clean_html(&output, base));
         }
+        let mut output = output.into_owned();
         if self.encoding == "utf-8"
             && !output.is_ascii()
             && output.chars().all(|c| (c as u32) < 256)
@@ -880,7 +1045,7 @@ impl Parser {
                     entry.insert(key.to_string(), json!(output));
                 }
                 if incontent {
-                    entry.insert(format!("{key}_detail"), detail());
+                    entry.insert(detail_key(key), detail());
                 }
             }
         } else if self.infeed || self.insource {
@@ -906,34 +1071,31 @@ impl Parser {
             } else {
                 c.insert(key.to_string(), json!(output));
                 if let Some(detail) = detail {
-                    c.insert(format!("{key}_detail"), detail);
+                    c.insert(detail_key(key), detail);
                 }
             }
         }
         Some(output)
     }
 
-    fn unknown_starttag(&mut self, tag: &str, attrs: Vec<(String, String)>) {
+    fn unknown_starttag(&mut self, tag: &str, method: &Rc<str>, mut attrs: Vec<Attr<'_>>) {
         self.depth += 1;
-        let mut attrs: Vec<(String, String)> = attrs
-            .into_iter()
-            .map(|(k, v)| {
-                let k = lowercase(&k);
-                let v = if k == "rel" || k == "type" {
-                    lowercase(&v)
-                } else {
-                    v
-                };
-                (k, v)
-            })
-            .collect();
+        // Names arrive lower-cased; `rel` and `type` values are compared lower-cased too.
+        for (k, v) in attrs.iter_mut() {
+            if matches!(&**k, "rel" | "type")
+                && v.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii())
+            {
+                *v = Cow::Owned(lowercase(v));
+            }
+        }
         let given = attr(&attrs, "xml:base")
             .or_else(|| attr(&attrs, "base"))
             .filter(|b| !b.is_empty());
         self.enter_base(given);
         let lang = match attr(&attrs, "xml:lang").or_else(|| attr(&attrs, "lang")) {
             Some("") => None,
-            Some(l) => Some(l.to_string()),
+            Some(l) if self.lang.as_deref() == Some(l) => self.lang.clone(),
+            Some(l) => Some(Rc::from(l)),
             None => self.lang.clone(),
         };
         if let Some(l) = &lang
@@ -959,28 +1121,31 @@ impl Parser {
                 let ns = self
                     .namespaces_in_use
                     .get(prefix)
-                    .cloned()
-                    .unwrap_or_default();
+                    .map_or("", String::as_str);
                 if (l == "math" && ns == "http://www.w3.org/1998/Math/MathML")
                     || (l == "svg" && ns == "http://www.w3.org/2000/svg")
                 {
-                    attrs.push(("xmlns".into(), ns));
+                    attrs.push(("xmlns".into(), Cow::Owned(ns.to_string())));
                 }
             }
             if local == "svg" {
                 self.svg_ok += 1;
             }
-            let s: String = attrs
-                .iter()
-                .map(|(k, v)| format!(" {}=\"{}\"", k, xml_escape(v).replace('"', "&quot;")))
-                .collect();
-            self.handle_data(format!("<{local}{s}>"), false);
+            let mut markup = String::with_capacity(local.len() + 2);
+            markup.push('<');
+            markup.push_str(local);
+            for (k, v) in &attrs {
+                markup.push(' ');
+                markup.push_str(k);
+                markup.push_str("=\"");
+                push_xml_escaped(&mut markup, v, true);
+                markup.push('"');
+            }
+            markup.push('>');
+            self.handle_data(markup, false);
             return;
         }
-        let (prefix, suffix) = match tag.split_once(':') {
-            Some((p, s)) => (p, s),
-            None => ("", tag),
-        };
+        let prefix = tag.split_once(':').map_or("", |(p, _)| p);
         if prefix.is_empty() && !matches!(tag, "title" | "link" | "description" | "name") {
             self.intextinput = false;
         }
@@ -992,37 +1157,24 @@ impl Parser {
         {
             self.inimage = false;
         }
-        let method = if prefix.is_empty() {
-            suffix.to_string()
-        } else {
-            format!("{prefix}_{suffix}")
-        };
-        if !self.start_handler(&method, &attrs) {
+        if !self.start_handler(method, &attrs) {
             if attrs.is_empty() {
-                self.push(&method, true);
+                self.push(method.clone(), true);
             } else {
                 let d = to_dict(&attrs);
-                self.ctx().insert(method, Value::Object(d));
+                self.ctx().insert(method.to_string(), Value::Object(d));
             }
         }
     }
 
-    fn unknown_endtag(&mut self, tag: &str) {
-        let (prefix, suffix) = match tag.split_once(':') {
-            Some((p, s)) => (p, s),
-            None => ("", tag),
-        };
+    fn unknown_endtag(&mut self, tag: &str, method: &str) {
+        let suffix = tag.split_once(':').map_or(tag, |(_, s)| s);
         if suffix == "svg" && self.svg_ok > 0 {
             self.svg_ok -= 1;
         }
-        let method = if prefix.is_empty() {
-            suffix.to_string()
-        } else {
-            format!("{prefix}_{suffix}")
-        };
-        let handled = self.svg_ok == 0 && self.end_handler(&method);
+        let handled = self.svg_ok == 0 && self.end_handler(method);
         if !handled {
-            self.pop(&method, true);
+            self.pop(method, true);
         }
         if self.incontent > 0 && !self.cp.ty_or("xml").ends_with("xml") {
             if tag == "xhtml:div" || tag == "div" {
@@ -1033,7 +1185,11 @@ impl Parser {
         }
         if self.incontent > 0 && self.cp.ty.as_deref() == Some("application/xhtml+xml") {
             let local = tag.rsplit(':').next().unwrap_or(tag);
-            self.handle_data(format!("</{local}>"), false);
+            let mut markup = String::with_capacity(local.len() + 3);
+            markup.push_str("</");
+            markup.push_str(local);
+            markup.push('>');
+            self.handle_data(markup, false);
         }
         self.pop_scopes();
     }
@@ -1044,22 +1200,25 @@ impl Parser {
         // Every element re-resolves its parent's base, almost always to the same answer; the
         // last resolution is kept so that only a new `xml:base` or a new parent base costs a join.
         if let Some((base, r, out)) = &self.base_memo
-            && *base == self.baseuri
+            && (Rc::ptr_eq(base, &self.baseuri) || *base == self.baseuri)
             && r == rel
         {
-            if *out != self.baseuri {
+            if !Rc::ptr_eq(out, &self.baseuri) && *out != self.baseuri {
                 self.baseuri = out.clone();
             }
             return;
         }
-        let resolved = if self.baseuri.is_empty() {
-            join(&self.baseuri, rel)
+        let resolved: Rc<str> = if self.baseuri.is_empty() {
+            Rc::from(join(&self.baseuri, rel))
         } else {
             let safe = make_safe_absolute_uri(&self.baseuri, rel);
             if safe.is_empty() {
                 self.baseuri.clone()
+            } else if *safe == *self.baseuri {
+                // Keep sharing the parent's string, so the next memo check is a pointer test.
+                self.baseuri.clone()
             } else {
-                safe
+                Rc::from(safe)
             }
         };
         self.base_memo = Some((self.baseuri.clone(), rel.to_string(), resolved.clone()));
@@ -1098,7 +1257,7 @@ impl Parser {
 
     fn sync_author_detail(&mut self, key: &str) {
         let c = self.ctx();
-        let dkey = format!("{key}_detail");
+        let dkey = detail_key(key);
         if let Some(detail) = c
             .get(&dkey)
             .and_then(Value::as_object)
@@ -1153,9 +1312,7 @@ impl Parser {
 
     fn save_author(&mut self, key: &str, value: &str, prefix: &str) {
         let c = self.ctx();
-        let d = c
-            .entry(format!("{prefix}_detail"))
-            .or_insert_with(|| json!({}));
+        let d = c.entry(detail_key(prefix)).or_insert_with(|| json!({}));
         if let Some(d) = d.as_object_mut() {
             d.insert(key.into(), json!(value));
         }
@@ -1200,18 +1357,18 @@ impl Parser {
         }
     }
 
-    fn enforce_href(attrs: &mut Vec<(String, String)>) {
+    fn enforce_href(attrs: &mut Vec<Attr<'_>>) {
         let href = attr(attrs, "url")
             .or_else(|| attr(attrs, "uri"))
             .or_else(|| attr(attrs, "href"))
             .map(str::to_owned);
         if let Some(h) = href.filter(|h| !h.is_empty()) {
-            attrs.retain(|(k, _)| k != "url" && k != "uri" && k != "href");
-            attrs.push(("href".into(), h));
+            attrs.retain(|(k, _)| !matches!(&**k, "url" | "uri" | "href"));
+            attrs.push(("href".into(), Cow::Owned(h)));
         }
     }
 
-    fn start_date(&mut self, key: &str) {
+    fn start_date(&mut self, key: &'static str) {
         self.push(key, true);
     }
 
@@ -1223,24 +1380,24 @@ impl Parser {
         self.save(parsed_key, parsed, true);
     }
 
-    fn cdf_common(&mut self, attrs: &[(String, String)]) {
+    fn cdf_common(&mut self, attrs: &[Attr<'_>]) {
         if let Some(v) = attr(attrs, "lastmod").map(str::to_owned) {
             self.start_date("updated");
             if let Some(top) = self.stack.last_mut() {
-                top.pieces = vec![v];
+                top.pieces = vec![Cow::Owned(v)];
             }
             self.end_date("updated", "updated_parsed");
         }
         if let Some(v) = attr(attrs, "href").map(str::to_owned) {
             self.start_link(Vec::new());
             if let Some(top) = self.stack.last_mut() {
-                top.pieces = vec![v];
+                top.pieces = vec![Cow::Owned(v)];
             }
             self.pop("link", true);
         }
     }
 
-    fn start_link(&mut self, mut attrs: Vec<(String, String)>) {
+    fn start_link(&mut self, mut attrs: Vec<Attr<'_>>) {
         if attr(&attrs, "rel").is_none() {
             attrs.push(("rel".into(), "alternate".into()));
         }
@@ -1256,8 +1413,8 @@ impl Parser {
         if let Some(h) = attr(&attrs, "href").map(str::to_owned) {
             let r = self.resolve_uri(&h);
             for (k, v) in attrs.iter_mut() {
-                if k == "href" {
-                    *v = r.clone();
+                if **k == *"href" {
+                    *v = Cow::Owned(r.clone());
                 }
             }
         }
@@ -1270,8 +1427,7 @@ impl Parser {
         match attr(&attrs, "href") {
             Some(h) => {
                 if attr(&attrs, "rel") == Some("alternate")
-                    && HTML_TYPES
-                        .contains(&map_content_type(attr(&attrs, "type").unwrap_or("")).as_str())
+                    && HTML_TYPES.contains(&&*map_content_type(attr(&attrs, "type").unwrap_or("")))
                 {
                     let h = h.to_string();
                     self.ctx().insert("link".into(), json!(h));
@@ -1281,7 +1437,7 @@ impl Parser {
         }
     }
 
-    fn start_category(&mut self, attrs: &[(String, String)]) {
+    fn start_category(&mut self, attrs: &[Attr<'_>]) {
         let term = attr(attrs, "term");
         let scheme = attr(attrs, "scheme").or_else(|| attr(attrs, "domain"));
         let label = attr(attrs, "label");
@@ -1289,7 +1445,7 @@ impl Parser {
         self.push("category", true);
     }
 
-    fn start_description(&mut self, attrs: &[(String, String)], default: &str, key: &'static str) {
+    fn start_description(&mut self, attrs: &[Attr<'_>], default: &str, key: &'static str) {
         let has_summary = self.ctx().contains_key("summary");
         if has_summary && !self.has_content {
             self.summary_key = Some("content");
@@ -1303,7 +1459,7 @@ impl Parser {
         }
     }
 
-    fn start_content(&mut self, attrs: &[(String, String)]) {
+    fn start_content(&mut self, attrs: &[Attr<'_>]) {
         self.has_content = true;
         self.push_content("content", attrs, "text/plain", true);
         if let Some(src) = attr(attrs, "src") {
@@ -1313,8 +1469,8 @@ impl Parser {
     }
 
     fn end_content(&mut self) {
-        let ty = map_content_type(&self.cp.ty_or(""));
-        let copy = ty == "text/plain" || HTML_TYPES.contains(&ty.as_str());
+        let ty = map_content_type(self.cp.ty_or(""));
+        let copy = ty == "text/plain" || HTML_TYPES.contains(&&*ty);
         let value = self.pop_content("content");
         if copy && let Some(v) = value {
             self.save("summary", json!(v), false);
@@ -1322,7 +1478,7 @@ impl Parser {
     }
 
     /// Runs the `_start_…` handler for `m`; false when there is none.
-    fn start_handler(&mut self, m: &str, attrs: &[(String, String)]) -> bool {
+    fn start_handler(&mut self, m: &str, attrs: &[Attr<'_>]) -> bool {
         let expecting = self.infeed || self.inentry || self.insource;
         match m {
             "rss" => {
@@ -1383,7 +1539,8 @@ impl Parser {
                 self.push("name", false);
             }
             "name" | "itunes_name" => self.push("name", false),
-            "width" | "height" => self.push(m, false),
+            "width" => self.push("width", false),
+            "height" => self.push("height", false),
             "url" | "homepage" | "uri" => self.push("href", true),
             "email" | "itunes_email" => self.push("email", false),
             "language" | "dc_language" => self.push("language", true),
@@ -1414,13 +1571,15 @@ impl Parser {
                 self.add_tag(attr(attrs, "text"), Some("http://www.itunes.com/"), None);
                 self.push("category", true);
             }
-            "itunes_keywords" | "media_keywords" | "tags" => self.push(m, true),
+            "itunes_keywords" => self.push("itunes_keywords", true),
+            "media_keywords" => self.push("media_keywords", true),
+            "tags" => self.push("tags", true),
             "creativecommons_license" | "cc_license" => {
                 self.push("license", true);
                 if let Some(r) = attr(attrs, "rdf:resource").map(str::to_owned)
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(r);
+                    t.pieces.push(Cow::Owned(r));
                 }
             }
             "cloud" => {
@@ -1450,8 +1609,8 @@ impl Parser {
                 Self::enforce_href(&mut a);
                 if let Some(h) = attr(&a, "href").map(str::to_owned) {
                     let r = self.resolve_uri(&h);
-                    a.retain(|(k, _)| k != "href");
-                    a.push(("href".into(), r));
+                    a.retain(|(k, _)| **k != *"href");
+                    a.push(("href".into(), Cow::Owned(r)));
                 }
                 let d = to_dict(&a);
                 self.ctx()
@@ -1464,7 +1623,7 @@ impl Parser {
                 if !v.is_empty()
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(v.clone());
+                    t.pieces.push(Cow::Owned(v.clone()));
                 }
                 self.pop("generator", true);
                 self.ctx()
@@ -1476,7 +1635,7 @@ impl Parser {
                 if !v.is_empty()
                     && let Some(t) = self.stack.last_mut()
                 {
-                    t.pieces.push(v);
+                    t.pieces.push(Cow::Owned(v));
                 }
                 self.pop("errorreportsto", true);
             }
@@ -1484,7 +1643,7 @@ impl Parser {
             "enclosure" => {
                 let mut a = attrs.to_vec();
                 Self::enforce_href(&mut a);
-                a.retain(|(k, _)| k != "rel");
+                a.retain(|(k, _)| **k != *"rel");
                 a.push(("rel".into(), "enclosure".into()));
                 self.append("links", Value::Object(to_dict(&a)));
             }
@@ -1534,7 +1693,8 @@ impl Parser {
                     self.ctx().insert("image".into(), json!({"href": h}));
                 }
             }
-            "itunes_block" | "itunes_explicit" => self.push(m, false),
+            "itunes_block" => self.push("itunes_block", false),
+            "itunes_explicit" => self.push("itunes_explicit", false),
             "media_thumbnail" => {
                 self.append("media_thumbnail", Value::Object(to_dict(attrs)));
                 self.push("url", true);
@@ -1552,7 +1712,8 @@ impl Parser {
             "media_rating" | "media_restriction" | "media_license" => {
                 let d = to_dict(attrs);
                 self.ctx().entry(m).or_insert(Value::Object(d));
-                self.push(&m["media_".len()..], true);
+                let name: Rc<str> = Rc::from(&m["media_".len()..]);
+                self.push(name, true);
             }
             _ => return false,
         }
@@ -1615,7 +1776,7 @@ impl Parser {
             }
             "language" | "dc_language" => {
                 let v = self.pop("language", true);
-                self.lang = v;
+                self.lang = v.map(Rc::from);
             }
             "webmaster" | "dc_publisher" => {
                 self.pop("publisher", true);

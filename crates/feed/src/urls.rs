@@ -168,8 +168,29 @@ pub fn urljoin(base: &str, url: &str) -> String {
 /// feedparser's `_urljoin`: collapses extra slashes after `scheme://`, then joins.
 pub fn join(base: &str, uri: &str) -> String {
     let uri = uri.trim();
+    if is_plain_absolute(uri) {
+        // What merging would rebuild it into, whatever the base: skip the splitting.
+        return uri.to_string();
+    }
     let fixed = fix_slashes(uri);
     urljoin(base, &fixed)
+}
+
+/// An `http(s)://host…` reference that [`urljoin`] returns unchanged against any base: scheme
+/// in lower case, one `//` and a host, and no empty query or fragment (which re-assembly would
+/// drop).
+fn is_plain_absolute(uri: &str) -> bool {
+    let Some(rest) = uri
+        .strip_prefix("http://")
+        .or_else(|| uri.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    rest.bytes()
+        .next()
+        .is_some_and(|c| !matches!(c, b'/' | b'?' | b'#'))
+        && !uri.ends_with(['?', '#'])
+        && !uri.contains("?#")
 }
 
 fn fix_slashes(uri: &str) -> String {
@@ -231,6 +252,30 @@ mod tests {
             "http://example.com"
         );
         assert_eq!(urljoin("", "rel"), "rel");
+        for absolute in [
+            "http://x.example",
+            "https://x.example/a/../b?q=1#f",
+            "http://x.example/a?b#c?d",
+            "https://x.example:8080/./a//b",
+        ] {
+            assert!(is_plain_absolute(absolute));
+            for base in ["", "http://a/b/c", "https://a/", "ftp://a/b", "rel/base"] {
+                assert_eq!(
+                    join(base, absolute),
+                    urljoin(base, &fix_slashes(absolute)),
+                    "{base} + {absolute}"
+                );
+            }
+        }
+        for not_plain in [
+            "HTTP://x",
+            "http:///x",
+            "http://x/?",
+            "http://x/#",
+            "http://x?#f",
+        ] {
+            assert!(!is_plain_absolute(not_plain), "{not_plain}");
+        }
         assert_eq!(
             join("http://a/", "http:///x.example/y"),
             "http://x.example/y"

@@ -12,21 +12,23 @@
 //! plain text (or a single character reference) are remembered, and they are substituted as text
 //! without further expansion — no external entities, no recursion, no billion laughs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// One token of the document.
+/// One token of the document. Names are slices of the input, and text and attribute values are
+/// too unless a reference had to be decoded: most tokens cost no allocation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Token {
+pub enum Token<'a> {
     Start {
-        name: String,
-        attrs: Vec<(String, String)>,
+        name: &'a str,
+        attrs: Vec<(&'a str, Cow<'a, str>)>,
         empty: bool,
     },
     End {
-        name: String,
+        name: &'a str,
     },
     /// Character data with entity and character references decoded.
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
 /// Tokenizes decoded text. Well-formedness problems are recorded in `errors` (the first few).
@@ -72,20 +74,21 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn find_from(&self, pat: &str) -> Option<usize> {
-        self.s[self.pos..].find(pat).map(|i| i + self.pos)
+        memchr::memmem::find(&self.b[self.pos..], pat.as_bytes()).map(|i| i + self.pos)
     }
 
     /// The next token, or `None` at the end of input.
-    pub fn next_token(&mut self) -> Option<Token> {
+    pub fn next_token(&mut self) -> Option<Token<'a>> {
         loop {
             if self.pos >= self.b.len() {
                 return None;
             }
             if self.b[self.pos] != b'<' {
-                let end = memchr(b'<', &self.b[self.pos..])
+                let end = memchr::memchr(b'<', &self.b[self.pos..])
                     .map(|i| i + self.pos)
                     .unwrap_or(self.b.len());
-                let raw = &self.s[self.pos..end];
+                let s = self.s;
+                let raw = &s[self.pos..end];
                 self.pos = end;
                 let text = self.decode_text(raw);
                 return Some(Token::Text(text));
@@ -93,22 +96,21 @@ impl<'a> Tokenizer<'a> {
             // At '<'.
             if self.starts_with("<![CDATA[") {
                 let start = self.pos + 9;
-                match self.s[start..].find("]]>") {
+                let s = self.s;
+                match memchr::memmem::find(&self.b[start..], b"]]>") {
                     Some(i) => {
-                        let text = self.s[start..start + i].to_string();
                         self.pos = start + i + 3;
-                        return Some(Token::Text(text));
+                        return Some(Token::Text(Cow::Borrowed(&s[start..start + i])));
                     }
                     None => {
                         self.error("unterminated CDATA section");
-                        let text = self.s[start..].to_string();
                         self.pos = self.b.len();
-                        return Some(Token::Text(text));
+                        return Some(Token::Text(Cow::Borrowed(&s[start..])));
                     }
                 }
             }
             if self.starts_with("<!--") {
-                match self.s[self.pos + 4..].find("-->") {
+                match memchr::memmem::find(&self.b[self.pos + 4..], b"-->") {
                     Some(i) => self.pos += 4 + i + 3,
                     None => {
                         self.error("unterminated comment");
@@ -134,8 +136,9 @@ impl<'a> Tokenizer<'a> {
             if self.starts_with("</") {
                 let start = self.pos + 2;
                 let name_end = scan_name(self.b, start);
-                let name = self.s[start..name_end].to_string();
-                let close = memchr(b'>', &self.b[name_end..]).map(|i| i + name_end);
+                let s = self.s;
+                let name = &s[start..name_end];
+                let close = memchr::memchr(b'>', &self.b[name_end..]).map(|i| i + name_end);
                 match close {
                     Some(c) => {
                         if !self.s[name_end..c].trim().is_empty() {
@@ -160,9 +163,10 @@ impl<'a> Tokenizer<'a> {
                 // A '<' that does not open a tag: keep it as text.
                 self.error("'<' not starting a tag");
                 self.pos += 1;
-                return Some(Token::Text("<".into()));
+                return Some(Token::Text(Cow::Borrowed("<")));
             }
-            let name = self.s[start..name_end].to_string();
+            let s = self.s;
+            let name = &s[start..name_end];
             self.pos = name_end;
             let (attrs, empty) = self.parse_attrs();
             self.seen_root = true;
@@ -171,8 +175,9 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Attributes up to and including the closing `>` or `/>`.
-    fn parse_attrs(&mut self) -> (Vec<(String, String)>, bool) {
-        let mut attrs: Vec<(String, String)> = Vec::new();
+    fn parse_attrs(&mut self) -> (Vec<(&'a str, Cow<'a, str>)>, bool) {
+        let s = self.s;
+        let mut attrs: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
         loop {
             while self.pos < self.b.len() && self.b[self.pos].is_ascii_whitespace() {
                 self.pos += 1;
@@ -203,7 +208,7 @@ impl<'a> Tokenizer<'a> {
                 self.pos += self.s[self.pos..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
-            let name = self.s[name_start..name_end].to_string();
+            let name = &s[name_start..name_end];
             self.pos = name_end;
             while self.pos < self.b.len() && self.b[self.pos].is_ascii_whitespace() {
                 self.pos += 1;
@@ -216,9 +221,9 @@ impl<'a> Tokenizer<'a> {
                 match self.b.get(self.pos) {
                     Some(&q @ (b'"' | b'\'')) => {
                         let vstart = self.pos + 1;
-                        match memchr(q, &self.b[vstart..]) {
+                        match memchr::memchr(q, &self.b[vstart..]) {
                             Some(i) => {
-                                let raw = &self.s[vstart..vstart + i];
+                                let raw = &s[vstart..vstart + i];
                                 self.pos = vstart + i + 1;
                                 if raw.contains('<') {
                                     self.error("'<' in attribute value");
@@ -227,7 +232,7 @@ impl<'a> Tokenizer<'a> {
                             }
                             None => {
                                 self.error("unterminated attribute value");
-                                let raw = &self.s[vstart..];
+                                let raw = &s[vstart..];
                                 self.pos = self.b.len();
                                 self.decode_attr(raw)
                             }
@@ -242,13 +247,13 @@ impl<'a> Tokenizer<'a> {
                         {
                             self.pos += 1;
                         }
-                        let raw = &self.s[vstart..self.pos];
+                        let raw = &s[vstart..self.pos];
                         self.decode_attr(raw)
                     }
                 }
             } else {
                 self.error("attribute without a value");
-                name.clone()
+                Cow::Borrowed(name)
             };
             if attrs.iter().any(|(n, _)| *n == name) {
                 self.error("duplicate attribute");
@@ -258,10 +263,14 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    fn decode_attr(&mut self, raw: &str) -> String {
+    fn decode_attr(&mut self, raw: &'a str) -> Cow<'a, str> {
         // Attribute value normalisation: literal whitespace characters become spaces.
         let v = self.decode_text(raw);
-        v.replace(['\n', '\t', '\r'], " ")
+        if v.contains(['\n', '\t', '\r']) {
+            Cow::Owned(v.replace(['\n', '\t', '\r'], " "))
+        } else {
+            v
+        }
     }
 
     /// `<!DOCTYPE …>` (with its internal subset) and other `<!…>` declarations are skipped;
@@ -348,16 +357,17 @@ impl<'a> Tokenizer<'a> {
 
     /// Decodes character and entity references in text. Undefined entities and stray `&` are
     /// kept literally and recorded as errors.
-    fn decode_text(&mut self, raw: &str) -> String {
-        if !raw.contains('&') {
-            if raw.contains("]]>") {
+    fn decode_text(&mut self, raw: &'a str) -> Cow<'a, str> {
+        let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
+            if memchr::memmem::find(raw.as_bytes(), b"]]>").is_some() {
                 self.error("']]>' in text");
             }
-            return raw.to_string();
-        }
+            return Cow::Borrowed(raw);
+        };
         let mut out = String::with_capacity(raw.len());
-        let mut rest = raw;
-        while let Some(i) = rest.find('&') {
+        out.push_str(&raw[..first]);
+        let mut rest = &raw[first..];
+        while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
             out.push_str(&rest[..i]);
             rest = &rest[i..];
             let semi = rest[1..]
@@ -393,7 +403,7 @@ impl<'a> Tokenizer<'a> {
                     if let Some(p) = predefined {
                         out.push_str(p);
                     } else if let Some(v) = self.entities.get(n) {
-                        out.push_str(&v.clone());
+                        out.push_str(v);
                     } else if let Some(v) = crate::entities::html_entity(n) {
                         self.error(format!("undefined entity &{n};"));
                         out.push_str(&v);
@@ -411,7 +421,7 @@ impl<'a> Tokenizer<'a> {
             }
         }
         out.push_str(rest);
-        out
+        Cow::Owned(out)
     }
 }
 
@@ -425,10 +435,6 @@ fn decode_charref(s: &str) -> Option<char> {
         return None;
     }
     char::from_u32(n)
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -450,7 +456,7 @@ fn scan_name(b: &[u8], mut i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn all(s: &str) -> (Vec<Token>, Vec<String>) {
+    fn all(s: &str) -> (Vec<Token<'_>>, Vec<String>) {
         let mut t = Tokenizer::new(s);
         let mut v = Vec::new();
         while let Some(x) = t.next_token() {

@@ -44,8 +44,8 @@ const fn tag(name: &'static str, keep: bool, closes_p: bool, special: bool) -> T
     }
 }
 
-/// The elements the fast path handles; everything else (tables, forms, scripts, unknown tags)
-/// goes to ammonia. Allowed ones mirror `super::TAGS` and `super::builder`'s attributes.
+/// The elements the fast path handles; everything else (tables, forms, unknown tags, scripts
+/// and styles other than plain blocks, see [`raw_text_len`]) goes to ammonia. Allowed ones mirror `super::TAGS` and `super::builder`'s attributes.
 fn lookup(name: &str) -> Option<Tag> {
     Some(match name {
         "p" => tag("p", true, true, true),
@@ -489,6 +489,34 @@ fn restructures(tag: &Tag, open: &[Tag]) -> bool {
     }
 }
 
+/// For a `<script>` or `<style>` start tag named `name`, the length of its content and end tag
+/// at the start of `rest`, when the tokenizer is sure to end the element at the first
+/// `</script>` (`</style>`): no `<!--` before it (which would switch a script to its escaped
+/// states) and a plain end tag. `None` for any other element or anything less plain.
+fn raw_text_len(name: &str, rest: &str) -> Option<usize> {
+    let end_tag: &[u8] = if name.eq_ignore_ascii_case("script") {
+        b"</script"
+    } else if name.eq_ignore_ascii_case("style") {
+        b"</style"
+    } else {
+        return None;
+    };
+    let b = rest.as_bytes();
+    let mut from = 0;
+    let at = loop {
+        let lt = from + memchr::memmem::find(&b[from..], b"</")?;
+        if b.get(lt..lt + end_tag.len())?.eq_ignore_ascii_case(end_tag) {
+            break lt;
+        }
+        from = lt + 2;
+    };
+    if memchr::memmem::find(&b[..at], b"<!--").is_some() || b.get(at + end_tag.len()) != Some(&b'>')
+    {
+        return None;
+    }
+    Some(at + end_tag.len() + 1)
+}
+
 /// Sanitizes `html` as ammonia with `super::builder` would, or `None` when the input needs the
 /// full HTML parser.
 pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
@@ -518,6 +546,14 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
         }
         let raw = parse_tag(&html[i..], &mut attrs)?;
         i += raw.len;
+        if !raw.end
+            && !raw.self_closing
+            && let Some(skip) = raw_text_len(raw.name, &html[i..])
+        {
+            // A script or style block: ammonia drops it with everything inside.
+            i += skip;
+            continue;
+        }
         let tag = lookup_any_case(raw.name)?;
         if raw.end {
             if tag.void || open.last().map(|t| t.name) != Some(tag.name) {
@@ -589,9 +625,26 @@ mod tests {
     }
 
     #[test]
-    fn anything_unusual_goes_to_the_full_parser() {
+    fn plain_scripts_and_styles_are_dropped_here() {
         for html in [
             "<p>a<script>x</script></p>",
+            "<p style=\"color:red\" onclick=\"t()\">Read</p><script>a.page(\"s\")</script>\n<p>b</p>",
+            "<p>a<SCRIPT type=\"text/javascript\">if (a < b && c) { d('</p>') }</ScRiPt>b</p>",
+            "<div><style>p { color: red }</style><p>x</p></div>",
+            "<script></script>",
+        ] {
+            let fast = clean(html, Some(&base())).expect("fast path");
+            assert_eq!(fast, slow(html, Some(base().as_str())), "{html}");
+        }
+    }
+
+    #[test]
+    fn anything_unusual_goes_to_the_full_parser() {
+        for html in [
+            "<p>a<script>x<!--</script>-->y</script></p>",
+            "<p>a<script>x</script </p>",
+            "<p>a<script>x",
+            "<p>a<script/>x</p>",
             "<p>a<p>b",
             "<b>x<i>y</b></i>",
             "<!-- c --><p>x</p>",
@@ -612,7 +665,10 @@ mod tests {
                 assert_eq!(out, slow(html, Some(base().as_str())), "{html}");
             }
         }
-        assert_eq!(clean("<p>a<script>x</script></p>", None), None);
+        assert_eq!(
+            clean("<p>a<script>x<!--</script>-->y</script></p>", None),
+            None
+        );
         assert_eq!(clean("<ul><li>a<li>b</ul>", None), None);
     }
 
@@ -671,6 +727,8 @@ mod tests {
         "é",
         "<script>",
         "</script>",
+        "<style>",
+        "</STYLE>",
         "<!--c-->",
         "<table>",
         "<td>",
