@@ -16,6 +16,9 @@ pub struct Config {
     /// SQLite only: the most bytes the database may grow to; 0 means no cap. Past it writes
     /// fail as "database or disk is full" and nothing stored is lost.
     pub database_max_bytes: u64,
+    /// PostgreSQL only: how long `serve` waits for an unreachable database at start (retrying
+    /// with back-off) before it gives up; 0 gives up at once.
+    pub database_wait_secs: u64,
     pub server: ServerConfig,
     pub import: ImportConfig,
     pub fetch: FetchSettings,
@@ -150,6 +153,7 @@ impl Default for Config {
         Self {
             database_url: "sqlite://tidings.db".into(),
             database_max_bytes: 0,
+            database_wait_secs: 60,
             server: ServerConfig::default(),
             import: ImportConfig::default(),
             fetch: FetchSettings::default(),
@@ -246,6 +250,11 @@ mod tests {
             jail.create_file("bad.toml", "[server]\nadress = \"typo\"\n")?;
             let err = Config::load(Some(Path::new("bad.toml"))).unwrap_err();
             assert!(format!("{err:#}").contains("adress"), "{err:#}");
+
+            jail.set_env("TIDINGS_DATABASE_WAIT_SECS", "5");
+            let c = Config::load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.database_wait_secs, 5);
+            assert_eq!(Config::default().database_wait_secs, 60);
 
             jail.set_env("TIDINGS_SERVR__ADDR", "x");
             assert!(Config::load(None).is_err());

@@ -10,6 +10,7 @@ mod follow;
 mod ingest;
 mod process;
 mod progress;
+mod retry;
 mod synthetic;
 
 use clap::Parser;

@@ -10,6 +10,17 @@ pub enum StoreError {
     BadUrl(String),
     #[error("cannot open the database: {0}")]
     Open(String),
+    /// The database server could not be reached or refused the session (refused, reset, shut
+    /// down, too many clients, bad credentials): `target` is `host:port/dbname`, never a
+    /// password. [`StoreError::is_transient`] tells a server that may come back from one that
+    /// turned us away for good.
+    #[error("cannot connect to PostgreSQL at {target}: {}", chain(.error))]
+    Connect {
+        target: String,
+        /// Not a `#[source]`: the message already carries its causes ("error connecting to
+        /// server" alone says nothing), and a source would print them twice.
+        error: postgres::Error,
+    },
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("SQLite: {0}")]
@@ -47,10 +58,12 @@ impl Classify for StoreError {
             StoreError::Conflict(_) => ErrorClass::Conflict,
             StoreError::Forbidden(_) => ErrorClass::Forbidden,
             _ if self.is_storage_full() => ErrorClass::StorageFull,
-            StoreError::Open(_) | StoreError::Pool(_) | StoreError::Postgres(_) => {
-                ErrorClass::Unavailable
-            }
+            _ if self.is_transient() => ErrorClass::Unavailable,
+            // Turned away for good (bad password, no such database): the setup is wrong.
+            StoreError::Connect { .. } => ErrorClass::Config,
+            StoreError::Open(_) => ErrorClass::Unavailable,
             StoreError::Sqlite(e) if is_sqlite_unavailable(e) => ErrorClass::Unavailable,
+            // A statement the server refused (syntax, constraint, type): a bug, not an outage.
             _ => ErrorClass::Internal,
         }
     }
@@ -66,6 +79,77 @@ impl StoreError {
             _ => false,
         }
     }
+}
+
+impl StoreError {
+    /// Whether trying again later may succeed: the database is unreachable, restarting, shutting
+    /// down or out of connection slots, or a lock could not be had in time. Statements the
+    /// server refused (syntax, constraints, types), bad credentials and a missing database are
+    /// not: retrying them only repeats the failure.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Connect { error, .. } => postgres_transient(error),
+            StoreError::Postgres(e) => postgres_transient(e),
+            // The pool found no working connection in time; it keeps trying to open new ones.
+            StoreError::Pool(_) => true,
+            StoreError::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// SQLSTATEs that mean "the server, not the statement": class 08 (connection exception), 57P01
+/// to 57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections), and what a
+/// retry resolves (serialization failure, deadlock, a statement or lock timeout).
+fn postgres_transient(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    if let Some(code) = e.code() {
+        return code.code().starts_with("08")
+            || [
+                SqlState::ADMIN_SHUTDOWN,
+                SqlState::CRASH_SHUTDOWN,
+                SqlState::CANNOT_CONNECT_NOW,
+                SqlState::TOO_MANY_CONNECTIONS,
+                SqlState::T_R_SERIALIZATION_FAILURE,
+                SqlState::T_R_DEADLOCK_DETECTED,
+                SqlState::QUERY_CANCELED,
+                SqlState::LOCK_NOT_AVAILABLE,
+            ]
+            .contains(code);
+    }
+    // No SQLSTATE: the connection itself failed (refused, reset, closed, timed out) — or a
+    // value could not be converted, which is ours to fix.
+    if e.is_closed() {
+        return true;
+    }
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if c.is::<std::io::Error>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    // A connect timeout carries no io::Error; its message says so.
+    let text = e.to_string();
+    text.contains("timeout") || text.contains("timed out") || text.contains("connection closed")
+}
+
+/// An error and its causes, one after the other: `a: b: c`.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn is_sqlite_unavailable(e: &rusqlite::Error) -> bool {

@@ -53,6 +53,8 @@ use r2d2_postgres::postgres;
 use r2d2_sqlite::{SqliteConnectionManager, rusqlite};
 use sql::{Dialect, Exec};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// Where the data lives, parsed from a database URL.
@@ -110,7 +112,15 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// When the database was last seen failing as unreachable (Unix seconds; 0 while it
+    /// answers). PostgreSQL only: an SQLite file does not go away.
+    down_since: Arc<AtomicI64>,
 }
+
+/// How long a checkout waits for a connection while the database is known to be away: a
+/// request then fails (503) in about this time instead of the pool's full timeout, and the
+/// first checkout that succeeds ends the outage.
+const DOWN_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,6 +151,60 @@ impl Store {
         }
     }
 
+    fn from_backend(backend: Backend) -> Self {
+        Self {
+            backend,
+            down_since: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    /// Whether the database answered the last statement (false from the first failure that
+    /// says it is unreachable until the next statement that succeeds).
+    pub fn database_up(&self) -> bool {
+        self.down_since.load(Ordering::Relaxed) == 0
+    }
+
+    /// When this node saw the database go away (Unix seconds), while it is away.
+    pub fn database_down_since(&self) -> Option<i64> {
+        Some(self.down_since.load(Ordering::Relaxed)).filter(|&t| t != 0)
+    }
+
+    /// A PostgreSQL connection from the pool: the pool's full timeout while the database
+    /// answers, a short one while it is known to be away (so callers fail fast, and retry).
+    fn pg_conn(
+        &self,
+        pool: &r2d2::Pool<pg::PgManager>,
+    ) -> Result<r2d2::PooledConnection<pg::PgManager>, StoreError> {
+        let got = if self.database_up() {
+            pool.get()
+        } else {
+            pool.get_timeout(DOWN_CHECKOUT_TIMEOUT)
+        };
+        got.map_err(|e| self.observed(StoreError::Pool(e)))
+    }
+
+    /// Notes what a PostgreSQL statement's outcome says about the database being there.
+    fn observe<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        match result {
+            Ok(v) => {
+                if !self.database_up() {
+                    self.down_since.store(0, Ordering::Relaxed);
+                    tracing::info!("database reachable again");
+                }
+                Ok(v)
+            }
+            Err(e) => Err(self.observed(e)),
+        }
+    }
+
+    fn observed(&self, e: StoreError) -> StoreError {
+        if e.is_transient() && self.database_up() {
+            self.down_since.store(now().max(1), Ordering::Relaxed);
+            tracing::warn!(error = %e, "database unreachable");
+        }
+        e
+    }
+
     /// Runs `f` on a pooled connection, outside any explicit transaction (reads).
     pub(crate) fn read<T>(
         &self,
@@ -148,7 +212,10 @@ impl Store {
     ) -> Result<T, StoreError> {
         match &self.backend {
             Backend::Sqlite(pool) => f(&mut *pool.get()?),
-            Backend::Postgres(pool) => f(&mut *pool.get()?),
+            Backend::Postgres(pool) => {
+                let mut conn = self.pg_conn(pool)?;
+                self.observe(f(&mut *conn))
+            }
         }
     }
 
@@ -169,11 +236,13 @@ impl Store {
                 Ok(value)
             }
             Backend::Postgres(pool) => {
-                let mut conn = pool.get()?;
-                let mut tx = conn.transaction()?;
-                let value = f(&mut tx)?;
-                tx.commit()?;
-                Ok(value)
+                let mut conn = self.pg_conn(pool)?;
+                self.observe((|| {
+                    let mut tx = conn.transaction()?;
+                    let value = f(&mut tx)?;
+                    tx.commit()?;
+                    Ok(value)
+                })())
             }
         }
     }
@@ -252,9 +321,7 @@ fn open_sqlite(path: PathBuf, options: &OpenOptions) -> Result<Store, StoreError
         .max_size(options.pool_size.max(1))
         .connection_timeout(Duration::from_secs(15))
         .build(manager)?;
-    Ok(Store {
-        backend: Backend::Sqlite(pool),
-    })
+    Ok(Store::from_backend(Backend::Sqlite(pool)))
 }
 
 fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
@@ -264,18 +331,33 @@ fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> 
     config.connect_timeout(Duration::from_secs(10));
     let mut first = config
         .connect(postgres::NoTls)
-        .map_err(|e| StoreError::Open(e.to_string()))?;
+        .map_err(|error| StoreError::Connect {
+            target: pg_target(&config),
+            error,
+        })?;
     migrate::run(&mut first)?;
     drop(first);
     let manager = pg::PgManager { config };
     let pool = r2d2::Pool::builder()
         .max_size(options.pool_size.max(1))
         .min_idle(Some(1))
+        .error_handler(Box::new(pg::QuietErrors))
         .connection_timeout(Duration::from_secs(15))
         .build(manager)?;
-    Ok(Store {
-        backend: Backend::Postgres(pool),
-    })
+    Ok(Store::from_backend(Backend::Postgres(pool)))
+}
+
+/// `host:port/dbname` of a PostgreSQL configuration, for messages (no user, no password).
+fn pg_target(config: &postgres::Config) -> String {
+    use postgres::config::Host;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!("{host}:{port}/{}", config.get_dbname().unwrap_or("-"))
 }
 
 /// Current time as stored: UTC Unix seconds.
@@ -303,5 +385,60 @@ mod tests {
         ));
         assert!(Location::parse("mysql://x").is_err());
         assert!(Location::parse("").is_err());
+    }
+
+    /// A server that is away (or shutting us out for now) is told apart from one that refused
+    /// the statement or turned us away for good: only the first is worth waiting for.
+    #[test]
+    fn postgres_failures_are_transient_or_not() {
+        use tidings_model::{Classify, ErrorClass};
+        let refused = Store::open("postgres://postgres@127.0.0.1:1/test").unwrap_err();
+        assert!(matches!(refused, StoreError::Connect { .. }), "{refused:?}");
+        assert!(refused.is_transient(), "{refused}");
+        assert_eq!(refused.class(), ErrorClass::Unavailable);
+        let text = refused.to_string();
+        assert!(
+            text.contains("127.0.0.1:1/test") && text.contains("refused"),
+            "where and why: {text}"
+        );
+
+        let Some(db) = testing::TestDatabase::postgres() else {
+            return;
+        };
+        // No such database: waiting will not make it appear.
+        let url = db.url();
+        let path = url.find("://").map(|i| i + 3).unwrap_or(0);
+        let slash = path + url[path..].find('/').unwrap_or(url.len() - path);
+        let end = slash + url[slash..].find('?').unwrap_or(url.len() - slash);
+        let missing = format!("{}/tidings_no_such_db{}", &url[..slash], &url[end..]);
+        let e = Store::open(&missing).unwrap_err();
+        assert!(!e.is_transient(), "{e}");
+        assert_eq!(e.class(), ErrorClass::Config, "{e}");
+
+        let store = db.open().unwrap();
+        let syntax = store
+            .read(|c| c.query_one("SELEC 1", &[]).map(|_| ()))
+            .unwrap_err();
+        assert!(!syntax.is_transient(), "{syntax}");
+        assert_eq!(syntax.class(), ErrorClass::Internal);
+        let duplicate = store
+            .read(|c| {
+                c.batch("CREATE TEMP TABLE dup (x INT PRIMARY KEY); INSERT INTO dup VALUES (1)")?;
+                c.execute("INSERT INTO dup VALUES (1)", &[])
+            })
+            .unwrap_err();
+        assert!(!duplicate.is_transient(), "{duplicate}");
+        assert!(store.database_up(), "a refused statement is no outage");
+
+        // The server ends the session (as on shutdown or restart): 57P01, admin_shutdown.
+        let ended = store
+            .read(|c| c.query_one("SELECT pg_terminate_backend(pg_backend_pid())", &[]))
+            .unwrap_err();
+        assert!(ended.is_transient(), "{ended}");
+        assert_eq!(ended.class(), ErrorClass::Unavailable);
+        assert!(!store.database_up() && store.database_down_since().is_some());
+        // The pool replaces the connection; the first statement that succeeds ends the outage.
+        store.ping().unwrap();
+        assert!(store.database_up());
     }
 }

@@ -116,19 +116,48 @@ pub struct PgManager {
     pub config: postgres::Config,
 }
 
+/// A connection failure as the pool reports it. r2d2 keeps only the message of the last
+/// failure (in its timeout error), so the message carries the causes: "error connecting to
+/// server: Connection refused", not just the first half.
+#[derive(Debug)]
+pub struct PgPoolError(postgres::Error);
+
+impl std::fmt::Display for PgPoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::error::chain(&self.0))
+    }
+}
+
+impl std::error::Error for PgPoolError {}
+
+/// The pool's own report of each failed connection attempt, at debug level: while the
+/// database is away the pool tries many times a second, and the store's "database
+/// unreachable" warning and the callers' retry lines already say what is going on.
+#[derive(Debug)]
+pub struct QuietErrors;
+
+impl r2d2::HandleError<PgPoolError> for QuietErrors {
+    fn handle_error(&self, error: PgPoolError) {
+        tracing::debug!(%error, "database pool: connection attempt failed");
+    }
+}
+
 impl r2d2::ManageConnection for PgManager {
     type Connection = PgConn;
-    type Error = postgres::Error;
+    type Error = PgPoolError;
 
-    fn connect(&self) -> Result<PgConn, postgres::Error> {
+    fn connect(&self) -> Result<PgConn, PgPoolError> {
         Ok(PgConn {
-            client: self.config.connect(postgres::NoTls)?,
+            client: self.config.connect(postgres::NoTls).map_err(PgPoolError)?,
             statements: HashMap::new(),
         })
     }
 
-    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
-        conn.client.simple_query("").map(|_| ())
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), PgPoolError> {
+        conn.client
+            .simple_query("")
+            .map(|_| ())
+            .map_err(PgPoolError)
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {

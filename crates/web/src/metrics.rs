@@ -1,6 +1,7 @@
 //! `/metrics` in the Prometheus text format: HTTP requests and their latency by route (the
 //! matched route pattern, so the label set stays small), feed fetches and their errors by kind,
-//! articles ingested, and — read at scrape time — articles, stories and database pool use.
+//! articles ingested, database retries, and — read at scrape time — articles, stories, database
+//! pool use and whether the database answers.
 //! One registry per process; every node exposes its own.
 
 use crate::AppState;
@@ -46,6 +47,12 @@ pub struct Metrics {
     pub fetch_errors: Family<KindLabels, Counter>,
     /// Articles stored for the first time, from any source.
     pub articles_ingested: Counter,
+    /// Pauses taken because the database did not answer, by what was waiting ("startup",
+    /// "claim", "record", "release", "digest").
+    pub db_retries: Family<KindLabels, Counter>,
+    /// 1 while this node's last database statement succeeded, 0 from the first one that found
+    /// the database unreachable.
+    database_up: Gauge,
     articles: Gauge,
     stories: Gauge,
     pool_connections: Gauge,
@@ -66,6 +73,8 @@ impl Metrics {
         let fetches = Family::<KindLabels, Counter>::default();
         let fetch_errors = Family::<KindLabels, Counter>::default();
         let articles_ingested = Counter::default();
+        let db_retries = Family::<KindLabels, Counter>::default();
+        let database_up = Gauge::default();
         let (articles, stories) = (Gauge::default(), Gauge::default());
         let (pool_connections, pool_idle) = (Gauge::default(), Gauge::default());
         registry.register(
@@ -89,6 +98,16 @@ impl Metrics {
             "Articles stored for the first time",
             articles_ingested.clone(),
         );
+        registry.register(
+            "db_retries",
+            "Pauses taken because the database did not answer, by what waited",
+            db_retries.clone(),
+        );
+        registry.register(
+            "database_up",
+            "1 while the database answers this node, 0 while it is unreachable",
+            database_up.clone(),
+        );
         registry.register("articles", "Articles in the database", articles.clone());
         registry.register("stories", "Stories in the database", stories.clone());
         registry.register(
@@ -108,6 +127,8 @@ impl Metrics {
             fetches,
             fetch_errors,
             articles_ingested,
+            db_retries,
+            database_up,
             articles,
             stories,
             pool_connections,
@@ -119,6 +140,14 @@ impl Metrics {
         self.fetches
             .get_or_create(&KindLabels {
                 kind: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn count_db_retry(&self, waiting: &str) {
+        self.db_retries
+            .get_or_create(&KindLabels {
+                kind: waiting.to_owned(),
             })
             .inc();
     }
@@ -162,6 +191,8 @@ pub async fn render(State(state): State<AppState>) -> Response {
         m.articles.set(articles);
         m.stories.set(stories);
     }
+    // Read after the query above, which is itself a probe of the database.
+    m.database_up.set(i64::from(state.store.database_up()));
     let mut body = String::new();
     if encode(&mut body, &m.registry).is_err() {
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();

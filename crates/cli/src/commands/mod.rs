@@ -22,6 +22,7 @@ use crate::cli::{Args, Command};
 use crate::config::Config;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 use tidings_store::Store;
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -60,6 +61,54 @@ pub fn open_store(config: &Config) -> Result<Store> {
     };
     Store::open_with(&config.database_url, &options)
         .with_context(|| format!("database {}", redact(&config.database_url)))
+}
+
+/// Opens the configured database like [`open_store`], but while it is unreachable for a reason
+/// that may pass (refused, reset, shutting down, out of connection slots) tries again with
+/// back-off for up to `wait`, logging each try; with a zero `wait`, or past it, the last
+/// error is returned as [`open_store`] would.
+pub fn open_store_waiting(config: &Config, wait: Duration) -> Result<Store> {
+    let options = tidings_store::OpenOptions {
+        sqlite_max_bytes: config.database_max_bytes,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let mut failures = 0u32;
+    loop {
+        match Store::open_with(&config.database_url, &options) {
+            Ok(store) => {
+                if failures > 0 {
+                    tracing::info!(
+                        database = %redact(&config.database_url),
+                        tries = failures + 1,
+                        waited_ms = started.elapsed().as_millis() as u64,
+                        "database reachable; starting"
+                    );
+                }
+                return Ok(store);
+            }
+            Err(e) if e.is_transient() && started.elapsed() < wait => {
+                failures += 1;
+                let pause = crate::retry::backoff(failures)
+                    .min(wait.saturating_sub(started.elapsed()))
+                    .max(Duration::from_millis(50));
+                tidings_web::metrics::METRICS.count_db_retry("startup");
+                tracing::warn!(
+                    database = %redact(&config.database_url),
+                    error = %e,
+                    try_number = failures,
+                    retry_in_ms = pause.as_millis() as u64,
+                    gives_up_in_s = wait.saturating_sub(started.elapsed()).as_secs(),
+                    "database unreachable; waiting for it"
+                );
+                std::thread::sleep(pause);
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e))
+                    .with_context(|| format!("database {}", redact(&config.database_url)));
+            }
+        }
+    }
 }
 
 /// Hides a password in a database URL before it is printed.

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use tidings_web::{AppState, SiteConfig};
 
 pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
-    let store = super::open_store(config)?;
+    let store = super::open_store_waiting(
+        config,
+        std::time::Duration::from_secs(config.database_wait_secs),
+    )?;
     if args.demo {
         if store.article_count()? == 0 {
             let report = crate::demo::load(&store).context("loading the demo corpus")?;

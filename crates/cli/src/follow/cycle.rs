@@ -70,15 +70,7 @@ pub async fn run_once(f: &Follower, bar: &ProgressBar) -> Result<CycleReport> {
     pump(f, bar, true, std::future::pending()).await
 }
 
-/// Longest pause between two tries of a database that does not answer.
-const DB_RETRY_CAP: Duration = Duration::from_secs(30);
-
-/// Pause after the `failures`-th database failure in a row: doubling from a second, capped,
-/// with jitter so that nodes which lost the database together do not return together.
-fn db_backoff(failures: u32) -> Duration {
-    let base = Duration::from_secs(1u64 << failures.saturating_sub(1).min(5)).min(DB_RETRY_CAP);
-    base.mul_f64(0.5 + fastrand::f64() / 2.0)
-}
+use crate::retry::backoff as db_backoff;
 
 /// Pause after one request and before the next: long enough not to poll the database in a
 /// tight loop, short enough to catch a host's slot soon after its pause.
@@ -107,10 +99,47 @@ async fn idle_wait(f: &Follower, once: bool) -> Result<Option<Duration>> {
     )))
 }
 
+/// What one trip to the database for more work found.
+enum Step {
+    /// Feeds claimed, to fetch now.
+    Claimed(Vec<tidings_store::Feed>),
+    /// Nothing claimable while fetches are still in flight.
+    Busy,
+    /// Nothing in flight and nothing claimable: wait this long (`None`: done, with `once`).
+    Idle(Option<Duration>),
+}
+
+/// Claims up to `want` due feeds; when there are none and nothing is in flight (`idle`), asks
+/// how long to wait.
+async fn claim_step(f: &Follower, want: usize, idle: bool, once: bool) -> Result<Step> {
+    let claim = f.claim.clone();
+    let feeds = f
+        .db(move |s| s.claim_due_feeds(&claim, chrono::Utc::now(), want))
+        .await?;
+    Ok(if !feeds.is_empty() {
+        Step::Claimed(feeds)
+    } else if !idle {
+        Step::Busy
+    } else {
+        Step::Idle(idle_wait(f, once).await?)
+    })
+}
+
+/// The output of `slot`'s future when there is one; never otherwise.
+async fn running<F: std::future::Future + Unpin>(slot: &mut Option<F>) -> F::Output {
+    match slot {
+        Some(fut) => fut.await,
+        None => std::future::pending().await,
+    }
+}
+
 /// The fetch loop of one node: keeps up to `concurrency` claimed feeds in flight, claiming
 /// more as fetches finish, until `shutdown` resolves or, with `once`, nothing is left to do.
 /// A database failure pauses claiming (with back-off) instead of ending the loop, except with
-/// `once`, where it is the caller's error.
+/// `once`, where it is the caller's error. Claiming runs beside the fetches in flight, never
+/// in front of them: a database that takes its time to fail (the pool's timeout) must not
+/// hold up responses already on their way, which would then time out as if the feeds were
+/// to blame.
 async fn pump(
     f: &Follower,
     bar: &ProgressBar,
@@ -121,53 +150,51 @@ async fn pump(
     let mut report = CycleReport::default();
     let mut since_log = CycleReport::default();
     let mut inflight = futures_util::stream::FuturesUnordered::new();
+    let mut claiming: Option<futures_util::future::BoxFuture<'_, Result<Step>>> = None;
     let mut next_claim = Instant::now();
     let mut failures = 0u32;
     loop {
-        if inflight.len() < f.concurrency && Instant::now() >= next_claim {
+        if claiming.is_none() && inflight.len() < f.concurrency && Instant::now() >= next_claim {
             let want = f.concurrency - inflight.len();
-            let claim = f.claim.clone();
-            match f
-                .db(move |s| s.claim_due_feeds(&claim, chrono::Utc::now(), want))
-                .await
-            {
-                Ok(feeds) => {
-                    failures = 0;
-                    if !feeds.is_empty() {
+            claiming = Some(Box::pin(claim_step(f, want, inflight.is_empty(), once)));
+        }
+        tokio::select! {
+            _ = &mut shutdown => return Ok(report),
+            step = running(&mut claiming) => {
+                claiming = None;
+                match step {
+                    Ok(Step::Claimed(feeds)) => {
+                        failures = 0;
                         report.feeds += feeds.len();
                         since_log.feeds += feeds.len();
                         bar.inc_length(feeds.len() as u64);
                         for feed in feeds {
                             inflight.push(async move { fetch_one(f, &feed).await });
                         }
-                    } else if !inflight.is_empty() {
+                    }
+                    Ok(Step::Busy) => {
+                        failures = 0;
                         next_claim = Instant::now() + poll_pause(f);
-                    } else {
+                    }
+                    Ok(Step::Idle(wait)) => {
+                        failures = 0;
                         log_cycle(&mut since_log, once);
-                        match idle_wait(f, once).await {
-                            Ok(Some(wait)) => next_claim = Instant::now() + wait,
-                            Ok(None) => return Ok(report),
-                            Err(e) if once => return Err(e),
-                            Err(e) => {
-                                failures += 1;
-                                next_claim = Instant::now() + db_backoff(failures);
-                                tracing::error!(error = %format!("{e:#}"), "fetch loop: database unavailable; retrying");
-                            }
+                        match wait {
+                            Some(wait) => next_claim = Instant::now() + wait,
+                            None => return Ok(report),
                         }
                     }
-                }
-                Err(e) if once => return Err(e),
-                Err(e) => {
-                    failures += 1;
-                    let wait = db_backoff(failures);
-                    // The database may be restarting: the pool reconnects on the next try.
-                    tracing::error!(error = %format!("{e:#}"), retry_in_ms = wait.as_millis() as u64, "fetch loop: cannot claim feeds; retrying");
-                    next_claim = Instant::now() + wait;
+                    Err(e) if once => return Err(e),
+                    Err(e) => {
+                        failures += 1;
+                        let wait = db_backoff(failures);
+                        tidings_web::metrics::METRICS.count_db_retry("claim");
+                        // The database may be restarting: the pool reconnects on the next try.
+                        tracing::error!(error = %format!("{e:#}"), try_number = failures, retry_in_ms = wait.as_millis() as u64, "fetch loop: cannot claim feeds; retrying");
+                        next_claim = Instant::now() + wait;
+                    }
                 }
             }
-        }
-        tokio::select! {
-            _ = &mut shutdown => return Ok(report),
             Some(outcome) = inflight.next(), if !inflight.is_empty() => {
                 tally(&mut report, outcome);
                 tally(&mut since_log, outcome);
@@ -177,7 +204,8 @@ async fn pump(
                     next_claim = next_claim.min(Instant::now());
                 }
             }
-            _ = tokio::time::sleep_until(next_claim), if inflight.len() < f.concurrency => {}
+            _ = tokio::time::sleep_until(next_claim),
+                if claiming.is_none() && inflight.len() < f.concurrency => {}
         }
     }
 }
@@ -302,6 +330,12 @@ fn database_unavailable(e: &anyhow::Error) -> bool {
         .is_some_and(|s| s.class() == ErrorClass::Unavailable)
 }
 
+/// A database failure that may pass by itself (see [`tidings_store::StoreError::is_transient`]).
+fn database_transient(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<tidings_store::StoreError>()
+        .is_some_and(tidings_store::StoreError::is_transient)
+}
+
 async fn record(
     f: &Follower,
     feed: &Feed,
@@ -314,11 +348,30 @@ async fn record(
     let owner = f.claim.owner.clone();
     let next = chrono::Utc::now().timestamp() + wait.as_secs() as i64;
     let interval = interval.as_secs() as i64;
-    if let Err(e) = f
-        .db(move |s| s.record_fetch_as(&owner, id, &result, next, interval, elapsed_ms))
-        .await
-    {
-        tracing::error!(feed = id, error = %e, "could not record a fetch");
+    // A database that went away is waited for (with back-off) while this node's lease on the
+    // feed lasts: past it another node may fetch the feed again, and what this fetch brought
+    // (its articles are stored already) is recorded by that fetch instead.
+    let give_up = Instant::now() + f.claim.lease;
+    let mut failures = 0u32;
+    loop {
+        let (owner, result) = (owner.clone(), result.clone());
+        match f
+            .db(move |s| s.record_fetch_as(&owner, id, &result, next, interval, elapsed_ms))
+            .await
+        {
+            Ok(_) => return,
+            Err(e) if database_transient(&e) && Instant::now() < give_up => {
+                failures += 1;
+                let wait = db_backoff(failures).min(give_up - Instant::now());
+                tidings_web::metrics::METRICS.count_db_retry("record");
+                tracing::warn!(feed = id, error = %format!("{e:#}"), try_number = failures, retry_in_ms = wait.as_millis() as u64, "could not record a fetch: database unavailable; retrying");
+                tokio::time::sleep(wait).await;
+            }
+            Err(e) => {
+                tracing::error!(feed = id, error = %format!("{e:#}"), "could not record a fetch");
+                return;
+            }
+        }
     }
 }
 
@@ -512,19 +565,6 @@ mod tests {
             })
             .collect();
         format!("<rss version=\"2.0\"><channel><title>Outlet</title>{items}</channel></rss>")
-    }
-
-    #[test]
-    fn database_back_off_doubles_with_jitter_up_to_a_cap() {
-        use super::{DB_RETRY_CAP, db_backoff};
-        use std::time::Duration;
-        assert!(db_backoff(1) <= Duration::from_secs(1));
-        assert!(db_backoff(1) >= Duration::from_millis(500));
-        assert!(db_backoff(3) >= Duration::from_secs(2));
-        for n in [10, 40, u32::MAX] {
-            let d = db_backoff(n);
-            assert!(d <= DB_RETRY_CAP && d >= DB_RETRY_CAP / 2, "{n}: {d:?}");
-        }
     }
 
     /// Items are identified by their link, so a feed that renumbers its GUIDs stores nothing twice.
