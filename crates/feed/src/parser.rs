@@ -425,19 +425,15 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     continue;
                 }
                 // Namespace declarations.
+                let is_xmlns = |k: &str| k == "xmlns" || k.starts_with("xmlns:");
                 let mut declared = Vec::new();
-                let mut plain_attrs = Vec::with_capacity(attrs.len());
-                for (k, v) in attrs {
-                    if k == "xmlns" || k.starts_with("xmlns:") {
-                        let prefix = k.strip_prefix("xmlns:").map(str::to_owned);
-                        declared.push((prefix.clone(), scopes.get(&prefix).cloned()));
-                        if !v.is_empty() {
-                            p.track_namespace(prefix.as_deref(), &v);
-                        }
-                        scopes.insert(prefix, v.into_owned());
-                    } else {
-                        plain_attrs.push((k, v));
+                for (k, v) in attrs.iter().filter(|(k, _)| is_xmlns(k)) {
+                    let prefix = k.strip_prefix("xmlns:").map(str::to_owned);
+                    declared.push((prefix.clone(), scopes.get(&prefix).cloned()));
+                    if !v.is_empty() {
+                        p.track_namespace(prefix.as_deref(), v);
                     }
+                    scopes.insert(prefix, v.to_string());
                 }
                 if !declared.is_empty() {
                     names.clear();
@@ -447,8 +443,10 @@ pub fn parse_xml(text: &str, base: &str, lang: Option<&str>, doc: &mut Document)
                     p.errors
                         .push(format!("undeclared namespace prefix in <{name}>"));
                 }
-                let out_attrs: Vec<Attr<'_>> = plain_attrs
+                // Same element size: collected in place, in the tokenizer's allocation.
+                let out_attrs: Vec<Attr<'_>> = attrs
                     .into_iter()
+                    .filter(|(k, _)| !is_xmlns(k))
                     .map(|(k, v)| (names.attribute(k, &scopes), v))
                     .collect();
                 p.unknown_starttag(&mapped.tag, &mapped.method, out_attrs);
@@ -656,6 +654,15 @@ fn lowercase(s: &str) -> String {
     }
 }
 
+/// The value at `key`, inserted by `init` when absent. Unlike `Map::entry`, a present key costs
+/// no allocation of the key string (most calls find the list already there).
+fn slot<'d>(c: &'d mut Dict, key: &str, init: impl FnOnce() -> Value) -> &'d mut Value {
+    if !c.contains_key(key) {
+        c.insert(key.to_string(), init());
+    }
+    c.get_mut(key).expect("present or just inserted")
+}
+
 fn attr<'a>(attrs: &'a [Attr<'_>], k: &str) -> Option<&'a str> {
     attrs.iter().find(|(n, _)| **n == *k).map(|(_, v)| &**v)
 }
@@ -725,10 +732,9 @@ fn looks_like_html(s: &str) -> bool {
 /// Maps the C1 control range to the windows-1252 characters feeds meant by it.
 fn cp1252_fix(s: String) -> String {
     // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8: a byte scan beats decoding every char.
-    let has_c1 = s
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    let b = s.as_bytes();
+    let has_c1 = memchr::memchr_iter(0xc2, b)
+        .any(|i| b.get(i + 1).is_some_and(|c| (0x80..=0x9f).contains(c)));
     if !has_c1 {
         return s;
     }
@@ -1002,7 +1008,7 @@ impl<'a> Parser<'a> {
             let inimage = self.inimage;
             let entry = self.entries.last_mut().expect("entry");
             if element == "content" {
-                let list = entry.entry("content").or_insert_with(|| json!([]));
+                let list = slot(entry, "content", || json!([]));
                 if let Some(a) = list.as_array_mut()
                     && a.len() < MAX_ITEMS
                 {
@@ -1242,7 +1248,7 @@ impl<'a> Parser<'a> {
 
     fn add_tag(&mut self, term: Option<&str>, scheme: Option<&str>, label: Option<&str>) {
         let c = self.ctx();
-        let tags = c.entry("tags").or_insert_with(|| json!([]));
+        let tags = slot(c, "tags", || json!([]));
         if term.is_none() && scheme.is_none() && label.is_none() {
             return;
         }
@@ -1319,7 +1325,7 @@ impl<'a> Parser<'a> {
         self.sync_author_detail(prefix);
         if prefix == "author" {
             let c = self.ctx();
-            let a = c.entry("authors").or_insert_with(|| json!([{}]));
+            let a = slot(c, "authors", || json!([{}]));
             if let Some(arr) = a.as_array_mut() {
                 if arr.is_empty() {
                     arr.push(json!({}));
@@ -1333,7 +1339,7 @@ impl<'a> Parser<'a> {
 
     fn save_contributor(&mut self, key: &str, value: &str) {
         let c = self.ctx();
-        let a = c.entry("contributors").or_insert_with(|| json!([{}]));
+        let a = slot(c, "contributors", || json!([{}]));
         if let Some(arr) = a.as_array_mut() {
             if arr.is_empty() {
                 arr.push(json!({}));
@@ -1346,7 +1352,7 @@ impl<'a> Parser<'a> {
 
     fn append(&mut self, key: &str, v: Value) {
         let c = self.ctx();
-        let list = c.entry(key).or_insert_with(|| json!([]));
+        let list = slot(c, key, || json!([]));
         if !list.is_array() {
             *list = json!([]);
         }
@@ -1422,7 +1428,7 @@ impl<'a> Parser<'a> {
         if !(self.inentry && self.inimage) {
             self.append("links", Value::Object(to_dict(&attrs)));
         } else {
-            self.ctx().entry("links").or_insert_with(|| json!([]));
+            slot(self.ctx(), "links", || json!([]));
         }
         match attr(&attrs, "href") {
             Some(h) => {

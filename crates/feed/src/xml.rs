@@ -74,7 +74,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn find_from(&self, pat: &str) -> Option<usize> {
-        memchr::memmem::find(&self.b[self.pos..], pat.as_bytes()).map(|i| i + self.pos)
+        find_seq(&self.b[self.pos..], pat.as_bytes()).map(|i| i + self.pos)
     }
 
     /// The next token, or `None` at the end of input.
@@ -97,7 +97,7 @@ impl<'a> Tokenizer<'a> {
             if self.starts_with("<![CDATA[") {
                 let start = self.pos + 9;
                 let s = self.s;
-                match memchr::memmem::find(&self.b[start..], b"]]>") {
+                match find_seq(&self.b[start..], b"]]>") {
                     Some(i) => {
                         self.pos = start + i + 3;
                         return Some(Token::Text(Cow::Borrowed(&s[start..start + i])));
@@ -110,7 +110,7 @@ impl<'a> Tokenizer<'a> {
                 }
             }
             if self.starts_with("<!--") {
-                match memchr::memmem::find(&self.b[self.pos + 4..], b"-->") {
+                match find_seq(&self.b[self.pos + 4..], b"-->") {
                     Some(i) => self.pos += 4 + i + 3,
                     None => {
                         self.error("unterminated comment");
@@ -359,7 +359,7 @@ impl<'a> Tokenizer<'a> {
     /// kept literally and recorded as errors.
     fn decode_text(&mut self, raw: &'a str) -> Cow<'a, str> {
         let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
-            if memchr::memmem::find(raw.as_bytes(), b"]]>").is_some() {
+            if find_seq(raw.as_bytes(), b"]]>").is_some() {
                 self.error("']]>' in text");
             }
             return Cow::Borrowed(raw);
@@ -425,6 +425,22 @@ impl<'a> Tokenizer<'a> {
     }
 }
 
+/// Where `needle` (a short delimiter such as `]]>`) first occurs in `hay`. Jumps between its
+/// first byte with memchr: `memmem::find` would build a searcher per call, which costs more
+/// than the search on the short texts feeds are made of.
+fn find_seq(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, &hay[from..]) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn decode_charref(s: &str) -> Option<char> {
     let n = if let Some(h) = s.strip_prefix('x').or_else(|| s.strip_prefix('X')) {
         u32::from_str_radix(h, 16).ok()?
@@ -486,6 +502,14 @@ mod tests {
             "<!DOCTYPE x [<!ENTITY a \"aa\"><!ENTITY b \"&a;&a;\"><!ENTITY c SYSTEM \"file:///etc/passwd\">]><x>&a;&b;&c;</x>",
         );
         assert_eq!(toks[1], Token::Text("aa&b;&c;".into()));
+    }
+
+    #[test]
+    fn finds_delimiters() {
+        assert_eq!(find_seq(b"a]]b]]>c", b"]]>"), Some(4));
+        assert_eq!(find_seq(b"--->", b"-->"), Some(1));
+        assert_eq!(find_seq(b"]]", b"]]>"), None);
+        assert_eq!(find_seq(b"", b"?>"), None);
     }
 
     #[test]
