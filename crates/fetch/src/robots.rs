@@ -1,6 +1,7 @@
 //! robots.txt for page fetches (feeds are fetched because the site offers them): one cached
 //! copy per origin, read as RFC 9309 says — missing (4xx) allows everything, a server error
-//! (5xx) or an unreachable file disallows everything for now.
+//! (5xx) or an unreachable file disallows everything for now. At most [`MAX_ORIGINS`] origins
+//! are cached: expired answers go first, then the oldest (asked again when next needed).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,8 @@ const TTL: Duration = Duration::from_secs(24 * 3600);
 const FAILURE_TTL: Duration = Duration::from_secs(3600);
 /// robots.txt larger than this is cut (RFC 9309 asks crawlers to read at least 500 KiB).
 pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+/// Origins whose robots.txt is cached at most, by default.
+pub const MAX_ORIGINS: usize = 10_000;
 
 pub enum Rules {
     AllowAll,
@@ -52,12 +55,34 @@ impl Rules {
     }
 }
 
-#[derive(Default)]
 pub struct RobotsCache {
     by_origin: Mutex<HashMap<String, (Instant, Arc<Rules>)>>,
+    max_origins: usize,
+}
+
+impl Default for RobotsCache {
+    fn default() -> Self {
+        Self::with_max_origins(MAX_ORIGINS)
+    }
 }
 
 impl RobotsCache {
+    pub fn with_max_origins(max_origins: usize) -> Self {
+        Self {
+            by_origin: Mutex::default(),
+            max_origins: max_origins.max(1),
+        }
+    }
+
+    /// Origins cached now (for tests).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.by_origin
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
     pub fn get(&self, origin: &str) -> Option<Arc<Rules>> {
         let map = self.by_origin.lock().unwrap_or_else(|e| e.into_inner());
         map.get(origin)
@@ -68,8 +93,26 @@ impl RobotsCache {
     pub fn put(&self, origin: String, rules: Rules) -> Arc<Rules> {
         let rules = Arc::new(rules);
         let mut map = self.by_origin.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.max_origins && !map.contains_key(&origin) {
+            make_room(&mut map, self.max_origins);
+        }
         map.insert(origin, (Instant::now(), rules.clone()));
         rules
+    }
+}
+
+/// Forgets expired answers; if that is not enough, the oldest tenth of the cache.
+fn make_room(map: &mut HashMap<String, (Instant, Arc<Rules>)>, max: usize) {
+    map.retain(|_, (at, rules)| at.elapsed() < rules.ttl());
+    if map.len() < max {
+        return;
+    }
+    let mut ages: Vec<(Instant, String)> =
+        map.iter().map(|(o, (at, _))| (*at, o.clone())).collect();
+    let cut = (max / 10).max(1).min(ages.len());
+    ages.select_nth_unstable_by(cut - 1, |a, b| a.0.cmp(&b.0));
+    for (_, origin) in &ages[..cut] {
+        map.remove(origin);
     }
 }
 
@@ -95,5 +138,19 @@ mod tests {
         assert!(Rules::from_response(Some(404), b"", "tidings").allows("https://x.example/a"));
         assert!(!Rules::from_response(Some(503), b"", "tidings").allows("https://x.example/a"));
         assert!(!Rules::from_response(None, b"", "tidings").allows("https://x.example/a"));
+    }
+
+    #[test]
+    fn the_cache_is_capped_and_the_oldest_go_first() {
+        let cache = RobotsCache::with_max_origins(100);
+        for i in 0..1_000 {
+            cache.put(format!("https://h{i}.example"), Rules::AllowAll);
+            assert!(cache.len() <= 100, "{} after {i}", cache.len());
+        }
+        assert!(
+            cache.get("https://h999.example").is_some(),
+            "the newest stay"
+        );
+        assert!(cache.get("https://h0.example").is_none(), "the oldest went");
     }
 }
