@@ -1,7 +1,9 @@
-//! The main body of an HTML article page: which element holds it (`<article>`, else
-//! `[itemprop=articleBody]`, else the element whose own `<p>` children hold the most text), and
-//! a walk over it that keeps article blocks (paragraphs, headings, lists, quotes, figures) and
-//! drops navigation, share bars, related links, comment sections, ads and banners.
+//! The main body of an HTML article page: which element holds it (`[itemprop=articleBody]`,
+//! else the `<article>`, else the densest prose container; a root holding too little gives way
+//! to the prose container, then the page), and a walk over it that keeps article blocks
+//! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
+//! bars, related links, comment sections, ads and banners. Boilerplate class names are only a
+//! guess and never hide the page's densest prose.
 
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
