@@ -1,7 +1,9 @@
-//! The main body of an HTML article page: which element holds it (`<article>`, else
-//! `[itemprop=articleBody]`, else the element whose own `<p>` children hold the most text), and
-//! a walk over it that keeps article blocks (paragraphs, headings, lists, quotes, figures) and
-//! drops navigation, share bars, related links, comment sections, ads and banners.
+//! The main body of an HTML article page: which element holds it (`[itemprop=articleBody]`,
+//! else the `<article>`, else the densest prose container; a root holding too little gives way
+//! to the prose container, then the page), and a walk over it that keeps article blocks
+//! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
+//! bars, related links, comment sections, ads and banners. Boilerplate class names are only a
+//! guess and never hide the page's densest prose.
 
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
@@ -209,7 +211,7 @@ fn in_boilerplate(el: ElementRef<'_>, root: ElementRef<'_>, furniture: &Furnitur
 /// Page furniture. Tags, ARIA roles and hidden state are certain ([`is_hard_skipped`]); a
 /// boilerplate class/id or a layout table is only a guess ([`is_soft_skipped`]) and gives way
 /// for the elements that hold the page's main prose (`protected`): themes name whole content
-/// columns "has-sidebar", "widget" or "modal-enabled", and old sites lay pages out in tables.
+/// columns "has-sidebar", "widget" or "modal-enabled".
 pub(super) struct Furniture {
     protected: HashSet<NodeId>,
     /// The densest prose container and its score.
@@ -268,14 +270,11 @@ fn is_hard_skipped(el: ElementRef<'_>) -> bool {
     })
 }
 
-/// Likely furniture: a boilerplate class/id, or a table.
+/// Likely furniture: a boilerplate class/id.
 fn is_soft_skipped(el: ElementRef<'_>) -> bool {
     let e = el.value();
     if matches!(e.name(), "html" | "body") {
         return false;
-    }
-    if e.name() == "table" {
-        return true;
     }
     let marked = |a: Option<&str>| a.is_some_and(|v| BOILERPLATE.is_match(v));
     marked(e.attr("class")) || marked(e.attr("id"))
@@ -436,6 +435,7 @@ impl Walker<'_> {
             "blockquote" => self.quote(el),
             "figure" => self.figure(el),
             "pre" => self.pre(el),
+            "tr" => self.table_row(el),
             "hr" => self.flush(),
             // A date standing alone between blocks is the dateline, metadata rather than prose.
             "time" => {}
@@ -589,6 +589,39 @@ impl Walker<'_> {
             .map(|h| format!("<figcaption>{}</figcaption>", h.trim()))
             .unwrap_or_default();
         self.push(format!("<figure>{images}{caption}</figure>"), None);
+    }
+
+    /// A data-table row is one paragraph of its cells' text (tables of results and figures
+    /// are part of the article); a layout-table row holding blocks is walked as a container.
+    fn table_row(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let holds_blocks = el
+            .descendent_elements()
+            .any(|d| is_block_name(d.value().name()) || d.value().name() == "table");
+        if holds_blocks {
+            self.walk_children(*el);
+            self.flush();
+            return;
+        }
+        let mut cells_html = Vec::new();
+        let mut cells_text = Vec::new();
+        for cell in el
+            .child_elements()
+            .filter(|c| matches!(c.value().name(), "td" | "th") && !self.furniture.skipped(*c))
+        {
+            let (html, text) = inline_content(cell, self.base, self.furniture);
+            let text = collapse_whitespace(&text);
+            if !text.is_empty() {
+                cells_html.push(html.trim().to_string());
+                cells_text.push(text);
+            }
+        }
+        if !cells_text.is_empty() {
+            self.push(
+                format!("<p>{}</p>", cells_html.join(" ")),
+                Some(cells_text.join(" ")),
+            );
+        }
     }
 
     fn pre(&mut self, el: ElementRef<'_>) {
