@@ -12,8 +12,11 @@
 //!
 //! `bench/feeds.py` runs this next to Python feedparser on the same files.
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -62,30 +65,6 @@ fn options() -> Result<Options, String> {
     Ok(opts)
 }
 
-/// Feed files under `path`: the path itself when it is a file, else every `*.xml`/`*.json`
-/// below it.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    children.sort();
-    for child in children {
-        if child.is_dir() {
-            collect(&child, out)?;
-        } else if matches!(
-            child.extension().and_then(|e| e.to_str()),
-            Some("xml" | "json")
-        ) {
-            out.push(child);
-        }
-    }
-    Ok(())
-}
-
 /// One pass over the corpus: (entries, bozo documents).
 fn pass(docs: &[Vec<u8>]) -> (u64, u64) {
     let mut entries = 0u64;
@@ -115,7 +94,7 @@ fn main() -> ExitCode {
     };
     let mut files = Vec::new();
     for p in &opts.paths {
-        if let Err(e) = collect(p, &mut files) {
+        if let Err(e) = corpus::collect(p, &mut files) {
             eprintln!("{}: {e}", p.display());
             return ExitCode::from(66);
         }

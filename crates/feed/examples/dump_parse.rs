@@ -7,35 +7,16 @@
 //! `bench_parse`. Each file is parsed with `tidings_feed::parse_document(bytes, None, &[])` and
 //! dumped with `Document::to_value`.
 
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+#[path = "support/corpus.rs"]
+mod corpus;
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    children.sort();
-    for child in children {
-        if child.is_dir() {
-            collect(&child, out)?;
-        } else if matches!(
-            child.extension().and_then(|e| e.to_str()),
-            Some("xml" | "json")
-        ) {
-            out.push(child);
-        }
-    }
-    Ok(())
-}
+use std::path::Path;
+use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut files = Vec::new();
     for arg in std::env::args().skip(1) {
-        if let Err(e) = collect(Path::new(&arg), &mut files) {
+        if let Err(e) = corpus::collect(Path::new(&arg), &mut files) {
             eprintln!("{arg}: {e}");
             return ExitCode::from(66);
         }
