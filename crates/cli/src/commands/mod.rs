@@ -55,12 +55,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Opens the configured database, saying which one failed.
 pub fn open_store(config: &Config) -> Result<Store> {
-    let options = tidings_store::OpenOptions {
-        sqlite_max_bytes: config.database_max_bytes,
-        ..Default::default()
-    };
-    Store::open_with(&config.database_url, &options)
-        .with_context(|| format!("database {}", redact(&config.database_url)))
+    open_store_waiting(config, Duration::ZERO)
 }
 
 /// Opens the configured database like [`open_store`], but while it is unreachable for a reason

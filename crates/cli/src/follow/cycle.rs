@@ -3,6 +3,7 @@
 //! quiet ones, backing off on failure. One failing feed never stops the others.
 
 use super::Follower;
+use crate::retry::backoff;
 use anyhow::{Result, bail};
 use futures_util::StreamExt;
 use indicatif::ProgressBar;
@@ -69,8 +70,6 @@ pub struct CycleReport {
 pub async fn run_once(f: &Follower, bar: &ProgressBar) -> Result<CycleReport> {
     pump(f, bar, true, std::future::pending()).await
 }
-
-use crate::retry::backoff as db_backoff;
 
 /// Pause after one request and before the next: long enough not to poll the database in a
 /// tight loop, short enough to catch a host's slot soon after its pause.
@@ -187,7 +186,7 @@ async fn pump(
                     Err(e) if once => return Err(e),
                     Err(e) => {
                         failures += 1;
-                        let wait = db_backoff(failures);
+                        let wait = backoff(failures);
                         tidings_web::metrics::METRICS.count_db_retry("claim");
                         // The database may be restarting: the pool reconnects on the next try.
                         tracing::error!(error = %format!("{e:#}"), try_number = failures, retry_in_ms = wait.as_millis() as u64, "fetch loop: cannot claim feeds; retrying");
@@ -362,7 +361,7 @@ async fn record(
             Ok(_) => return,
             Err(e) if database_transient(&e) && Instant::now() < give_up => {
                 failures += 1;
-                let wait = db_backoff(failures).min(give_up - Instant::now());
+                let wait = backoff(failures).min(give_up - Instant::now());
                 tidings_web::metrics::METRICS.count_db_retry("record");
                 tracing::warn!(feed = id, error = %format!("{e:#}"), try_number = failures, retry_in_ms = wait.as_millis() as u64, "could not record a fetch: database unavailable; retrying");
                 tokio::time::sleep(wait).await;

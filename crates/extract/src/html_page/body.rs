@@ -159,9 +159,7 @@ pub(super) fn find_root<'a>(
         }
     }
     furniture
-        .main
-        .and_then(|id| doc.tree.get(id))
-        .and_then(ElementRef::wrap)
+        .main_element(doc)
         .or_else(|| doc.select(&BODY).next())
         .ok_or(RootError::Empty)
 }
@@ -170,9 +168,7 @@ pub(super) fn find_root<'a>(
 /// `<body>`.
 pub(super) fn fallback_roots<'a>(doc: &'a Html, furniture: &Furniture) -> Vec<ElementRef<'a>> {
     furniture
-        .main
-        .and_then(|id| doc.tree.get(id))
-        .and_then(ElementRef::wrap)
+        .main_element(doc)
         .into_iter()
         .chain(doc.select(&BODY).next())
         .collect()
@@ -238,6 +234,13 @@ impl Furniture {
     /// True when `el` is furniture to leave out.
     fn skipped(&self, el: ElementRef<'_>) -> bool {
         is_hard_skipped(el) || (is_soft_skipped(el) && !self.protected.contains(&el.id()))
+    }
+
+    /// The page's densest prose container, when it has one.
+    fn main_element<'a>(&self, doc: &'a Html) -> Option<ElementRef<'a>> {
+        self.main
+            .and_then(|id| doc.tree.get(id))
+            .and_then(ElementRef::wrap)
     }
 
     /// True when `el` holds (or is) the page's densest prose container.
