@@ -455,9 +455,7 @@ fn assign_story(
         "UPDATE articles SET story_id = ?, story_reason = ? WHERE id = ?",
         params![story_id, reason, id],
     )?;
-    // The centroid's time must be the story's after this article: refresh first.
-    refresh_story(tx, story_id)?;
-    stories::add_to_centroid(tx, story_id, &v)?;
+    stories::add_to_centroid(tx, story_id, &v, published)?;
     if !a.provenance.is_republication() {
         adopt_republications(tx, id, story_id, a)?;
         for (copy, sim) in &detected.adopt {
@@ -642,7 +640,6 @@ pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), Stor
             story_id
         ],
     )?;
-    stories::touch_terms(tx, story_id)?;
     Ok(())
 }
 

@@ -42,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(11, "fetch leases", "0011_fetch_leases"),
     migration!(12, "syndication", "0012_syndication"),
     migration!(13, "article fingerprint", "0013_article_fingerprint"),
+    migration!(14, "story centroid", "0014_story_centroid"),
 ];
 
 /// The schema version this binary brings.
@@ -52,6 +53,11 @@ pub fn latest_version() -> i64 {
 /// Applies every migration newer than the database's version; returns the versions applied.
 /// SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so two processes cannot interleave.
 pub(crate) fn run(conn: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
+    run_through(conn, i64::MAX)
+}
+
+/// [`run`], stopping after migration `last` (tests migrate data written by an older schema).
+fn run_through(conn: &mut dyn Exec, last: i64) -> Result<Vec<i64>, StoreError> {
     conn.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    BIGINT PRIMARY KEY,
@@ -60,7 +66,7 @@ pub(crate) fn run(conn: &mut dyn Exec) -> Result<Vec<i64>, StoreError> {
          )",
     )?;
     let mut applied = Vec::new();
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
         let begin = match conn.dialect() {
             Dialect::Sqlite => "BEGIN IMMEDIATE",
             Dialect::Postgres => "BEGIN; SELECT pg_advisory_xact_lock(7411020251)",
@@ -119,4 +125,40 @@ fn apply_one(conn: &mut dyn Exec, m: &Migration) -> Result<bool, StoreError> {
         params![m.version, m.name, chrono::Utc::now().timestamp()],
     )?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use r2d2_sqlite::rusqlite::Connection;
+
+    #[test]
+    fn story_centroids_move_from_their_terms_into_the_story_row() {
+        let mut c = Connection::open_in_memory().unwrap();
+        run_through(&mut c, 13).unwrap();
+        c.execute_batch(
+            "INSERT INTO stories (id, headline, first_seen_at, last_updated_at) VALUES (1, 'h', 5, 9);
+             INSERT INTO story_terms (story_id, term, weight, last_at)
+                 VALUES (1, 'quake', 0.5, 9), (1, '@Lima', 1.25, 9);
+             INSERT INTO stories (id, headline, first_seen_at, last_updated_at) VALUES (2, 'x', 5, 9);",
+        )
+        .unwrap();
+        assert_eq!(run(&mut c).unwrap(), vec![14]);
+        let centroid = |id: i64| -> String {
+            c.query_row("SELECT centroid FROM stories WHERE id = ?", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(centroid(1), r#"[["@Lima",1.25],["quake",0.5]]"#);
+        assert_eq!(centroid(2), "[]");
+        let postings: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM story_terms WHERE story_id = 1 AND last_at = 9",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(postings, 2);
+    }
 }

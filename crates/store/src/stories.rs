@@ -4,9 +4,10 @@
 //! The decision is the one of `tidings-cluster` (same features, weights, similarity, time decay
 //! and thresholds, from [`Config::default`]), but its state lives in the database rather than in
 //! memory, so that every node sharing one PostgreSQL decides the same: document frequencies in
-//! `term_df` and each story's capped centroid in `story_terms`. Candidate stories are found
-//! through the article's heaviest features, each read as one bounded index range over stories
-//! updated within the time window, so the cost per article does not grow with history.
+//! `term_df`, each story's capped centroid in `stories.centroid` and its postings in
+//! `story_terms`. Candidate stories are found through the article's heaviest features, each
+//! read as one bounded index range over stories that used the feature within the time window,
+//! so the cost per article does not grow with history.
 //!
 //! Not done (the in-memory clusterer does them): similarity to individual recent members and
 //! merging story fragments an article bridges.
@@ -14,7 +15,7 @@
 use crate::sql::{Exec, Value};
 use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 use tidings_cluster::{Config, Doc};
 use tidings_model::{Article, EntityKind};
@@ -99,6 +100,12 @@ struct Candidate {
     size: usize,
     last_at: i64,
     centroid: HashMap<String, f32>,
+}
+
+/// A stored centroid (`stories.centroid`, JSON `[[term, weight], …]`, heaviest first). A value
+/// that does not parse reads as empty: the story is then never joined, which is safe.
+fn parse_centroid(json: &str) -> Vec<(String, f32)> {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Chooses the story for an article with vector `v` published at `at` (Unix seconds).
@@ -199,7 +206,9 @@ fn candidates(
     let marks = vec!["?"; ids.len()].join(", ");
     let mut found: HashMap<i64, Candidate> = HashMap::new();
     for r in tx.query(
-        &format!("SELECT id, article_count, last_updated_at FROM stories WHERE id IN ({marks})"),
+        &format!(
+            "SELECT id, article_count, last_updated_at, centroid FROM stories WHERE id IN ({marks})"
+        ),
         &ids,
     )? {
         let id = r.i64(0)?;
@@ -209,17 +218,9 @@ fn candidates(
                 id,
                 size: usize::try_from(r.i64(1)?).unwrap_or(0),
                 last_at: r.i64(2)?,
-                centroid: HashMap::new(),
+                centroid: parse_centroid(&r.text(3)?).into_iter().collect(),
             },
         );
-    }
-    for r in tx.query(
-        &format!("SELECT story_id, term, weight FROM story_terms WHERE story_id IN ({marks})"),
-        &ids,
-    )? {
-        if let Some(cand) = found.get_mut(&r.i64(0)?) {
-            cand.centroid.insert(r.text(1)?, r.f64(2)? as f32);
-        }
     }
     Ok(ranked
         .into_iter()
@@ -227,63 +228,72 @@ fn candidates(
         .collect())
 }
 
-/// Adds an article vector to a story's centroid and keeps its heaviest [`CENTROID_TERMS`].
+/// Adds the vector of an article published at `at` to a story's centroid, keeps its heaviest
+/// [`CENTROID_TERMS`] and brings the story's postings in step: features that left the centroid
+/// lose theirs, and the article's features in it get `at` as their latest use (the window of
+/// candidate lookup is about when a story last used a feature, not when it last grew).
 pub(crate) fn add_to_centroid(
     tx: &mut dyn Exec,
     story_id: i64,
     v: &[(String, f32)],
+    at: i64,
 ) -> Result<(), StoreError> {
-    let mut centroid: HashMap<String, f32> = HashMap::new();
-    for r in tx.query(
-        "SELECT term, weight FROM story_terms WHERE story_id = ?",
-        params![story_id],
-    )? {
-        centroid.insert(r.text(0)?, r.f64(1)? as f32);
-    }
-    for (t, w) in v {
-        *centroid.entry(t.clone()).or_insert(0.0) += w;
-    }
-    let mut terms: Vec<(String, f32)> = centroid.into_iter().collect();
-    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(CENTROID_TERMS);
-    tx.execute(
-        "DELETE FROM story_terms WHERE story_id = ?",
-        params![story_id],
-    )?;
-    let last_at = tx
+    let old = tx
         .query_opt(
-            "SELECT last_updated_at FROM stories WHERE id = ?",
+            "SELECT centroid FROM stories WHERE id = ?",
             params![story_id],
         )?
-        .map(|r| r.i64(0))
+        .map(|r| r.text(0))
         .transpose()?
-        .unwrap_or(0);
-    for chunk in terms.chunks(CHUNK / 4) {
-        let marks = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
-        let mut values = Vec::with_capacity(chunk.len() * 4);
-        for (t, w) in chunk {
-            values.extend([
-                Value::from(story_id),
-                Value::from(t.as_str()),
-                Value::from(f64::from(*w)),
-                Value::from(last_at),
-            ]);
-        }
+        .map(|json| parse_centroid(&json))
+        .unwrap_or_default();
+    let mut centroid: HashMap<&str, f32> = old.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+    for (t, w) in v {
+        *centroid.entry(t.as_str()).or_insert(0.0) += w;
+    }
+    let mut terms: Vec<(&str, f32)> = centroid.into_iter().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    terms.truncate(CENTROID_TERMS);
+    let json = serde_json::to_string(&terms).map_err(|e| StoreError::Decode(e.to_string()))?;
+    tx.execute(
+        "UPDATE stories SET centroid = ? WHERE id = ?",
+        params![json, story_id],
+    )?;
+    let kept: HashSet<&str> = terms.iter().map(|(t, _)| *t).collect();
+    let dropped: Vec<Value> = old
+        .iter()
+        .filter(|(t, _)| !kept.contains(t.as_str()))
+        .map(|(t, _)| Value::from(t.as_str()))
+        .collect();
+    for chunk in dropped.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut values = vec![Value::from(story_id)];
+        values.extend(chunk.iter().cloned());
         tx.execute(
-            &format!("INSERT INTO story_terms (story_id, term, weight, last_at) VALUES {marks}"),
+            &format!("DELETE FROM story_terms WHERE story_id = ? AND term IN ({marks})"),
             &values,
         )?;
     }
-    Ok(())
-}
-
-/// Keeps the centroid's time in step with the story's latest article (after refresh_story).
-pub(crate) fn touch_terms(tx: &mut dyn Exec, story_id: i64) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE story_terms SET last_at = (SELECT last_updated_at FROM stories WHERE id = ?)
-         WHERE story_id = ? AND last_at <> (SELECT last_updated_at FROM stories WHERE id = ?)",
-        params![story_id, story_id, story_id],
-    )?;
+    let used: Vec<&str> = v
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .filter(|t| kept.contains(t))
+        .collect();
+    for chunk in used.chunks(CHUNK / 3) {
+        let marks = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+        let mut values = Vec::with_capacity(chunk.len() * 3);
+        for t in chunk {
+            values.extend([Value::from(story_id), Value::from(*t), Value::from(at)]);
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO story_terms (story_id, term, last_at) VALUES {marks}
+                 ON CONFLICT (story_id, term) DO UPDATE SET last_at = excluded.last_at
+                 WHERE excluded.last_at > story_terms.last_at"
+            ),
+            &values,
+        )?;
+    }
     Ok(())
 }
 
