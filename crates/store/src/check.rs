@@ -208,7 +208,8 @@ fn invariant(conn: &mut dyn Exec, inv: &Invariant) -> Result<Check, StoreError> 
 
 /// The search index covers exactly the articles. SQLite: the FTS5 index keeps one `docsize`
 /// row per indexed article (a count on the FTS table itself would read the content table and
-/// always agree), and FTS5's own integrity check compares the index with `articles`.
+/// always agree), FTS5's own integrity check compares the index with `articles`, and
+/// `article_times` (search's copy of publication times) agrees with `articles`.
 /// PostgreSQL: every article has its tsvector.
 fn search_index(conn: &mut dyn Exec) -> Result<Check, StoreError> {
     let name = "search index covers every article";
@@ -224,6 +225,18 @@ fn search_index(conn: &mut dyn Exec) -> Result<Check, StoreError> {
             if indexed != articles {
                 details.push(format!(
                     "{articles} articles, {indexed} in the search index"
+                ));
+            }
+            let stale = conn
+                .query_one(
+                    "SELECT COUNT(*) FROM articles a LEFT JOIN article_times t ON t.id = a.id
+                     WHERE t.published_at IS NOT a.published_at",
+                    &[],
+                )?
+                .i64(0)?;
+            if stale > 0 {
+                details.push(format!(
+                    "{stale} articles without their publication time in article_times"
                 ));
             }
             if let Err(e) = conn.execute(

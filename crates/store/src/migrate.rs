@@ -43,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "syndication", "0012_syndication"),
     migration!(13, "article fingerprint", "0013_article_fingerprint"),
     migration!(14, "story centroid", "0014_story_centroid"),
+    migration!(15, "search recency", "0015_search_recency"),
 ];
 
 /// The schema version this binary brings.
@@ -143,7 +144,7 @@ mod tests {
              INSERT INTO stories (id, headline, first_seen_at, last_updated_at) VALUES (2, 'x', 5, 9);",
         )
         .unwrap();
-        assert_eq!(run(&mut c).unwrap(), vec![14]);
+        assert_eq!(run(&mut c).unwrap(), vec![14, 15]);
         let centroid = |id: i64| -> String {
             c.query_row("SELECT centroid FROM stories WHERE id = ?", [id], |r| {
                 r.get(0)
