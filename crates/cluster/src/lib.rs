@@ -12,9 +12,14 @@
 //! time decay) reaches [`Config::threshold`]; otherwise it starts a story. Every decision
 //! carries human-readable reasons.
 //!
+//! Cosine is blind to disagreement, so look-alike events (two quakes on one island) score
+//! high. Event evidence ([`evidence`]: years, numbers, weekdays) compared with the story's
+//! recent members adds a small bonus when it agrees and a malus when it conflicts.
+//!
 //! Pure: no I/O, no clock; [`eval`] reads data sets and scores clusterings.
 
 pub mod eval;
+pub mod evidence;
 pub mod syndication;
 pub mod text;
 
@@ -92,6 +97,16 @@ pub struct Config {
     pub entity_boost: f32,
     /// Multiplier of number features (ages, tolls, years, scores).
     pub number_boost: f32,
+    /// Multiplier of event-detail features: a number with its noun ("26 pirate") and weekday
+    /// or month names. They separate look-alike events of one kind (0 disables them).
+    pub detail_boost: f32,
+    /// Weight of year agreement (+1) or conflict (-1) with a story's recent members, added to
+    /// the similarity (see [`evidence`]); 0 disables.
+    pub year_weight: f32,
+    /// Weight of the cosine of number features alone with a story's recent members.
+    pub number_weight: f32,
+    /// Weight of main-weekday agreement (+1) or conflict (-1) with a story's recent members.
+    pub weekday_weight: f32,
     /// Features kept per article vector (highest weights).
     pub doc_features: usize,
     /// Features kept per story centroid.
@@ -147,6 +162,10 @@ impl Default for Config {
             lead_boost: 1.5,
             entity_boost: 2.0,
             number_boost: 1.0,
+            detail_boost: 1.0,
+            year_weight: 0.06,
+            number_weight: 0.2,
+            weekday_weight: 0.03,
             doc_features: 80,
             centroid_features: 200,
             member_memory: 8,
@@ -222,6 +241,7 @@ impl Config {
             Kind::Term => 1.0,
             Kind::Entity => self.entity_boost,
             Kind::Number => self.number_boost,
+            Kind::Detail => self.detail_boost,
         };
         let w = (1.0 + tf.ln().max(0.0)) * idf * boost;
         (w > 0.0).then_some(w)
@@ -242,12 +262,15 @@ impl Config {
     }
 }
 
-/// What a feature is; its name says so (`@` entity, `#` number, else a content term).
+/// What a feature is; its name says so (`@` entity, `#` number, `%` event detail, else a
+/// content term).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Term,
     Entity,
     Number,
+    /// A number with its noun, or a weekday or month name (see [`Config::detail_boost`]).
+    Detail,
 }
 
 impl Kind {
@@ -257,6 +280,8 @@ impl Kind {
             Kind::Entity
         } else if name.starts_with('#') {
             Kind::Number
+        } else if name.starts_with('%') {
+            Kind::Detail
         } else {
             Kind::Term
         }
@@ -285,6 +310,9 @@ pub fn raw_features(c: &Config, doc: &Doc) -> Vec<(String, f32)> {
         for n in text::numbers(&w) {
             add(format!("#{n}"), c.title_boost);
         }
+        for d in details(c, &w) {
+            add(d, c.title_boost);
+        }
         // No pseudo-entities from titles: title case capitalises everything, sentence case
         // does not, and mixing both splits one story's headlines into two feature spaces.
     }
@@ -303,6 +331,9 @@ pub fn raw_features(c: &Config, doc: &Doc) -> Vec<(String, f32)> {
             for n in text::numbers(&w) {
                 add(format!("#{n}"), boost);
             }
+            for d in details(c, &w) {
+                add(d, boost);
+            }
             if text::capitalised_share(&w) < 0.6 {
                 for e in text::pseudo_entities(&w) {
                     add(format!("@{e}"), boost);
@@ -317,6 +348,19 @@ pub fn raw_features(c: &Config, doc: &Doc) -> Vec<(String, f32)> {
         }
     }
     out
+}
+
+/// Event-detail feature names (`%26 pirate`, `%saturday`) of a word list; none when
+/// [`Config::detail_boost`] disables them (saves the work).
+fn details(c: &Config, w: &[text::Word]) -> Vec<String> {
+    if c.detail_boost <= 0.0 {
+        return Vec::new();
+    }
+    text::unit_numbers(w)
+        .into_iter()
+        .chain(text::calendar_words(w))
+        .map(|d| format!("%{d}"))
+        .collect()
 }
 
 /// An article's weighted vector by feature name: TF-IDF with kind boosts, boilerplate dropped,
@@ -370,7 +414,7 @@ pub fn explain(
             .take(5)
             .map(|(_, n)| match kind {
                 Kind::Term => n.to_string(),
-                Kind::Entity | Kind::Number => n[1..].to_string(),
+                Kind::Entity | Kind::Number | Kind::Detail => n[1..].to_string(),
             })
             .collect()
     };
@@ -388,6 +432,10 @@ pub fn explain(
     let nums = pick(Kind::Number);
     if !nums.is_empty() {
         reasons.push(format!("shares numbers {}", nums.join(", ")));
+    }
+    let details = pick(Kind::Detail);
+    if !details.is_empty() {
+        reasons.push(format!("shares details {}", details.join(", ")));
     }
     if let (Some(a), Some(l)) = (at, story_last_at) {
         let secs = (a - l).num_seconds();
@@ -418,9 +466,16 @@ type Vector = Vec<(u32, f32)>;
 struct Story {
     centroid: HashMap<u32, f32>,
     centroid_norm: f32,
-    members: VecDeque<Vector>,
+    members: VecDeque<Member>,
     size: usize,
     last_at: Option<DateTime<Utc>>,
+}
+
+/// A remembered recent article of a story: its vector and its event evidence.
+#[derive(Debug)]
+struct Member {
+    v: Vector,
+    ev: evidence::Evidence,
 }
 
 /// Counters of the work done, for checking that cost stays bounded.
@@ -507,7 +562,9 @@ impl Clusterer {
     }
 
     /// The article's weighted, capped, normalised vector; updates document frequencies.
-    fn vectorise(&mut self, doc: &Doc) -> Vector {
+    /// Also returns the article's event evidence, read before the vector is capped so that
+    /// years and numbers of a long article are not crowded out by its names and terms.
+    fn vectorise(&mut self, doc: &Doc) -> (Vector, evidence::Evidence) {
         let tf = self.raw_features(doc);
         self.n_docs += 1;
         for &(id, _) in &tf {
@@ -526,6 +583,8 @@ impl Clusterer {
                 .map(|w| (id, w))
             })
             .collect();
+        let ev = self.evidence(&v);
+        let c = &self.config;
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(c.doc_features);
         let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
@@ -535,7 +594,7 @@ impl Clusterer {
             }
         }
         v.sort_by_key(|x| x.0);
-        v
+        (v, ev)
     }
 
     /// Candidate stories for a vector: stories recently using its heaviest features.
@@ -567,7 +626,37 @@ impl Clusterer {
         c.into_iter().map(|x| x.0).collect()
     }
 
-    fn similarity(&self, v: &Vector, s: &Story, at: Option<DateTime<Utc>>) -> f32 {
+    /// The event evidence of a vector (see [`evidence`]).
+    fn evidence(&self, v: &Vector) -> evidence::Evidence {
+        evidence::Evidence::from_features(
+            v.iter()
+                .map(|&(id, w)| (self.names[id as usize].as_str(), w)),
+        )
+    }
+
+    /// Mean evidence agreement of an article of `n` features with a story's recent members (0
+    /// without any), on the scale of the article's threshold: short vectors have low cosines,
+    /// so the same bonus would weigh far more for a headline than for a full text.
+    fn agreement(&self, n: usize, ev: &evidence::Evidence, s: &Story) -> f32 {
+        if s.members.is_empty() || self.config.threshold <= 0.0 {
+            return 0.0;
+        }
+        let scale = self.config.threshold_for(n) / self.config.threshold;
+        let sum: f32 = s
+            .members
+            .iter()
+            .map(|m| evidence::agreement(&self.config, ev, &m.ev))
+            .sum();
+        scale * sum / s.members.len() as f32
+    }
+
+    fn similarity(
+        &self,
+        v: &Vector,
+        ev: &evidence::Evidence,
+        s: &Story,
+        at: Option<DateTime<Utc>>,
+    ) -> f32 {
         let cen = if s.centroid_norm > 0.0 {
             v.iter()
                 .map(|(id, w)| w * s.centroid.get(id).copied().unwrap_or(0.0))
@@ -577,12 +666,15 @@ impl Clusterer {
             0.0
         };
         let mem = if v.len() >= self.config.member_min_features {
-            s.members.iter().map(|m| dot(v, m)).fold(0.0f32, f32::max)
+            s.members
+                .iter()
+                .map(|m| dot(v, &m.v))
+                .fold(0.0f32, f32::max)
         } else {
             0.0
         };
-        let sim = cen.max(self.config.member_weight * mem);
-        sim * self.config.time_decay(hours_between(at, s.last_at))
+        let sim = cen.max(self.config.member_weight * mem) + self.agreement(v.len(), ev, s);
+        sim.max(0.0) * self.config.time_decay(hours_between(at, s.last_at))
     }
 
     /// The joining threshold for an article vector of `n` features.
@@ -593,10 +685,10 @@ impl Clusterer {
     /// Assign one article to a story (existing or new). Never re-clusters history.
     pub fn add(&mut self, doc: &Doc) -> Assignment {
         self.stats.docs += 1;
-        let v = self.vectorise(doc);
+        let (v, ev) = self.vectorise(doc);
         let at = doc.published_at;
         if v.len() < self.config.min_features {
-            let story = self.new_story(v, at);
+            let story = self.new_story(v, ev, at);
             return Assignment {
                 story,
                 new_story: true,
@@ -613,7 +705,7 @@ impl Clusterer {
         let mut sims: Vec<(u64, f32)> = Vec::with_capacity(cands.len());
         for s in cands {
             let st = &self.stories[&s];
-            let sim = self.similarity(&v, st, at);
+            let sim = self.similarity(&v, &ev, st, at);
             let need = self.config.size_margin(st.size);
             let adj = sim / need;
             sims.push((s, sim));
@@ -630,7 +722,7 @@ impl Clusterer {
                     self.config.merge_threshold
                 };
 
-                self.join(s, v, at);
+                self.join(s, v, ev, at);
                 let merged = self.merge_fragments(s, &sims, threshold, merge_at);
                 if !merged.is_empty() {
                     reasons.push(format!(
@@ -649,7 +741,7 @@ impl Clusterer {
             }
             other => {
                 let sim = other.map_or(0.0, |b| b.1);
-                let story = self.new_story(v, at);
+                let story = self.new_story(v, ev, at);
                 let reason = if other.is_some() {
                     format!(
                         "no story similar enough (best {sim:.2} < {threshold:.2}); started a new story"
@@ -740,7 +832,7 @@ impl Clusterer {
         st.centroid_norm = st.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
     }
 
-    fn new_story(&mut self, v: Vector, at: Option<DateTime<Utc>>) -> u64 {
+    fn new_story(&mut self, v: Vector, ev: evidence::Evidence, at: Option<DateTime<Utc>>) -> u64 {
         let id = self.next_story;
         self.next_story += 1;
         self.stats.stories += 1;
@@ -754,11 +846,11 @@ impl Clusterer {
                 last_at: None,
             },
         );
-        self.join(id, v, at);
+        self.join(id, v, ev, at);
         id
     }
 
-    fn join(&mut self, id: u64, v: Vector, at: Option<DateTime<Utc>>) {
+    fn join(&mut self, id: u64, v: Vector, ev: evidence::Evidence, at: Option<DateTime<Utc>>) {
         let c = self.config.clone();
         // Postings for the article's heaviest features point at this story, most recent last.
         let mut q: Vec<&(u32, f32)> = v.iter().collect();
@@ -780,7 +872,7 @@ impl Clusterer {
         }
         Self::prune(st, c.centroid_features);
         if c.member_memory > 0 {
-            st.members.push_back(v);
+            st.members.push_back(Member { v, ev });
             while st.members.len() > c.member_memory {
                 st.members.pop_front();
             }
