@@ -163,7 +163,7 @@ impl Default for Config {
             entity_boost: 2.0,
             number_boost: 1.0,
             detail_boost: 1.0,
-            year_weight: 0.06,
+            year_weight: 0.15,
             number_weight: 0.2,
             weekday_weight: 0.03,
             doc_features: 80,
