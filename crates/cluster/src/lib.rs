@@ -310,11 +310,9 @@ pub fn raw_features(c: &Config, doc: &Doc) -> Vec<(String, f32)> {
         for n in text::numbers(&w) {
             add(format!("#{n}"), c.title_boost);
         }
-        for d in details(c, &w) {
-            add(d, c.title_boost);
-        }
-        // No pseudo-entities from titles: title case capitalises everything, sentence case
-        // does not, and mixing both splits one story's headlines into two feature spaces.
+        // No pseudo-entities or event details from titles: title case capitalises everything,
+        // sentence case does not, and mixing both splits one story's headlines into two feature
+        // spaces (and "May" or "March" in title case would pass for months).
     }
     if let Some(body) = doc.text.as_deref() {
         let mut lines = body.trim_start().splitn(2, '\n');
