@@ -143,7 +143,8 @@ pub struct Config {
     /// After an article joins a story, another candidate story that the article also matched
     /// (at least `threshold * merge_doc_factor`) is merged in when the two centroids' cosine
     /// reaches `merge_threshold` (fragments of one story started before the vocabulary was
-    /// known). 1.0 or more disables merging.
+    /// known) and the two stories' recent members' event evidence does not disagree on balance
+    /// (see [`evidence`]). 1.0 or more disables merging.
     pub merge_threshold: f32,
     /// `merge_threshold` for articles with at least `long_features` features (full texts'
     /// centroids are more alike, also across look-alike events).
@@ -767,7 +768,8 @@ impl Clusterer {
     }
 
     /// Merge into `s` the other candidates the article also matched whose centroids are close
-    /// to `s`'s. Bounded by the candidate count.
+    /// to `s`'s and whose members' evidence does not disagree with `s`'s. Bounded by the
+    /// candidate count.
     fn merge_fragments(
         &mut self,
         s: u64,
@@ -799,7 +801,9 @@ impl Clusterer {
             } else {
                 0.0
             };
-            if cos < merge_at {
+            // Look-alike events have alike centroids; their members' years, numbers and
+            // weekdays are what tells them apart.
+            if cos < merge_at || Self::members_agreement(&c, a, b) < 0.0 {
                 continue;
             }
             let gone = self.stories.remove(&t).expect("story exists");
@@ -818,6 +822,25 @@ impl Clusterer {
             merged.push(t);
         }
         merged
+    }
+
+    /// Mean evidence agreement between the recent members of two stories (0 when either has
+    /// none remembered).
+    fn members_agreement(c: &Config, a: &Story, b: &Story) -> f32 {
+        let n = a.members.len() * b.members.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let sum: f32 = a
+            .members
+            .iter()
+            .flat_map(|x| {
+                b.members
+                    .iter()
+                    .map(move |y| evidence::agreement(c, &x.ev, &y.ev))
+            })
+            .sum();
+        sum / n as f32
     }
 
     fn prune(st: &mut Story, cap: usize) {
@@ -1035,6 +1058,36 @@ mod tests {
         assert_ne!(a1.story, b1.story, "{b1:?}");
         assert_eq!(c.current_story(a1.story), a1.story);
         assert_ne!(c.current_story(a1.story), c.current_story(b1.story));
+    }
+
+    /// A story remembering members with the given feature names (weight 1 each).
+    fn story_of(members: &[&[&str]]) -> Story {
+        Story {
+            centroid: HashMap::new(),
+            centroid_norm: 0.0,
+            members: members
+                .iter()
+                .map(|names| Member {
+                    v: Vec::new(),
+                    ev: evidence::Evidence::from_features(names.iter().map(|n| (*n, 1.0))),
+                })
+                .collect(),
+            size: members.len(),
+            last_at: None,
+        }
+    }
+
+    #[test]
+    fn members_agreement_tells_look_alike_stories_apart() {
+        let c = Config::default();
+        let felt = story_of(&[&["#1972", "#2005", "#95"], &["#2005", "%thursday"]]);
+        let felt_too = story_of(&[&["#2005", "#95"]]);
+        let larue = story_of(&[&["#1972", "#2004", "#75"], &["#2004"]]);
+        let silent = story_of(&[&["watergate"]]);
+        assert!(Clusterer::members_agreement(&c, &felt, &felt_too) > 0.0);
+        assert!(Clusterer::members_agreement(&c, &felt, &larue) < 0.0);
+        assert_eq!(Clusterer::members_agreement(&c, &felt, &silent), 0.0);
+        assert_eq!(Clusterer::members_agreement(&c, &felt, &story_of(&[])), 0.0);
     }
 
     #[test]
