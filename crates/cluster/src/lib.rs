@@ -1090,6 +1090,61 @@ mod tests {
         assert_eq!(Clusterer::members_agreement(&c, &felt, &story_of(&[])), 0.0);
     }
 
+    /// Two quakes on one island, reported without dates: same words, other year and weekday.
+    const TWO_QUAKES: [&str; 4] = [
+        "A strong earthquake struck Qeshm island in southern Iran on Sunday, killing 13 people \
+         and injuring dozens in villages near the port of Bandar Abbas. Rescue teams from the \
+         Red Crescent dug through collapsed mud brick houses while aftershocks rattled the \
+         Persian Gulf coast. Governor Hassan Rahimi said tents and blankets were on the way. \
+         It was the deadliest quake in the province since November 2005, officials said.",
+        "Rescuers on Qeshm island pulled survivors from collapsed mud brick houses after \
+         Sunday's earthquake killed 13 people near Bandar Abbas. Governor Hassan Rahimi asked \
+         the Red Crescent for more tents and blankets as aftershocks continued. Hospitals in \
+         the port treated dozens of injured villagers. Iranian seismologists said the tremor \
+         was the strongest in the province since November 2005.",
+        "An earthquake shook Qeshm island off southern Iran on Thursday, killing 7 people and \
+         damaging schools and a water plant near Bandar Abbas. Provincial emergency chief Ali \
+         Karimi said helicopters carried the injured to the mainland. Fishermen reported \
+         cracked harbour walls and power cuts across the island. The quake came in \
+         September 2008, three years after the last deadly tremor there.",
+        "Helicopters ferried the injured from Qeshm island to Bandar Abbas after Thursday's \
+         earthquake killed 7 people. Emergency chief Ali Karimi said schools and a water plant \
+         were damaged and power was cut across the island. Fishermen found cracked harbour \
+         walls. Iranian media said the September 2008 quake was the worst there in three \
+         years.",
+    ];
+
+    /// Stream the two quakes' reports undated: the assignments, with stories as they end up.
+    fn cluster_quakes(cfg: Config) -> Vec<Assignment> {
+        let mut c = Clusterer::new(cfg);
+        background(&mut c);
+        let mut out: Vec<Assignment> = TWO_QUAKES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| c.add(&doc(&format!("q{i}"), "", t, None)))
+            .collect();
+        for a in &mut out {
+            a.story = c.current_story(a.story);
+        }
+        out
+    }
+
+    #[test]
+    fn look_alike_undated_events_with_other_years_stay_apart() {
+        let a = cluster_quakes(Config::default());
+        assert_eq!(a[0].story, a[1].story, "{a:?}");
+        assert_eq!(a[2].story, a[3].story, "{a:?}");
+        assert_ne!(a[0].story, a[2].story, "{a:?}");
+        // The other year, weekday and toll are what push the second quake away.
+        let mut blind = Config::default();
+        for k in ["year_weight", "number_weight", "weekday_weight"] {
+            blind.set(k, "0").unwrap();
+        }
+        let b = cluster_quakes(blind);
+        assert!(a[2].new_story && b[2].new_story);
+        assert!(a[2].similarity + 0.1 < b[2].similarity, "{a:?} {b:?}");
+    }
+
     #[test]
     fn time_window_keeps_old_stories_out() {
         let mut c = Clusterer::default();
