@@ -369,6 +369,50 @@ pub fn numbers(words: &[Word]) -> Vec<String> {
         .collect()
 }
 
+/// Weekday and month names, which the stop list drops as terms. As event details they tell
+/// look-alike events apart ("on Saturday" vs "on Thursday", "in November" vs "in June"); kept
+/// only when capitalised so that the verb "may" and similar do not count.
+pub fn calendar_words(words: &[Word]) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    words
+        .iter()
+        .filter(|w| w.capitalised && NAMES.contains(&w.lower.as_str()))
+        .map(|w| w.lower.clone())
+        .collect()
+}
+
+/// Numbers with the noun that follows them ("26 pirate", "95 year"): counts, tolls and ages
+/// are the details that differ between two events of one kind, and a bare number is too
+/// ambiguous to carry that on its own. The unit is stemmed; stop-word units are skipped.
+pub fn unit_numbers(words: &[Word]) -> Vec<String> {
+    words
+        .windows(2)
+        .filter(|p| p[0].number && !p[1].number && p[1].lower.len() > 2)
+        .filter(|p| !stop_word(&p[1].lower) || p[1].lower == "year" || p[1].lower == "years")
+        .map(|p| format!("{} {}", p[0].lower, stem(&p[1].lower)))
+        .collect()
+}
+
 /// Share of words that are capitalised (title-case headlines capitalise almost everything).
 pub fn capitalised_share(words: &[Word]) -> f32 {
     let alpha: Vec<&Word> = words.iter().filter(|w| !w.number).collect();
@@ -465,6 +509,18 @@ mod tests {
         assert!(e.contains(&"malibu".to_string()));
         assert!(!e.contains(&"another".to_string()));
         assert!(!e.contains(&"word".to_string()));
+    }
+
+    #[test]
+    fn calendar_words_need_capitals() {
+        let w = words("It may rain on Saturday, said the May 3 bulletin in november");
+        assert_eq!(calendar_words(&w), vec!["saturday", "may"]);
+    }
+
+    #[test]
+    fn unit_numbers_pair_counts_with_nouns() {
+        let w = words("Navy captured 26 pirates; Felt, 95 years old, and 2 of them in 2008");
+        assert_eq!(unit_numbers(&w), vec!["26 pirate", "95 year"]);
     }
 
     #[test]
