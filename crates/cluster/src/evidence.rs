@@ -28,8 +28,9 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-/// The evidence of one article (or one remembered story member).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The evidence of one article (or one remembered story member). Serialisable: the store keeps
+/// a story's recent members' evidence in the database.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     /// Years mentioned (1900–2099), sorted, distinct.
     pub years: Vec<u16>,
@@ -51,6 +52,11 @@ fn year_of(number: &str) -> Option<u16> {
 }
 
 impl Evidence {
+    /// Names no year, number or weekday: agrees and conflicts with nothing.
+    pub fn is_empty(&self) -> bool {
+        self.years.is_empty() && self.numbers.is_empty() && self.weekdays == 0
+    }
+
     /// Evidence of a weighted feature vector given as (name, weight) pairs.
     pub fn from_features<'a>(features: impl IntoIterator<Item = (&'a str, f32)>) -> Evidence {
         let mut ev = Evidence::default();
@@ -145,6 +151,24 @@ pub fn agreement(c: &Config, a: &Evidence, b: &Evidence) -> f32 {
     c.year_weight * year_agreement(a, b)
         + c.number_weight * number_agreement(a, b)
         + c.weekday_weight * weekday_agreement(a, b)
+}
+
+/// Mean agreement of an article of `n` features with a story's recent members (0 without
+/// any), on the scale of the article's threshold: short vectors have low cosines, so the same
+/// bonus would weigh far more for a headline than for a full text.
+pub fn mean_agreement<'a>(
+    c: &Config,
+    n: usize,
+    ev: &Evidence,
+    members: impl ExactSizeIterator<Item = &'a Evidence>,
+) -> f32 {
+    let count = members.len();
+    if count == 0 || c.threshold <= 0.0 {
+        return 0.0;
+    }
+    let scale = c.threshold_for(n) / c.threshold;
+    let sum: f32 = members.map(|m| agreement(c, ev, m)).sum();
+    scale * sum / count as f32
 }
 
 #[cfg(test)]

@@ -365,14 +365,16 @@ fn details(c: &Config, w: &[text::Word]) -> Vec<String> {
 }
 
 /// An article's weighted vector by feature name: TF-IDF with kind boosts, boilerplate dropped,
-/// the `doc_features` heaviest kept (ties by name), L2-normalised, heaviest first.
-/// `df(name)` and `n_docs` must already count this article.
+/// the `doc_features` heaviest kept (ties by name), L2-normalised, heaviest first; and its
+/// event evidence, read before the vector is capped (as the in-memory clusterer reads it: long
+/// texts keep their years and numbers). `df(name)` and `n_docs` must already count this
+/// article.
 pub fn weigh(
     c: &Config,
     raw: &[(String, f32)],
     df: impl Fn(&str) -> u64,
     n_docs: u64,
-) -> Vec<(String, f32)> {
+) -> (Vec<(String, f32)>, evidence::Evidence) {
     let mut v: Vec<(String, f32)> = raw
         .iter()
         .filter_map(|(name, f)| {
@@ -380,6 +382,7 @@ pub fn weigh(
                 .map(|w| (name.clone(), w))
         })
         .collect();
+    let ev = evidence::Evidence::from_features(v.iter().map(|(n, w)| (n.as_str(), *w)));
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v.truncate(c.doc_features);
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
@@ -388,7 +391,7 @@ pub fn weigh(
             x.1 /= norm;
         }
     }
-    v
+    (v, ev)
 }
 
 /// Hours between two times, when both are known.
@@ -635,20 +638,9 @@ impl Clusterer {
         )
     }
 
-    /// Mean evidence agreement of an article of `n` features with a story's recent members (0
-    /// without any), on the scale of the article's threshold: short vectors have low cosines,
-    /// so the same bonus would weigh far more for a headline than for a full text.
+    /// Mean evidence agreement with a story's recent members (see [`evidence::mean_agreement`]).
     fn agreement(&self, n: usize, ev: &evidence::Evidence, s: &Story) -> f32 {
-        if s.members.is_empty() || self.config.threshold <= 0.0 {
-            return 0.0;
-        }
-        let scale = self.config.threshold_for(n) / self.config.threshold;
-        let sum: f32 = s
-            .members
-            .iter()
-            .map(|m| evidence::agreement(&self.config, ev, &m.ev))
-            .sum();
-        scale * sum / s.members.len() as f32
+        evidence::mean_agreement(&self.config, n, ev, s.members.iter().map(|m| &m.ev))
     }
 
     fn similarity(

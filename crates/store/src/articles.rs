@@ -437,8 +437,8 @@ fn assign_story(
         syndication::link(tx, id, *original_id, story_id, sim)?;
         return Ok(story_id);
     }
-    let v = stories::vectorise(tx, a)?;
-    let (story_id, reason) = match stories::decide(tx, &v, published)? {
+    let article = stories::vectorise(tx, a)?;
+    let (story_id, reason) = match stories::decide(tx, &article, published)? {
         stories::Decision::Join { story_id, reason } => (story_id, reason),
         stories::Decision::New { reason } => {
             let story_id = tx
@@ -455,7 +455,7 @@ fn assign_story(
         "UPDATE articles SET story_id = ?, story_reason = ? WHERE id = ?",
         params![story_id, reason, id],
     )?;
-    stories::add_to_centroid(tx, story_id, &v, published)?;
+    stories::add_to_story(tx, story_id, &article, published)?;
     if !a.provenance.is_republication() {
         adopt_republications(tx, id, story_id, a)?;
         for (copy, sim) in &detected.adopt {

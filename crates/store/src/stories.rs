@@ -9,14 +9,17 @@
 //! read as one bounded index range over stories that used the feature within the time window,
 //! so the cost per article does not grow with history.
 //!
-//! Not done (the in-memory clusterer does them): similarity to individual recent members and
-//! merging story fragments an article bridges.
+//! Like the in-memory clusterer, the event evidence (years, numbers, weekdays) of a story's
+//! recent articles is kept (`stories.recent_evidence`) and added to the similarity. Not done
+//! (the in-memory clusterer does them): cosine with individual recent members and merging
+//! story fragments an article bridges.
 
 use crate::sql::{Exec, Value};
 use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
+use tidings_cluster::evidence::{Evidence, mean_agreement};
 use tidings_cluster::{Config, Doc};
 use tidings_model::{Article, EntityKind};
 
@@ -48,9 +51,16 @@ pub(crate) enum Decision {
     },
 }
 
-/// The article's weighted feature vector (heaviest first), counting it in the document
-/// frequencies. Call once per stored article.
-pub(crate) fn vectorise(tx: &mut dyn Exec, a: &Article) -> Result<Vec<(String, f32)>, StoreError> {
+/// An article as the decision sees it: its weighted feature vector (heaviest first) and its
+/// event evidence.
+pub(crate) struct Vectorised {
+    pub v: Vec<(String, f32)>,
+    pub ev: Evidence,
+}
+
+/// The article's vector and evidence, counting it in the document frequencies. Call once per
+/// stored article.
+pub(crate) fn vectorise(tx: &mut dyn Exec, a: &Article) -> Result<Vectorised, StoreError> {
     let c = config();
     let doc = Doc {
         id: String::new(),
@@ -86,12 +96,13 @@ pub(crate) fn vectorise(tx: &mut dyn Exec, a: &Article) -> Result<Vec<(String, f
             df.insert(r.text(0)?, u64::try_from(r.i64(1)?).unwrap_or(1));
         }
     }
-    Ok(tidings_cluster::weigh(
+    let (v, ev) = tidings_cluster::weigh(
         c,
         &raw,
         |t| df.get(t).copied().unwrap_or(1),
         u64::try_from(n_docs).unwrap_or(1),
-    ))
+    );
+    Ok(Vectorised { v, ev })
 }
 
 /// A candidate story as the decision sees it.
@@ -100,6 +111,8 @@ struct Candidate {
     size: usize,
     last_at: i64,
     centroid: HashMap<String, f32>,
+    /// Event evidence of its most recent articles (not read for an article without any).
+    members: Vec<Evidence>,
 }
 
 /// A stored centroid (`stories.centroid`, JSON `[[term, weight], …]`, heaviest first). A value
@@ -108,20 +121,23 @@ fn parse_centroid(json: &str) -> Vec<(String, f32)> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-/// Chooses the story for an article with vector `v` published at `at` (Unix seconds).
+/// Chooses the story for an article published at `at` (Unix seconds): the in-memory
+/// clusterer's centroid similarity plus its evidence agreement with the story's recent
+/// articles, time-decayed.
 pub(crate) fn decide(
     tx: &mut dyn Exec,
-    v: &[(String, f32)],
+    article: &Vectorised,
     at: i64,
 ) -> Result<Decision, StoreError> {
     let c = config();
+    let v = &article.v;
     if v.len() < c.min_features {
         return Ok(Decision::New {
             reason: "too little text to compare; started its own story".into(),
         });
     }
     let threshold = c.threshold_for(v.len());
-    let candidates = candidates(tx, v, at)?;
+    let candidates = candidates(tx, v, at, !article.ev.is_empty())?;
     let at_time = time(at);
     // story, similarity, margin-adjusted similarity; first best wins (candidates are ordered).
     let mut best: Option<(&Candidate, f32, f32)> = None;
@@ -135,8 +151,9 @@ pub(crate) fn decide(
             .map(|(t, w)| w * cand.centroid.get(t).copied().unwrap_or(0.0))
             .sum::<f32>()
             / norm;
+        let agreement = mean_agreement(c, v.len(), &article.ev, cand.members.iter());
         let hours = tidings_cluster::hours_between(at_time, time(cand.last_at));
-        let sim = cos * c.time_decay(hours);
+        let sim = (cos + agreement).max(0.0) * c.time_decay(hours);
         let adj = sim / c.size_margin(cand.size);
         if best.is_none_or(|b| adj > b.2) {
             best = Some((cand, sim, adj));
@@ -172,12 +189,14 @@ fn time(secs: i64) -> Option<DateTime<Utc>> {
 }
 
 /// Stories updated within the window that recently used the article's heaviest features,
-/// most shared weight first (ties by id), with their centroids. At most
+/// most shared weight first (ties by id), with their centroids (and their recent members'
+/// evidence when `with_evidence`: an article without any compares with nobody's). At most
 /// `query_features × postings_per_feature` rows read and `max_candidates` stories loaded.
 fn candidates(
     tx: &mut dyn Exec,
     v: &[(String, f32)],
     at: i64,
+    with_evidence: bool,
 ) -> Result<Vec<Candidate>, StoreError> {
     let c = config();
     let window = (c.window_hours * 3600.0) as i64;
@@ -207,7 +226,8 @@ fn candidates(
     let mut found: HashMap<i64, Candidate> = HashMap::new();
     for r in tx.query(
         &format!(
-            "SELECT id, article_count, last_updated_at, centroid FROM stories WHERE id IN ({marks})"
+            "SELECT id, article_count, last_updated_at, centroid, recent_evidence
+             FROM stories WHERE id IN ({marks})"
         ),
         &ids,
     )? {
@@ -219,6 +239,11 @@ fn candidates(
                 size: usize::try_from(r.i64(1)?).unwrap_or(0),
                 last_at: r.i64(2)?,
                 centroid: parse_centroid(&r.text(3)?).into_iter().collect(),
+                members: if with_evidence {
+                    serde_json::from_str(&r.text(4)?).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
             },
         );
     }
@@ -228,25 +253,31 @@ fn candidates(
         .collect())
 }
 
-/// Adds the vector of an article published at `at` to a story's centroid, keeps its heaviest
-/// [`CENTROID_TERMS`] and brings the story's postings in step: features that left the centroid
-/// lose theirs, and the article's features in it get `at` as their latest use (the window of
-/// candidate lookup is about when a story last used a feature, not when it last grew).
-pub(crate) fn add_to_centroid(
+/// Adds an article published at `at` to a story's state: its vector to the centroid (keeping
+/// the heaviest [`CENTROID_TERMS`]) and its evidence to the recent members' (keeping the
+/// configured `member_memory`). The story's postings follow the centroid: features that left
+/// it lose theirs, and the article's features in it get `at` as their latest use (the window
+/// of candidate lookup is about when a story last used a feature, not when it last grew).
+pub(crate) fn add_to_story(
     tx: &mut dyn Exec,
     story_id: i64,
-    v: &[(String, f32)],
+    article: &Vectorised,
     at: i64,
 ) -> Result<(), StoreError> {
-    let old = tx
-        .query_opt(
-            "SELECT centroid FROM stories WHERE id = ?",
-            params![story_id],
-        )?
-        .map(|r| r.text(0))
-        .transpose()?
-        .map(|json| parse_centroid(&json))
-        .unwrap_or_default();
+    let v = &article.v;
+    let (old, mut members) = match tx.query_opt(
+        "SELECT centroid, recent_evidence FROM stories WHERE id = ?",
+        params![story_id],
+    )? {
+        Some(r) => (
+            parse_centroid(&r.text(0)?),
+            serde_json::from_str::<Vec<Evidence>>(&r.text(1)?).unwrap_or_default(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    members.push(article.ev.clone());
+    let excess = members.len().saturating_sub(config().member_memory);
+    members.drain(..excess);
     let mut centroid: HashMap<&str, f32> = old.iter().map(|(t, w)| (t.as_str(), *w)).collect();
     for (t, w) in v {
         *centroid.entry(t.as_str()).or_insert(0.0) += w;
@@ -254,10 +285,14 @@ pub(crate) fn add_to_centroid(
     let mut terms: Vec<(&str, f32)> = centroid.into_iter().collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     terms.truncate(CENTROID_TERMS);
-    let json = serde_json::to_string(&terms).map_err(|e| StoreError::Decode(e.to_string()))?;
+    let encode = |e: serde_json::Error| StoreError::Decode(e.to_string());
     tx.execute(
-        "UPDATE stories SET centroid = ? WHERE id = ?",
-        params![json, story_id],
+        "UPDATE stories SET centroid = ?, recent_evidence = ? WHERE id = ?",
+        params![
+            serde_json::to_string(&terms).map_err(encode)?,
+            serde_json::to_string(&members).map_err(encode)?,
+            story_id
+        ],
     )?;
     let kept: HashSet<&str> = terms.iter().map(|(t, _)| *t).collect();
     let dropped: Vec<Value> = old

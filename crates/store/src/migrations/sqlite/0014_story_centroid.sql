@@ -1,6 +1,10 @@
 -- A story's centroid moves into one column of its row: the decision reads one row per candidate
 -- story instead of one per feature, and a joining article rewrites one row instead of 64.
 ALTER TABLE stories ADD COLUMN centroid TEXT NOT NULL DEFAULT '[]';
+-- The event evidence (years, numbers, weekdays) of the story's most recent articles, JSON,
+-- oldest first: a new article that disagrees with them is less likely to join (see
+-- tidings-cluster's evidence module). Stories stored before this start with none.
+ALTER TABLE stories ADD COLUMN recent_evidence TEXT NOT NULL DEFAULT '[]';
 UPDATE stories SET centroid = COALESCE(
     (SELECT json_group_array(json_array(term, weight))
      FROM (SELECT term, weight FROM story_terms t WHERE t.story_id = stories.id
