@@ -20,9 +20,9 @@ const SEED: u64 = 20_251_127;
 
 /// The bare store call a page is built on, returning how many rows it produced.
 type FloorQuery = Box<dyn Fn(&Store) -> Result<usize>>;
-// Articles per transaction. On PostgreSQL every article updates the same document-frequency
-// rows, and one transaction's row versions of a row form a chain each update walks: 1,000 per
-// transaction made that quadratic (44 articles/s at 20,000); the pipeline stores one at a time.
+// Articles per transaction, nearer to the pipeline (which stores one at a time). With 1,000, a
+// PostgreSQL fill spent most of its time in the document-frequency upserts, whose rows every
+// article updates again inside one long transaction.
 const BATCH: usize = 100;
 
 pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
