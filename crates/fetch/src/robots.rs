@@ -107,13 +107,7 @@ fn make_room(map: &mut HashMap<String, (Instant, Arc<Rules>)>, max: usize) {
     if map.len() < max {
         return;
     }
-    let mut ages: Vec<(Instant, String)> =
-        map.iter().map(|(o, (at, _))| (*at, o.clone())).collect();
-    let cut = (max / 10).max(1).min(ages.len());
-    ages.select_nth_unstable_by(cut - 1, |a, b| a.0.cmp(&b.0));
-    for (_, origin) in &ages[..cut] {
-        map.remove(origin);
-    }
+    tidings_model::bounded::drop_oldest_tenth(map, max, |(at, _)| *at);
 }
 
 impl std::fmt::Debug for RobotsCache {

@@ -3,6 +3,7 @@
 //! statuses and CLI exit codes in one place.
 
 pub mod article;
+pub mod bounded;
 pub mod error_class;
 pub mod outlet;
 pub mod slug;

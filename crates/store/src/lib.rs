@@ -54,7 +54,7 @@ use r2d2_sqlite::{SqliteConnectionManager, rusqlite};
 use sql::{Dialect, Exec};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Where the data lives, parsed from a database URL.
@@ -115,7 +115,19 @@ pub struct Store {
     /// When the database was last seen failing as unreachable (Unix seconds; 0 while it
     /// answers). PostgreSQL only: an SQLite file does not go away.
     down_since: Arc<AtomicI64>,
+    /// Failed attempts of the PostgreSQL pool to open a connection (its error handler counts
+    /// them): a checkout that sees this grow stops waiting, the database is away.
+    connect_failures: Arc<AtomicU64>,
 }
+
+/// How long a checkout waits for a connection while the database answers (all connections
+/// busy): the pool's own timeout.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The steps a checkout waits in, looking in between for failed connection attempts: the first
+/// request after the database goes away then fails in about this time, not in
+/// [`CHECKOUT_TIMEOUT`].
+const CHECKOUT_STEP: Duration = Duration::from_millis(500);
 
 /// How long a checkout waits for a connection while the database is known to be away: a
 /// request then fails (503) in about this time instead of the pool's full timeout, and the
@@ -151,10 +163,11 @@ impl Store {
         }
     }
 
-    fn from_backend(backend: Backend) -> Self {
+    fn from_backend(backend: Backend, connect_failures: Arc<AtomicU64>) -> Self {
         Self {
             backend,
             down_since: Arc::new(AtomicI64::new(0)),
+            connect_failures,
         }
     }
 
@@ -169,18 +182,34 @@ impl Store {
         Some(self.down_since.load(Ordering::Relaxed)).filter(|&t| t != 0)
     }
 
-    /// A PostgreSQL connection from the pool: the pool's full timeout while the database
-    /// answers, a short one while it is known to be away (so callers fail fast, and retry).
+    /// A PostgreSQL connection from the pool: waiting up to the pool's full timeout while the
+    /// database answers and connections are only busy, but giving up as soon as the pool fails
+    /// to open one (the database went away), and after a short wait while it is known to be
+    /// away (so callers fail fast, and retry).
     fn pg_conn(
         &self,
         pool: &r2d2::Pool<pg::PgManager>,
     ) -> Result<r2d2::PooledConnection<pg::PgManager>, StoreError> {
-        let got = if self.database_up() {
-            pool.get()
-        } else {
-            pool.get_timeout(DOWN_CHECKOUT_TIMEOUT)
-        };
-        got.map_err(|e| self.observed(StoreError::Pool(e)))
+        if !self.database_up() {
+            return pool
+                .get_timeout(DOWN_CHECKOUT_TIMEOUT)
+                .map_err(|e| self.observed(StoreError::Pool(e)));
+        }
+        let failures = self.connect_failures.load(Ordering::Relaxed);
+        let started = std::time::Instant::now();
+        loop {
+            let left = CHECKOUT_TIMEOUT.saturating_sub(started.elapsed());
+            match pool.get_timeout(CHECKOUT_STEP.min(left).max(Duration::from_millis(1))) {
+                Ok(conn) => return Ok(conn),
+                Err(e)
+                    if left <= CHECKOUT_STEP
+                        || self.connect_failures.load(Ordering::Relaxed) != failures =>
+                {
+                    return Err(self.observed(StoreError::Pool(e)));
+                }
+                Err(_) => {}
+            }
+        }
     }
 
     /// Notes what a PostgreSQL statement's outcome says about the database being there.
@@ -327,7 +356,10 @@ fn open_sqlite(path: PathBuf, options: &OpenOptions) -> Result<Store, StoreError
         .max_size(options.pool_size.max(1))
         .connection_timeout(Duration::from_secs(15))
         .build(manager)?;
-    Ok(Store::from_backend(Backend::Sqlite(pool)))
+    Ok(Store::from_backend(
+        Backend::Sqlite(pool),
+        Arc::new(AtomicU64::new(0)),
+    ))
 }
 
 fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
@@ -344,13 +376,17 @@ fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store, StoreError> 
     migrate::run(&mut first)?;
     drop(first);
     let manager = pg::PgManager { config };
+    let connect_failures = Arc::new(AtomicU64::new(0));
     let pool = r2d2::Pool::builder()
         .max_size(options.pool_size.max(1))
         .min_idle(Some(1))
-        .error_handler(Box::new(pg::QuietErrors))
-        .connection_timeout(Duration::from_secs(15))
+        .error_handler(Box::new(pg::CountedErrors(connect_failures.clone())))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)?;
-    Ok(Store::from_backend(Backend::Postgres(pool)))
+    Ok(Store::from_backend(
+        Backend::Postgres(pool),
+        connect_failures,
+    ))
 }
 
 /// `host:port/dbname` of a PostgreSQL configuration, for messages (no user, no password).

@@ -6,6 +6,8 @@ use crate::StoreError;
 use crate::sql::{Dialect, Exec, Row, Value, pg_params, pg_row, to_postgres_placeholders};
 use r2d2_postgres::postgres::{self, GenericClient, Statement};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Distinct statements kept per connection; beyond this the cache starts over (the SQL of
 /// tidings is a bounded set, this only guards against a leak).
@@ -130,14 +132,16 @@ impl std::fmt::Display for PgPoolError {
 
 impl std::error::Error for PgPoolError {}
 
-/// The pool's own report of each failed connection attempt, at debug level: while the
-/// database is away the pool tries many times a second, and the store's "database
-/// unreachable" warning and the callers' retry lines already say what is going on.
+/// The pool's own report of each failed connection attempt: counted, so that a waiting
+/// checkout learns the database went away (see `Store::pg_conn`), and logged at debug level
+/// only: while the database is away the pool tries many times a second, and the store's
+/// "database unreachable" warning and the callers' retry lines already say what is going on.
 #[derive(Debug)]
-pub struct QuietErrors;
+pub struct CountedErrors(pub Arc<AtomicU64>);
 
-impl r2d2::HandleError<PgPoolError> for QuietErrors {
+impl r2d2::HandleError<PgPoolError> for CountedErrors {
     fn handle_error(&self, error: PgPoolError) {
+        self.0.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(%error, "database pool: connection attempt failed");
     }
 }

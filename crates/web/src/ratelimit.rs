@@ -61,29 +61,7 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
         if seen.len() < self.max_keys {
             return;
         }
-        let mut starts: Vec<Instant> = seen.values().map(|(start, _)| *start).collect();
-        let cut = (self.max_keys / 10).max(1);
-        if cut >= starts.len() {
-            seen.clear();
-            return;
-        }
-        let (_, nth, _) = starts.select_nth_unstable(cut);
-        let oldest_kept = *nth;
-        seen.retain(|_, (start, _)| *start >= oldest_kept);
-        // Keys that started in the same instant as the cut are kept by that test; enough of
-        // them go too that the next sweep is a tenth of the cap away.
-        let target = self.max_keys - cut;
-        if seen.len() > target {
-            let extra: Vec<K> = seen
-                .iter()
-                .filter(|(_, (start, _))| *start == oldest_kept)
-                .map(|(k, _)| k.clone())
-                .take(seen.len() - target)
-                .collect();
-            for k in extra {
-                seen.remove(&k);
-            }
-        }
+        tidings_model::bounded::drop_oldest_tenth(seen, self.max_keys, |(start, _)| *start);
     }
 }
 
