@@ -3,7 +3,7 @@
 //! from the first 4,000 characters on PostgreSQL, where ts_headline re-parses the text it gets).
 
 use crate::search_query::ParsedQuery;
-use crate::sql::{Dialect, Value};
+use crate::sql::{Dialect, Exec, Value};
 use crate::weeks::{CARD_COLUMN_COUNT, CARD_COLUMNS, card_from_row};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -62,16 +62,15 @@ impl Store {
             Dialect::Postgres => parsed.to_tsquery(),
         }
         .into();
-        let (score_sql, page_sql) = self.search_sql(&filters);
+        let dialect = self.dialect();
         self.read(|c| {
-            let mut scoring = vec![Value::from(crate::now() as f64), query_text.clone()];
-            scoring.extend(args.iter().cloned());
-            scoring.push((CANDIDATES as i64).into());
-            let mut scored: Vec<(i64, f64)> = c
-                .query(&score_sql, &scoring)?
-                .iter()
-                .map(|r| Ok((r.i64(0)?, r.f64(1)?)))
-                .collect::<Result<_, StoreError>>()?;
+            let mut scored = match dialect {
+                Dialect::Sqlite => {
+                    let (score_sql, _) = self.search_sql(&filters);
+                    score(c, &score_sql, &query_text, &args)?
+                }
+                Dialect::Postgres => self.score_newest_first(c, &filters, &query_text, &args)?,
+            };
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
             let page: Vec<(i64, f64)> = scored.into_iter().skip(offset).take(limit).collect();
             if page.is_empty() {
@@ -80,6 +79,7 @@ impl Store {
             let marks = vec!["?"; page.len()].join(", ");
             let mut fetch = vec![query_text.clone()];
             fetch.extend(page.iter().map(|(id, _)| Value::from(*id)));
+            let (_, page_sql) = self.search_sql(&filters);
             let rows = c.query(&page_sql.replace("{ids}", &marks), &fetch)?;
             let n = CARD_COLUMN_COUNT;
             let mut hits: Vec<SearchHit> = Vec::with_capacity(page.len());
@@ -94,6 +94,40 @@ impl Store {
             }
             Ok(hits)
         })
+    }
+
+    /// PostgreSQL's scoring, in id windows that widen eightfold from the newest articles until
+    /// [`CANDIDATES`] matches are found or the window holds every article. Its GIN index gives
+    /// matches in no order, so a single query reads every match's row before keeping the
+    /// newest: a word in most articles read the whole table. A window is a range of the primary
+    /// key, which the planner intersects with the index.
+    fn score_newest_first(
+        &self,
+        c: &mut dyn Exec,
+        filters: &str,
+        query_text: &Value,
+        args: &[Value],
+    ) -> Result<Vec<(i64, f64)>, StoreError> {
+        let newest = c
+            .query_one("SELECT COALESCE(MAX(id), 0) FROM articles", &[])?
+            .i64(0)?;
+        let mut window = FIRST_WINDOW;
+        loop {
+            let oldest = newest.saturating_sub(window);
+            let mut windowed_args = args.to_vec();
+            let windowed = if oldest > 0 {
+                windowed_args.push(Value::from(oldest));
+                format!("{filters} AND a.id > ?")
+            } else {
+                filters.to_owned()
+            };
+            let (score_sql, _) = self.search_sql(&windowed);
+            let scored = score(c, &score_sql, query_text, &windowed_args)?;
+            if oldest <= 0 || scored.len() >= CANDIDATES {
+                return Ok(scored);
+            }
+            window = window.saturating_mul(8);
+        }
     }
 
     /// SQLite's page query: cards and snippets of the page's articles (`{ids}` to fill).
@@ -152,6 +186,26 @@ impl Store {
             ),
         }
     }
+}
+
+/// The first id window of PostgreSQL's scoring (see `Store::score_newest_first`): a word in a
+/// tenth of the articles fills [`CANDIDATES`] in it at once.
+const FIRST_WINDOW: i64 = 8 * CANDIDATES as i64;
+
+/// Runs a scoring query: (article id, score) of the newest [`CANDIDATES`] matches.
+fn score(
+    c: &mut dyn Exec,
+    sql: &str,
+    query_text: &Value,
+    args: &[Value],
+) -> Result<Vec<(i64, f64)>, StoreError> {
+    let mut values = vec![Value::from(crate::now() as f64), query_text.clone()];
+    values.extend(args.iter().cloned());
+    values.push((CANDIDATES as i64).into());
+    c.query(sql, &values)?
+        .iter()
+        .map(|r| Ok((r.i64(0)?, r.f64(1)?)))
+        .collect()
 }
 
 fn filters(q: &SearchQuery) -> (String, Vec<Value>) {

@@ -1972,3 +1972,40 @@ fn syndication_reimport_is_idempotent_and_bands_go_with_their_article() {
         assert_eq!(count("article_signatures"), 1, "{db}");
     });
 }
+
+/// PostgreSQL scores the newest matches in id windows that widen (see `search.rs`): a match
+/// older than the first window is still found, and a newer one is too.
+#[test]
+fn search_on_postgres_finds_matches_older_than_its_first_window() {
+    use r2d2_postgres::postgres;
+    use tidings_store::SearchQuery;
+    let Some(db) = TestDatabase::postgres() else {
+        return;
+    };
+    let store = db.open().unwrap();
+    let old = "An astrolabe was pulled from the harbour mud by divers on Tuesday.";
+    store
+        .upsert_article(&article("Harbour Ledger", "Astrolabe found", 1, old), None)
+        .unwrap();
+    let mut admin = postgres::Client::connect(db.url(), postgres::NoTls).unwrap();
+    admin
+        .batch_execute("ALTER TABLE articles ALTER COLUMN id RESTART WITH 1000000")
+        .unwrap();
+    store
+        .upsert_article(&article("Northmark Wire", "Strike ends", 2, STRIKE), None)
+        .unwrap();
+    let find = |text: &str| -> Vec<String> {
+        store
+            .search(&SearchQuery {
+                text: text.into(),
+                limit: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|h| h.article.title)
+            .collect()
+    };
+    assert_eq!(find("astrolabe"), vec!["Astrolabe found"]);
+    assert_eq!(find("strike"), vec!["Strike ends"]);
+}
