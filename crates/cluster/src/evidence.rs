@@ -15,18 +15,8 @@
 //! Evidence is read from an article's weighted feature vector (names as [`crate::raw_features`]
 //! makes them), so it costs one pass over at most `doc_features` entries.
 
+use crate::text::WEEKDAYS;
 use crate::{Config, Kind};
-
-/// Weekday names in the order of their bit in [`Evidence::weekdays`].
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 
 /// The evidence of one article (or one remembered story member). Serialisable: the store keeps
 /// a story's recent members' evidence in the database.
@@ -36,7 +26,7 @@ pub struct Evidence {
     pub years: Vec<u16>,
     /// Number features (name, weight), L2-normalised among themselves, sorted by name.
     pub numbers: Vec<(String, f32)>,
-    /// Bit i set when weekday i ([`WEEKDAYS`]) is named.
+    /// Bit i set when weekday i ([`WEEKDAYS`], Monday first) is named.
     pub weekdays: u8,
     /// The weekday with the largest weight, if any is named.
     pub main_weekday: Option<u8>,

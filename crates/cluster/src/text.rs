@@ -369,34 +369,42 @@ pub fn numbers(words: &[Word]) -> Vec<String> {
         .collect()
 }
 
+/// Weekday names, Monday first (the order of [`crate::evidence::Evidence::weekdays`]' bits).
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Weekday and month names, which the stop list drops as terms. As event details they tell
 /// look-alike events apart ("on Saturday" vs "on Thursday", "in November" vs "in June"); kept
 /// only when capitalised so that the verb "may" and similar do not count.
 pub fn calendar_words(words: &[Word]) -> Vec<String> {
-    const NAMES: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     words
         .iter()
-        .filter(|w| w.capitalised && NAMES.contains(&w.lower.as_str()))
+        .filter(|w| {
+            let lower = w.lower.as_str();
+            w.capitalised && (WEEKDAYS.contains(&lower) || MONTHS.contains(&lower))
+        })
         .map(|w| w.lower.clone())
         .collect()
 }

@@ -401,18 +401,7 @@ fn search_finds_stems_phrases_prefixes_and_folds_diacritics() {
         museum.section = Some("Culture".into());
         museum.tags.clear();
         store.upsert_article(&museum, None).unwrap();
-        let find = |text: &str| -> Vec<String> {
-            store
-                .search(&SearchQuery {
-                    text: text.into(),
-                    limit: 10,
-                    ..SearchQuery::default()
-                })
-                .unwrap_or_else(|e| panic!("{db}: {text:?}: {e}"))
-                .into_iter()
-                .map(|h| h.article.title)
-                .collect()
-        };
+        let find = |text: &str| search_titles(store, text);
         assert_eq!(find("strike"), vec!["Strike ends"], "{db}");
         assert_eq!(find("strikes"), vec!["Strike ends"], "{db}: stemming");
         assert_eq!(
@@ -1978,7 +1967,6 @@ fn syndication_reimport_is_idempotent_and_bands_go_with_their_article() {
 #[test]
 fn search_on_postgres_finds_matches_older_than_its_first_window() {
     use r2d2_postgres::postgres;
-    use tidings_store::SearchQuery;
     let Some(db) = TestDatabase::postgres() else {
         return;
     };
@@ -1994,18 +1982,20 @@ fn search_on_postgres_finds_matches_older_than_its_first_window() {
     store
         .upsert_article(&article("Northmark Wire", "Strike ends", 2, STRIKE), None)
         .unwrap();
-    let find = |text: &str| -> Vec<String> {
-        store
-            .search(&SearchQuery {
-                text: text.into(),
-                limit: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap()
-            .into_iter()
-            .map(|h| h.article.title)
-            .collect()
-    };
-    assert_eq!(find("astrolabe"), vec!["Astrolabe found"]);
-    assert_eq!(find("strike"), vec!["Strike ends"]);
+    assert_eq!(search_titles(&store, "astrolabe"), vec!["Astrolabe found"]);
+    assert_eq!(search_titles(&store, "strike"), vec!["Strike ends"]);
+}
+
+/// Titles of the first ten hits of a search, best first.
+fn search_titles(store: &Store, text: &str) -> Vec<String> {
+    store
+        .search(&tidings_store::SearchQuery {
+            text: text.into(),
+            limit: 10,
+            ..tidings_store::SearchQuery::default()
+        })
+        .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        .into_iter()
+        .map(|h| h.article.title)
+        .collect()
 }
