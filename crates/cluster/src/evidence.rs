@@ -161,6 +161,20 @@ pub fn mean_agreement<'a>(
     scale * sum / count as f32
 }
 
+/// The reason an evidence agreement adds to a decision, when it weighed noticeably.
+pub fn describe(agreement: f32) -> Option<String> {
+    let verb = if agreement >= 0.01 {
+        "agree with"
+    } else if agreement <= -0.01 {
+        "differ from"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "its dates, numbers and weekdays {verb} the story's latest articles ({agreement:+.2})"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +226,7 @@ mod tests {
         let c = Config::default();
         assert!(agreement(&c, &sat, &thu) <= 0.0);
         assert!(agreement(&c, &sat, &both) >= 0.0);
+        assert_eq!(describe(0.0), None);
+        assert!(describe(-0.2).is_some_and(|r| r.contains("differ from") && r.contains("-0.20")));
     }
 }

@@ -709,6 +709,11 @@ impl Clusterer {
         match best {
             Some((s, sim, adj)) if adj >= threshold => {
                 let mut reasons = self.explain(&v, s, at, sim);
+                reasons.extend(evidence::describe(self.agreement(
+                    v.len(),
+                    &ev,
+                    &self.stories[&s],
+                )));
                 let merge_at = if v.len() >= self.config.long_features {
                     self.config.merge_threshold_long
                 } else {

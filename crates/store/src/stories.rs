@@ -19,7 +19,7 @@ use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
-use tidings_cluster::evidence::{Evidence, mean_agreement};
+use tidings_cluster::evidence::{Evidence, describe, mean_agreement};
 use tidings_cluster::{Config, Doc};
 use tidings_model::{Article, EntityKind};
 
@@ -139,8 +139,9 @@ pub(crate) fn decide(
     let threshold = c.threshold_for(v.len());
     let candidates = candidates(tx, v, at, !article.ev.is_empty())?;
     let at_time = time(at);
-    // story, similarity, margin-adjusted similarity; first best wins (candidates are ordered).
-    let mut best: Option<(&Candidate, f32, f32)> = None;
+    // story, similarity, margin-adjusted similarity, evidence agreement; first best wins
+    // (candidates are ordered).
+    let mut best: Option<(&Candidate, f32, f32, f32)> = None;
     for cand in &candidates {
         let norm = cand.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
         if norm <= 0.0 {
@@ -156,24 +157,25 @@ pub(crate) fn decide(
         let sim = (cos + agreement).max(0.0) * c.time_decay(hours);
         let adj = sim / c.size_margin(cand.size);
         if best.is_none_or(|b| adj > b.2) {
-            best = Some((cand, sim, adj));
+            best = Some((cand, sim, adj, agreement));
         }
     }
     Ok(match best {
-        Some((cand, sim, adj)) if adj >= threshold => {
+        Some((cand, sim, adj, agreement)) if adj >= threshold => {
             let mut shared: Vec<(f32, &str)> = v
                 .iter()
                 .filter_map(|(t, w)| cand.centroid.get(t).map(|cw| (w * cw, t.as_str())))
                 .collect();
             shared.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            let reasons =
+            let mut reasons =
                 tidings_cluster::explain(&shared, cand.size, at_time, time(cand.last_at), sim);
+            reasons.extend(describe(agreement));
             Decision::Join {
                 story_id: cand.id,
                 reason: reasons.join("; "),
             }
         }
-        Some((_, sim, _)) => Decision::New {
+        Some((_, sim, _, _)) => Decision::New {
             reason: format!(
                 "no story similar enough (best {sim:.2} < {threshold:.2}); started a new story"
             ),
