@@ -116,6 +116,13 @@ pub struct ServeArgs {
     pub no_fetch: bool,
 }
 
+/// Which clustering `tidings eval clustering` streams through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pipeline {
+    Store,
+    Memory,
+}
+
 /// The part a `tidings serve` node plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Role {
@@ -287,6 +294,11 @@ pub enum EvalCommand {
     Clustering {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// `store`: every document is stored as an article in a fresh SQLite database and put
+        /// in a story as the pipeline does; `memory`: the in-memory clusterer alone (faster,
+        /// and with the member similarity and fragment merging the store lacks).
+        #[arg(long, value_enum, default_value_t = Pipeline::Store)]
+        pipeline: Pipeline,
         /// Write predictions in the form `tools/clustering_score.py` reads.
         #[arg(long)]
         predictions: Option<PathBuf>,

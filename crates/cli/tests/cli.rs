@@ -631,3 +631,56 @@ fn api_tokens_are_printed_once_listed_without_the_secret_and_revoked() {
         );
     }
 }
+
+/// `eval clustering` streams a data set through the store pipeline (the default) and through
+/// the in-memory clusterer, prints scores, and writes predictions the scorer reads.
+#[test]
+fn eval_clustering_scores_both_pipelines_and_writes_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let quake = "A magnitude 6.1 earthquake struck the coast of Lumeria on Tuesday, \
+        collapsing houses in Port Vessa and cutting power to the harbour district.";
+    let budget = "The Valdren parliament passed the 2031 budget after a night session, \
+        raising school spending and cutting the defence allowance by four percent.";
+    let mut lines = String::new();
+    for (i, (cluster, text)) in [("q", quake), ("b", budget)]
+        .iter()
+        .flat_map(|x| std::iter::repeat_n(*x, 3))
+        .enumerate()
+    {
+        let day = 10 + i / 2;
+        lines.push_str(
+            &serde_json::json!({
+                "id": format!("d{i}"),
+                "title": format!("Report {i}"),
+                "text": format!("{text} Update {i}."),
+                "date": format!("2031-03-{day:02}T08:00:00Z"),
+                "cluster": cluster,
+            })
+            .to_string(),
+        );
+        lines.push('\n');
+    }
+    let data = write(dir.path(), "events.jsonl", lines.as_bytes());
+    let db = format!("sqlite://{}", dir.path().join("unused.db").display());
+    for pipeline in ["store", "memory"] {
+        let predictions = dir.path().join(format!("{pipeline}.jsonl"));
+        let out = tidings(
+            &db,
+            &[
+                "eval",
+                "clustering",
+                "--pipeline",
+                pipeline,
+                "--predictions",
+                predictions.to_str().unwrap(),
+                "--min-f1",
+                "0.99",
+                data.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{pipeline}: {}", stderr(&out));
+        assert!(stdout(&out).contains("events.jsonl"), "{}", stdout(&out));
+        let written = std::fs::read_to_string(&predictions).unwrap();
+        assert_eq!(written.lines().count(), 6, "{pipeline}: {written}");
+    }
+}

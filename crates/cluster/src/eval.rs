@@ -206,13 +206,39 @@ pub struct Run {
     pub stats: crate::Stats,
 }
 
-/// Stream `docs` in `order` through a fresh [`Clusterer`] and score it.
-pub fn run(docs: &[GoldDoc], config: &Config, order: Order) -> Run {
+/// The indexes of `docs` in the order they are streamed.
+pub fn streamed(docs: &[GoldDoc], order: Order) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..docs.len()).collect();
     match order {
         Order::Time => idx.sort_by_key(|&i| docs[i].doc.published_at),
         Order::Shuffled(seed) => shuffle(&mut idx, seed),
     }
+    idx
+}
+
+/// A run scored: `predictions` are (document id, story) for the documents at `idx`, in order.
+pub fn scored(
+    docs: &[GoldDoc],
+    idx: &[usize],
+    order: Order,
+    predictions: Vec<(String, u64)>,
+    seconds: f64,
+    stats: crate::Stats,
+) -> Run {
+    let gold: Vec<&str> = idx.iter().map(|&i| docs[i].cluster.as_str()).collect();
+    let pred: Vec<String> = predictions.iter().map(|p| p.1.to_string()).collect();
+    Run {
+        order,
+        scores: score(&gold, &pred),
+        predictions,
+        seconds,
+        stats,
+    }
+}
+
+/// Stream `docs` in `order` through a fresh [`Clusterer`] and score it.
+pub fn run(docs: &[GoldDoc], config: &Config, order: Order) -> Run {
+    let idx = streamed(docs, order);
     let mut c = Clusterer::new(config.clone());
     let start = Instant::now();
     let predictions: Vec<(String, u64)> = idx
@@ -225,15 +251,7 @@ pub fn run(docs: &[GoldDoc], config: &Config, order: Order) -> Run {
         .into_iter()
         .map(|(id, s)| (id, c.current_story(s)))
         .collect();
-    let gold: Vec<&str> = idx.iter().map(|&i| docs[i].cluster.as_str()).collect();
-    let pred: Vec<String> = predictions.iter().map(|p| p.1.to_string()).collect();
-    Run {
-        order,
-        scores: score(&gold, &pred),
-        predictions,
-        seconds,
-        stats: c.stats(),
-    }
+    scored(docs, &idx, order, predictions, seconds, c.stats())
 }
 
 /// Result of evaluating one data set: one run in time order when every document is dated
@@ -250,13 +268,31 @@ pub struct Report {
 /// Evaluate a data set as its README asks: time order where dates exist, else shuffled and
 /// averaged over `seeds` fixed seeds (0, 1, ...).
 pub fn evaluate(docs: &[GoldDoc], config: &Config, seeds: u64, force_shuffle: bool) -> Report {
+    evaluate_with(docs, seeds, force_shuffle, |docs, order| {
+        Ok::<_, std::convert::Infallible>(run(docs, config, order))
+    })
+    .unwrap_or_else(|never| match never {})
+}
+
+/// [`evaluate`] with another streamer than the in-memory clusterer (the store pipeline, say):
+/// `run` streams the documents in the order given and scores them (see [`streamed`] and
+/// [`scored`]).
+pub fn evaluate_with<E>(
+    docs: &[GoldDoc],
+    seeds: u64,
+    force_shuffle: bool,
+    mut run: impl FnMut(&[GoldDoc], Order) -> Result<Run, E>,
+) -> Result<Report, E> {
     let dated = !docs.is_empty() && docs.iter().all(|d| d.doc.published_at.is_some());
     let orders: Vec<Order> = if dated && !force_shuffle {
         vec![Order::Time]
     } else {
         (0..seeds.max(1)).map(Order::Shuffled).collect()
     };
-    let runs: Vec<Run> = orders.into_iter().map(|o| run(docs, config, o)).collect();
+    let runs: Vec<Run> = orders
+        .into_iter()
+        .map(|o| run(docs, o))
+        .collect::<Result<_, E>>()?;
     let k = runs.len() as f64;
     let avg = |f: &dyn Fn(&Scores) -> f64| runs.iter().map(|r| f(&r.scores)).sum::<f64>() / k;
     let mean_f1 = avg(&|s| s.pairwise.f1);
@@ -283,12 +319,12 @@ pub fn evaluate(docs: &[GoldDoc], config: &Config, seeds: u64, force_shuffle: bo
     };
     let secs: f64 = runs.iter().map(|r| r.seconds).sum();
     let n: usize = runs.iter().map(|r| r.predictions.len()).sum();
-    Report {
+    Ok(Report {
         mean,
         pairwise_f1_sd: sd,
         docs_per_second: if secs > 0.0 { n as f64 / secs } else { 0.0 },
         runs,
-    }
+    })
 }
 
 /// Write predictions as the scorer reads them: `{"id": ..., "cluster": ...}` per line. Story

@@ -77,6 +77,12 @@ impl Store {
         })
     }
 
+    /// The story an article is in now (a later article may have moved it: a detected
+    /// republication joins its original's story).
+    pub fn story_of_article(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        self.read(|c| story_of(c, id))
+    }
+
     /// Whether an article with this URL is stored already.
     pub fn has_article_url(&self, url: &str) -> Result<bool, StoreError> {
         self.read(|c| {

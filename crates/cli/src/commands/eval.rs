@@ -1,7 +1,7 @@
 //! `tidings eval …`: quality evaluations over the shared data sets, with optional floors so CI
 //! can hold the line.
 
-use crate::cli::EvalCommand;
+use crate::cli::{EvalCommand, Pipeline};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
@@ -40,10 +40,11 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         } => extraction(&dir, predictions.as_deref(), min_f1),
         EvalCommand::Clustering {
             files,
+            pipeline,
             predictions,
             seeds,
             min_f1,
-        } => clustering(&files, predictions.as_deref(), seeds, min_f1),
+        } => clustering(&files, pipeline, predictions.as_deref(), seeds, min_f1),
         EvalCommand::Ner {
             file,
             predictions,
@@ -223,6 +224,7 @@ fn floor(what: &str, score: f64, min: Option<f64>) -> ExitCode {
 
 fn clustering(
     files: &[std::path::PathBuf],
+    pipeline: Pipeline,
     predictions: Option<&std::path::Path>,
     seeds: u64,
     min_f1: Option<f64>,
@@ -242,7 +244,11 @@ fn clustering(
     );
     for (i, path) in files.iter().enumerate() {
         let docs = eval::read_jsonl(path)?;
-        let report = eval::evaluate(&docs, &config, seeds, false);
+        let report = match pipeline {
+            Pipeline::Memory => eval::evaluate(&docs, &config, seeds, false),
+            Pipeline::Store => eval::evaluate_with(&docs, seeds, false, store_run)
+                .with_context(|| format!("{}: through the store", path.display()))?,
+        };
         let m = &report.mean;
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
@@ -275,6 +281,69 @@ fn clustering(
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Streams `docs` in `order` through the pipeline's story assignment: each becomes an article of
+/// one outlet in a fresh SQLite database (a temporary file), stored with
+/// `Store::upsert_article`, and its story is the one the store gave it.
+fn store_run(
+    docs: &[tidings_cluster::eval::GoldDoc],
+    order: tidings_cluster::eval::Order,
+) -> Result<tidings_cluster::eval::Run> {
+    use tidings_model::{Article, EntityKind, EntityMention, OutletRef};
+    let dir = tempfile::tempdir().context("a temporary directory for the evaluation store")?;
+    let store = tidings_store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("eval.db").display()
+    ))?;
+    let idx = tidings_cluster::eval::streamed(docs, order);
+    let started = std::time::Instant::now();
+    let mut predictions = Vec::with_capacity(idx.len());
+    for (n, &i) in idx.iter().enumerate() {
+        let doc = &docs[i].doc;
+        let article = Article {
+            title: doc.title.clone().unwrap_or_else(|| "-".into()),
+            url: Some(format!("https://eval.invalid/{n}")),
+            outlet: OutletRef {
+                name: "Evaluation".into(),
+                domain: None,
+            },
+            published_at: doc.published_at,
+            text: doc.text.clone().unwrap_or_default(),
+            entities: doc
+                .entities
+                .iter()
+                .map(|name| EntityMention {
+                    name: name.clone(),
+                    kind: EntityKind::Person,
+                    mentions: 1,
+                    aliases: Vec::new(),
+                })
+                .collect(),
+            ..Article::default()
+        };
+        let stored = store
+            .upsert_article(&article, None)
+            .with_context(|| format!("document {}", doc.id))?;
+        predictions.push((doc.id.clone(), stored.id));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    // A later article may move an earlier one (a detected republication): read stories back.
+    let predictions = predictions
+        .into_iter()
+        .map(|(doc, article)| {
+            let story = store.story_of_article(article)?.unwrap_or(0);
+            Ok((doc, u64::try_from(story).unwrap_or(0)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(tidings_cluster::eval::scored(
+        docs,
+        &idx,
+        order,
+        predictions,
+        seconds,
+        tidings_cluster::Stats::default(),
+    ))
 }
 
 fn extraction(
