@@ -161,6 +161,24 @@ pub fn mean_agreement<'a>(
     scale * sum / count as f32
 }
 
+/// Mean evidence agreement between the recent members of two stories (0 when either has
+/// none remembered).
+pub fn stories_agreement<'a>(
+    c: &Config,
+    a: impl IntoIterator<Item = &'a Evidence>,
+    b: impl IntoIterator<Item = &'a Evidence>,
+) -> f32 {
+    let b: Vec<&Evidence> = b.into_iter().collect();
+    let (mut sum, mut n) = (0.0f32, 0usize);
+    for x in a {
+        for y in &b {
+            sum += agreement(c, x, y);
+            n += 1;
+        }
+    }
+    if n == 0 { 0.0 } else { sum / n as f32 }
+}
+
 /// The reason an evidence agreement adds to a decision, when it weighed noticeably.
 pub fn describe(agreement: f32) -> Option<String> {
     let verb = if agreement >= 0.01 {

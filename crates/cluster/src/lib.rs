@@ -224,6 +224,28 @@ impl Config {
     }
 
     /// By how much a story of `size` articles raises the bar (large stories attract strays).
+    /// The centroid cosine at which stories an article of `n` features bridges are merged.
+    pub fn merge_threshold_for(&self, n: usize) -> f32 {
+        if n >= self.long_features {
+            self.merge_threshold_long
+        } else {
+            self.merge_threshold
+        }
+    }
+
+    /// Whether another candidate the article matched with `sim` (its joining threshold being
+    /// `threshold`) is worth a look as a fragment of the story it joined.
+    pub fn may_merge(&self, sim: f32, threshold: f32, merge_at: f32) -> bool {
+        merge_at < 1.0 && sim >= threshold * self.merge_doc_factor
+    }
+
+    /// Whether two stories of `size` articles together, whose centroids' cosine is `cos` and
+    /// whose recent members' evidence agrees by `agreement`, are one story. Look-alike events
+    /// have alike centroids; their members' years, numbers and weekdays tell them apart.
+    pub fn merges(&self, size: usize, cos: f32, merge_at: f32, agreement: f32) -> bool {
+        size <= self.large_story && cos >= merge_at && agreement >= 0.0
+    }
+
     pub fn size_margin(&self, size: usize) -> f32 {
         if size >= self.large_story {
             self.large_story_margin
@@ -714,20 +736,12 @@ impl Clusterer {
                     &ev,
                     &self.stories[&s],
                 )));
-                let merge_at = if v.len() >= self.config.long_features {
-                    self.config.merge_threshold_long
-                } else {
-                    self.config.merge_threshold
-                };
+                let merge_at = self.config.merge_threshold_for(v.len());
 
                 self.join(s, v, ev, at);
                 let merged = self.merge_fragments(s, &sims, threshold, merge_at);
                 if !merged.is_empty() {
-                    reasons.push(format!(
-                        "bridged and merged {} similar stor{}",
-                        merged.len(),
-                        if merged.len() == 1 { "y" } else { "ies" }
-                    ));
+                    reasons.push(merge_reason(merged.len()));
                 }
                 Assignment {
                     story: s,
@@ -777,20 +791,14 @@ impl Clusterer {
         merge_at: f32,
     ) -> Vec<u64> {
         let c = self.config.clone();
-        if merge_at >= 1.0 {
-            return Vec::new();
-        }
         let mut merged = Vec::new();
         for &(t, sim) in sims {
-            if t == s || sim < threshold * c.merge_doc_factor {
+            if t == s || !c.may_merge(sim, threshold, merge_at) {
                 continue;
             }
             let (Some(a), Some(b)) = (self.stories.get(&s), self.stories.get(&t)) else {
                 continue;
             };
-            if a.size + b.size > c.large_story {
-                continue;
-            }
             let cos = if a.centroid_norm > 0.0 && b.centroid_norm > 0.0 {
                 a.centroid
                     .iter()
@@ -800,9 +808,12 @@ impl Clusterer {
             } else {
                 0.0
             };
-            // Look-alike events have alike centroids; their members' years, numbers and
-            // weekdays are what tells them apart.
-            if cos < merge_at || Self::members_agreement(&c, a, b) < 0.0 {
+            let agreement = evidence::stories_agreement(
+                &c,
+                a.members.iter().map(|m| &m.ev),
+                b.members.iter().map(|m| &m.ev),
+            );
+            if !c.merges(a.size + b.size, cos, merge_at, agreement) {
                 continue;
             }
             let gone = self.stories.remove(&t).expect("story exists");
@@ -821,25 +832,6 @@ impl Clusterer {
             merged.push(t);
         }
         merged
-    }
-
-    /// Mean evidence agreement between the recent members of two stories (0 when either has
-    /// none remembered).
-    fn members_agreement(c: &Config, a: &Story, b: &Story) -> f32 {
-        let n = a.members.len() * b.members.len();
-        if n == 0 {
-            return 0.0;
-        }
-        let sum: f32 = a
-            .members
-            .iter()
-            .flat_map(|x| {
-                b.members
-                    .iter()
-                    .map(move |y| evidence::agreement(c, &x.ev, &y.ev))
-            })
-            .sum();
-        sum / n as f32
     }
 
     fn prune(st: &mut Story, cap: usize) {
@@ -918,6 +910,12 @@ impl Clusterer {
             .collect();
         explain(&named, st.size, at, st.last_at, sim)
     }
+}
+
+/// The reason given when an article bridged `n` stories that were then merged into its own.
+pub fn merge_reason(n: usize) -> String {
+    let plural = if n == 1 { "y" } else { "ies" };
+    format!("bridged and merged {n} similar stor{plural}")
 }
 
 fn title_case(v: &[String]) -> Vec<String> {
@@ -1008,6 +1006,50 @@ mod tests {
         assert!(why.contains("after the story's last article"), "{why}");
     }
 
+    /// Two reports of one eruption in words they do not share (so two stories), then one that
+    /// tells both sides: it joins one and the two stories become one.
+    const FRAGMENTS: [(&str, &str); 3] = [
+        (
+            "Volcano erupts on Teralin island",
+            "Lava from the Mount Kessra volcano poured down slopes toward Vashti village, and \
+             ash clouds grounded flights across the Teralin archipelago overnight.",
+        ),
+        (
+            "Thousands flee Brenvik harbour towns",
+            "Ferries carried residents of Brenvik and Oskarby to the mainland while coastguard \
+             crews searched abandoned farms along the harbour road.",
+        ),
+        (
+            "Teralin volcano: Brenvik harbour towns flee",
+            "Lava from Mount Kessra poured toward Vashti village as ferries carried residents of \
+             Brenvik and Oskarby to the mainland; ash clouds grounded flights and coastguard \
+             crews searched farms.",
+        ),
+    ];
+
+    #[test]
+    fn an_article_bridging_two_fragments_merges_them() {
+        let mut c = Clusterer::default();
+        background(&mut c);
+        let got: Vec<Assignment> = FRAGMENTS
+            .iter()
+            .enumerate()
+            .map(|(i, (title, text))| c.add(&doc(&format!("f{i}"), title, text, Some(5))))
+            .collect();
+        assert_ne!(got[0].story, got[1].story, "{got:?}");
+        assert_eq!(got[2].merged.len(), 1, "{got:?}");
+        assert_eq!(
+            c.current_story(got[0].story),
+            c.current_story(got[1].story),
+            "{got:?}"
+        );
+        assert!(
+            got[2].reasons.iter().any(|r| r == &merge_reason(1)),
+            "{:?}",
+            got[2].reasons
+        );
+    }
+
     /// Two reports of a fraud trial in Denver, then two of a tax trial in Miami: same man.
     const TWO_TRIALS: [&str; 4] = [
         "Jury selection begins in Denver for the fraud trial of Mark Feldon, accused of \
@@ -1083,10 +1125,17 @@ mod tests {
         let felt_too = story_of(&[&["#2005", "#95"]]);
         let larue = story_of(&[&["#1972", "#2004", "#75"], &["#2004"]]);
         let silent = story_of(&[&["watergate"]]);
-        assert!(Clusterer::members_agreement(&c, &felt, &felt_too) > 0.0);
-        assert!(Clusterer::members_agreement(&c, &felt, &larue) < 0.0);
-        assert_eq!(Clusterer::members_agreement(&c, &felt, &silent), 0.0);
-        assert_eq!(Clusterer::members_agreement(&c, &felt, &story_of(&[])), 0.0);
+        let agree = |a: &Story, b: &Story| {
+            evidence::stories_agreement(
+                &c,
+                a.members.iter().map(|m| &m.ev),
+                b.members.iter().map(|m| &m.ev),
+            )
+        };
+        assert!(agree(&felt, &felt_too) > 0.0);
+        assert!(agree(&felt, &larue) < 0.0);
+        assert_eq!(agree(&felt, &silent), 0.0);
+        assert_eq!(agree(&felt, &story_of(&[])), 0.0);
     }
 
     /// Two quakes on one island, reported without dates: same words, other year and weekday.

@@ -444,8 +444,12 @@ fn assign_story(
         return Ok(story_id);
     }
     let article = stories::vectorise(tx, a)?;
-    let (story_id, reason) = match stories::decide(tx, &article, published)? {
-        stories::Decision::Join { story_id, reason } => (story_id, reason),
+    let (story_id, mut reason, bridged) = match stories::decide(tx, &article, published)? {
+        stories::Decision::Join {
+            story_id,
+            reason,
+            bridged,
+        } => (story_id, reason, bridged),
         stories::Decision::New { reason } => {
             let story_id = tx
                 .query_one(
@@ -454,14 +458,18 @@ fn assign_story(
                     params![a.title.trim(), id, published, published],
                 )?
                 .i64(0)?;
-            (story_id, reason)
+            (story_id, reason, Vec::new())
         }
     };
+    stories::add_to_story(tx, story_id, &article, published)?;
+    let merged = stories::merge_fragments(tx, story_id, &bridged, article.v.len())?;
+    if merged > 0 {
+        reason = format!("{reason}; {}", tidings_cluster::merge_reason(merged));
+    }
     tx.execute(
         "UPDATE articles SET story_id = ?, story_reason = ? WHERE id = ?",
         params![story_id, reason, id],
     )?;
-    stories::add_to_story(tx, story_id, &article, published)?;
     if !a.provenance.is_republication() {
         adopt_republications(tx, id, story_id, a)?;
         for (copy, sim) in &detected.adopt {

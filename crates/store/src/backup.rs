@@ -55,6 +55,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("article_signatures", &["article_id"]),
     ("article_lsh_bands", &["band", "bucket_hash", "article_id"]),
     ("story_terms", &["story_id", "term"]),
+    ("story_redirects", &["story_id"]),
     ("term_df", &["term"]),
     ("users", &["id"]),
     ("sessions", &["token_hash"]),

@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(13, "article fingerprint", "0013_article_fingerprint"),
     migration!(14, "story centroid", "0014_story_centroid"),
     migration!(15, "search recency", "0015_search_recency"),
+    migration!(16, "story redirects", "0016_story_redirects"),
 ];
 
 /// The schema version this binary brings.
@@ -144,7 +145,7 @@ mod tests {
              INSERT INTO stories (id, headline, first_seen_at, last_updated_at) VALUES (2, 'x', 5, 9);",
         )
         .unwrap();
-        assert_eq!(run(&mut c).unwrap(), vec![14, 15]);
+        assert_eq!(run(&mut c).unwrap(), (14..=latest_version()).collect::<Vec<_>>());
         let centroid = |id: i64| -> String {
             c.query_row("SELECT centroid FROM stories WHERE id = ?", [id], |r| {
                 r.get(0)

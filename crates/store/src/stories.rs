@@ -10,16 +10,17 @@
 //! so the cost per article does not grow with history.
 //!
 //! Like the in-memory clusterer, the event evidence (years, numbers, weekdays) of a story's
-//! recent articles is kept (`stories.recent_evidence`) and added to the similarity. Not done
-//! (the in-memory clusterer does them): cosine with individual recent members and merging
-//! story fragments an article bridges.
+//! recent articles is kept (`stories.recent_evidence`) and added to the similarity, and the
+//! fragments of one story that an article bridges are merged (the merged story's id redirects,
+//! `story_redirects`). Not done (the in-memory clusterer does it, and it did not change the
+//! scores there): cosine with individual recent members.
 
 use crate::sql::{Exec, Value};
 use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
-use tidings_cluster::evidence::{Evidence, describe, mean_agreement};
+use tidings_cluster::evidence::{Evidence, describe, mean_agreement, stories_agreement};
 use tidings_cluster::{Config, Doc};
 use tidings_model::{Article, EntityKind};
 
@@ -44,6 +45,9 @@ pub(crate) enum Decision {
     Join {
         story_id: i64,
         reason: String,
+        /// Other stories the article matched well enough to be looked at as fragments of
+        /// this one (see [`merge_fragments`]).
+        bridged: Vec<i64>,
     },
     /// Starts a story of its own.
     New {
@@ -142,6 +146,7 @@ pub(crate) fn decide(
     // story, similarity, margin-adjusted similarity, evidence agreement; first best wins
     // (candidates are ordered).
     let mut best: Option<(&Candidate, f32, f32, f32)> = None;
+    let mut sims: Vec<(i64, f32)> = Vec::with_capacity(candidates.len());
     for cand in &candidates {
         let norm = cand.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
         if norm <= 0.0 {
@@ -156,6 +161,7 @@ pub(crate) fn decide(
         let hours = tidings_cluster::hours_between(at_time, time(cand.last_at));
         let sim = (cos + agreement).max(0.0) * c.time_decay(hours);
         let adj = sim / c.size_margin(cand.size);
+        sims.push((cand.id, sim));
         if best.is_none_or(|b| adj > b.2) {
             best = Some((cand, sim, adj, agreement));
         }
@@ -170,9 +176,15 @@ pub(crate) fn decide(
             let mut reasons =
                 tidings_cluster::explain(&shared, cand.size, at_time, time(cand.last_at), sim);
             reasons.extend(describe(agreement));
+            let merge_at = c.merge_threshold_for(v.len());
             Decision::Join {
                 story_id: cand.id,
                 reason: reasons.join("; "),
+                bridged: sims
+                    .iter()
+                    .filter(|&&(id, sim)| id != cand.id && c.may_merge(sim, threshold, merge_at))
+                    .map(|&(id, _)| id)
+                    .collect(),
             }
         }
         Some((_, sim, _, _)) => Decision::New {
@@ -255,43 +267,60 @@ fn candidates(
         .collect())
 }
 
-/// Adds an article published at `at` to a story's state: its vector to the centroid (keeping
-/// the heaviest [`CENTROID_TERMS`]) and its evidence to the recent members' (keeping the
-/// configured `member_memory`). The story's postings follow the centroid: features that left
-/// it lose theirs, and the article's features in it get `at` as their latest use (the window
-/// of candidate lookup is about when a story last used a feature, not when it last grew).
-pub(crate) fn add_to_story(
-    tx: &mut dyn Exec,
-    story_id: i64,
-    article: &Vectorised,
-    at: i64,
-) -> Result<(), StoreError> {
-    let v = &article.v;
-    let (old, mut members) = match tx.query_opt(
-        "SELECT centroid, recent_evidence FROM stories WHERE id = ?",
+/// A story's clustering state as stored: its centroid (heaviest first) and its recent
+/// members' evidence (oldest first).
+struct StoryState {
+    centroid: Vec<(String, f32)>,
+    members: Vec<Evidence>,
+    size: usize,
+}
+
+fn load_state(tx: &mut dyn Exec, story_id: i64) -> Result<Option<StoryState>, StoreError> {
+    tx.query_opt(
+        "SELECT centroid, recent_evidence, article_count FROM stories WHERE id = ?",
         params![story_id],
-    )? {
-        Some(r) => (
-            parse_centroid(&r.text(0)?),
-            serde_json::from_str::<Vec<Evidence>>(&r.text(1)?).unwrap_or_default(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    members.push(article.ev.clone());
-    let excess = members.len().saturating_sub(config().member_memory);
-    members.drain(..excess);
+    )?
+    .map(|r| {
+        Ok(StoryState {
+            centroid: parse_centroid(&r.text(0)?),
+            members: serde_json::from_str(&r.text(1)?).unwrap_or_default(),
+            size: usize::try_from(r.i64(2)?).unwrap_or(0),
+        })
+    })
+    .transpose()
+}
+
+/// `old` plus `add`, keeping the heaviest [`CENTROID_TERMS`].
+fn capped_sum<'a>(
+    old: &'a [(String, f32)],
+    add: impl IntoIterator<Item = &'a (String, f32)>,
+) -> Vec<(&'a str, f32)> {
     let mut centroid: HashMap<&str, f32> = old.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-    for (t, w) in v {
+    for (t, w) in add {
         *centroid.entry(t.as_str()).or_insert(0.0) += w;
     }
     let mut terms: Vec<(&str, f32)> = centroid.into_iter().collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     terms.truncate(CENTROID_TERMS);
+    terms
+}
+
+/// Writes a story's centroid and recent members' evidence (keeping the configured
+/// `member_memory`, most recent last), and drops its postings for terms that left the centroid.
+fn store_state(
+    tx: &mut dyn Exec,
+    story_id: i64,
+    old: &[(String, f32)],
+    terms: &[(&str, f32)],
+    mut members: Vec<Evidence>,
+) -> Result<(), StoreError> {
+    let excess = members.len().saturating_sub(config().member_memory);
+    members.drain(..excess);
     let encode = |e: serde_json::Error| StoreError::Decode(e.to_string());
     tx.execute(
         "UPDATE stories SET centroid = ?, recent_evidence = ? WHERE id = ?",
         params![
-            serde_json::to_string(&terms).map_err(encode)?,
+            serde_json::to_string(terms).map_err(encode)?,
             serde_json::to_string(&members).map_err(encode)?,
             story_id
         ],
@@ -311,6 +340,34 @@ pub(crate) fn add_to_story(
             &values,
         )?;
     }
+    Ok(())
+}
+
+/// Adds an article published at `at` to a story's state: its vector to the centroid (keeping
+/// the heaviest [`CENTROID_TERMS`]) and its evidence to the recent members'. The story's
+/// postings follow the centroid: features that left it lose theirs, and the article's features
+/// in it get `at` as their latest use (the window of candidate lookup is about when a story
+/// last used a feature, not when it last grew).
+pub(crate) fn add_to_story(
+    tx: &mut dyn Exec,
+    story_id: i64,
+    article: &Vectorised,
+    at: i64,
+) -> Result<(), StoreError> {
+    let v = &article.v;
+    let StoryState {
+        centroid: old,
+        mut members,
+        ..
+    } = load_state(tx, story_id)?.unwrap_or(StoryState {
+        centroid: Vec::new(),
+        members: Vec::new(),
+        size: 0,
+    });
+    members.push(article.ev.clone());
+    let terms = capped_sum(&old, v);
+    store_state(tx, story_id, &old, &terms, members)?;
+    let kept: HashSet<&str> = terms.iter().map(|(t, _)| *t).collect();
     let used: Vec<&str> = v
         .iter()
         .map(|(t, _)| t.as_str())
@@ -332,6 +389,104 @@ pub(crate) fn add_to_story(
         )?;
     }
     Ok(())
+}
+
+/// After an article of `n_features` joined story `into`, merges into it each of the `bridged`
+/// stories whose centroid is close to its own and whose recent articles' evidence does not
+/// disagree with its own (the in-memory clusterer's rule, [`Config::merges`]): fragments of
+/// one event started before its vocabulary was known. Returns the number merged. The caller
+/// refreshes `into`'s counts.
+pub(crate) fn merge_fragments(
+    tx: &mut dyn Exec,
+    into: i64,
+    bridged: &[i64],
+    n_features: usize,
+) -> Result<usize, StoreError> {
+    let c = config();
+    let merge_at = c.merge_threshold_for(n_features);
+    let mut merged = 0;
+    for &from in bridged {
+        let (Some(a), Some(b)) = (load_state(tx, into)?, load_state(tx, from)?) else {
+            continue;
+        };
+        let agreement = stories_agreement(c, &a.members, &b.members);
+        if !c.merges(a.size + b.size, cosine(&a.centroid, &b.centroid), merge_at, agreement) {
+            continue;
+        }
+        let terms = capped_sum(&a.centroid, &b.centroid);
+        let mut members = a.members.clone();
+        members.extend(b.members);
+        store_state(tx, into, &a.centroid, &terms, members)?;
+        move_story(tx, from, into, &terms)?;
+        merged += 1;
+    }
+    Ok(merged)
+}
+
+fn cosine(a: &[(String, f32)], b: &[(String, f32)]) -> f32 {
+    let norm = |v: &[(String, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    let (na, nb) = (norm(a), norm(b));
+    if na <= 0.0 || nb <= 0.0 {
+        return 0.0;
+    }
+    let b: HashMap<&str, f32> = b.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+    a.iter()
+        .map(|(t, w)| w * b.get(t.as_str()).copied().unwrap_or(0.0))
+        .sum::<f32>()
+        / (na * nb)
+}
+
+/// Moves everything of story `from` into story `into` (whose centroid now holds `terms`) and
+/// deletes `from`, leaving a redirect: its articles, comments, postings of kept terms (latest
+/// use wins) and places in kept week rankings (where `into` is ranked too, `from`'s place goes).
+fn move_story(
+    tx: &mut dyn Exec,
+    from: i64,
+    into: i64,
+    terms: &[(&str, f32)],
+) -> Result<(), StoreError> {
+    for chunk in terms.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut values = vec![Value::from(into), Value::from(from)];
+        values.extend(chunk.iter().map(|(t, _)| Value::from(*t)));
+        tx.execute(
+            &format!(
+                "INSERT INTO story_terms (story_id, term, last_at)
+                 SELECT ?, term, last_at FROM story_terms WHERE story_id = ? AND term IN ({marks})
+                 ON CONFLICT (story_id, term) DO UPDATE SET last_at = excluded.last_at
+                 WHERE excluded.last_at > story_terms.last_at"
+            ),
+            &values,
+        )?;
+    }
+    for sql in [
+        "UPDATE articles SET story_id = ? WHERE story_id = ?",
+        "UPDATE comments SET story_id = ? WHERE story_id = ?",
+        "DELETE FROM week_rankings WHERE week_key IN
+             (SELECT week_key FROM week_rankings WHERE story_id = ?) AND story_id = ?",
+        "UPDATE week_rankings SET story_id = ? WHERE story_id = ?",
+        "UPDATE story_redirects SET into_id = ? WHERE into_id = ?",
+    ] {
+        tx.execute(sql, params![into, from])?;
+    }
+    tx.execute(
+        "INSERT INTO story_redirects (story_id, into_id) VALUES (?, ?)",
+        params![from, into],
+    )?;
+    // Explicitly, though the foreign key cascades: SQLite enforces it only when asked to.
+    tx.execute("DELETE FROM story_terms WHERE story_id = ?", params![from])?;
+    tx.execute("DELETE FROM stories WHERE id = ?", params![from])?;
+    Ok(())
+}
+
+/// The story a merged story went into, if `id` names one.
+pub(crate) fn redirect(tx: &mut dyn Exec, id: i64) -> Result<Option<i64>, StoreError> {
+    tx.query_opt(
+        "SELECT into_id FROM story_redirects WHERE story_id = ?",
+        params![id],
+    )?
+    .map(|r| r.i64(0))
+    .transpose()
 }
 
 // ---- Reading a story back ---------------------------------------------------------------------
@@ -382,6 +537,11 @@ impl Store {
     /// One story with its articles and entities; None when there is no such story.
     pub fn story(&self, id: i64) -> Result<Option<StoryDetail>, StoreError> {
         self.read(|c| load_story(c, id))
+    }
+
+    /// The story a merged story `id` went into (None when `id` was never merged).
+    pub fn story_redirect(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        self.read(|c| redirect(c, id))
     }
 }
 

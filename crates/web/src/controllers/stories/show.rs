@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, TimeZone, Utc};
 use tidings_store::{CommentTarget, StoryDetail};
 
@@ -23,12 +23,21 @@ fn parse_id(raw: &str) -> Result<i64, WebError> {
         .ok_or_else(|| WebError::NotFound(format!("There is no story {raw:?}.")))
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<StoryDetail, WebError> {
+/// A story, or the story a merged one went into.
+enum Outcome {
+    Found(Box<StoryDetail>),
+    Moved(i64),
+}
+
+async fn load(state: &AppState, raw: &str) -> Result<Outcome, WebError> {
     let id = parse_id(raw)?;
-    state
-        .db(move |s| s.story(id))
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("There is no story {id}.")))
+    let found = state
+        .db(move |s| match s.story(id)? {
+            Some(story) => Ok(Some(Outcome::Found(Box::new(story)))),
+            None => Ok(s.story_redirect(id)?.map(Outcome::Moved)),
+        })
+        .await?;
+    found.ok_or_else(|| WebError::NotFound(format!("There is no story {id}.")))
 }
 
 fn time(secs: i64) -> DateTime<Utc> {
@@ -115,7 +124,12 @@ pub async fn page(
     Path(raw): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let s = load(&state, &raw).await?;
+    let s = match load(&state, &raw).await? {
+        Outcome::Found(s) => s,
+        Outcome::Moved(id) => {
+            return Ok(Redirect::permanent(&format!("/stories/{id}")).into_response());
+        }
+    };
     let viewer = session::current_user(&state, &headers).await;
     let moderator = viewer.as_ref().is_some_and(|v| v.role.can_moderate());
     let target = CommentTarget::Story(s.id);
@@ -202,14 +216,18 @@ pub async fn page(
     params(("id" = i64, Path, description = "Story id")),
     responses(
         (status = 200, description = "The story", body = crate::api_doc::Object),
+        (status = 308, description = "The story was merged into another; follow Location"),
         (status = 404, description = "Not found", body = crate::api_doc::ErrorBody),
         (status = 400, description = "Bad request", body = crate::api_doc::ErrorBody)
     ))]
 pub async fn json(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-) -> Result<Json<StoryDetail>, ApiError> {
-    Ok(Json(load(&state, &raw).await?))
+) -> Result<Response, ApiError> {
+    Ok(match load(&state, &raw).await? {
+        Outcome::Found(s) => Json(s).into_response(),
+        Outcome::Moved(id) => Redirect::permanent(&format!("/api/v1/stories/{id}")).into_response(),
+    })
 }
 
 #[cfg(test)]
