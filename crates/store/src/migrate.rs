@@ -145,7 +145,10 @@ mod tests {
              INSERT INTO stories (id, headline, first_seen_at, last_updated_at) VALUES (2, 'x', 5, 9);",
         )
         .unwrap();
-        assert_eq!(run(&mut c).unwrap(), (14..=latest_version()).collect::<Vec<_>>());
+        assert_eq!(
+            run(&mut c).unwrap(),
+            (14..=latest_version()).collect::<Vec<_>>()
+        );
         let centroid = |id: i64| -> String {
             c.query_row("SELECT centroid FROM stories WHERE id = ?", [id], |r| {
                 r.get(0)

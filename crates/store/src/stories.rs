@@ -50,9 +50,7 @@ pub(crate) enum Decision {
         bridged: Vec<i64>,
     },
     /// Starts a story of its own.
-    New {
-        reason: String,
-    },
+    New { reason: String },
 }
 
 /// An article as the decision sees it: its weighted feature vector (heaviest first) and its
@@ -410,7 +408,12 @@ pub(crate) fn merge_fragments(
             continue;
         };
         let agreement = stories_agreement(c, &a.members, &b.members);
-        if !c.merges(a.size + b.size, cosine(&a.centroid, &b.centroid), merge_at, agreement) {
+        if !c.merges(
+            a.size + b.size,
+            cosine(&a.centroid, &b.centroid),
+            merge_at,
+            agreement,
+        ) {
             continue;
         }
         let terms = capped_sum(&a.centroid, &b.centroid);

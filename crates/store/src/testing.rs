@@ -15,6 +15,31 @@ pub fn notice(message: &str) {
 /// The variable that points tests at a PostgreSQL server.
 pub const POSTGRES_ENV: &str = "TIDINGS_TEST_POSTGRES_URL";
 
+/// Two reports of one eruption in words they do not share (outlet, title, text), then one
+/// telling both sides: stored in this order an hour apart, the third merges the first two's
+/// stories.
+pub const BRIDGED_REPORTS: [(&str, &str, &str); 3] = [
+    (
+        "Teralin Times",
+        "Volcano erupts on Teralin island",
+        "Lava from the Mount Kessra volcano poured down slopes toward Vashti village, and ash \
+         clouds grounded flights across the Teralin archipelago overnight.",
+    ),
+    (
+        "Brenvik Post",
+        "Thousands flee Brenvik harbour towns",
+        "Ferries carried residents of Brenvik and Oskarby to the mainland while coastguard \
+         crews searched abandoned farms along the harbour road.",
+    ),
+    (
+        "North Wire",
+        "Teralin volcano: Brenvik harbour towns flee",
+        "Lava from Mount Kessra poured toward Vashti village as ferries carried residents of \
+         Brenvik and Oskarby to the mainland; ash clouds grounded flights and coastguard crews \
+         searched farms.",
+    ),
+];
+
 /// A database that exists for one test and is removed afterwards.
 pub struct TestDatabase {
     url: String,

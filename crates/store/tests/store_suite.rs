@@ -1081,29 +1081,6 @@ fn independent_reports_of_one_event_join_one_story() {
     });
 }
 
-/// Two reports of one eruption in words they do not share, then one telling both sides.
-const BRIDGED: [(&str, &str, &str); 3] = [
-    (
-        "Teralin Times",
-        "Volcano erupts on Teralin island",
-        "Lava from the Mount Kessra volcano poured down slopes toward Vashti village, and ash \
-         clouds grounded flights across the Teralin archipelago overnight.",
-    ),
-    (
-        "Brenvik Post",
-        "Thousands flee Brenvik harbour towns",
-        "Ferries carried residents of Brenvik and Oskarby to the mainland while coastguard \
-         crews searched abandoned farms along the harbour road.",
-    ),
-    (
-        "North Wire",
-        "Teralin volcano: Brenvik harbour towns flee",
-        "Lava from Mount Kessra poured toward Vashti village as ferries carried residents of \
-         Brenvik and Oskarby to the mainland; ash clouds grounded flights and coastguard crews \
-         searched farms.",
-    ),
-];
-
 /// The two first reports start two stories; the third joins one and the two become one. The
 /// other story's articles and comments move, and its id redirects.
 #[test]
@@ -1113,7 +1090,7 @@ fn an_article_bridging_two_stories_merges_them() {
         background(store);
         let at = Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap();
         let store_one = |i: usize| {
-            let (outlet, title, text) = BRIDGED[i];
+            let (outlet, title, text) = tidings_store::testing::BRIDGED_REPORTS[i];
             let when = at + chrono::Duration::hours(i as i64);
             store
                 .upsert_article(&report(outlet, title, when, text), None)
@@ -1147,12 +1124,19 @@ fn an_article_bridging_two_stories_merges_them() {
         assert_eq!(story.first_outlet.as_deref(), Some("Teralin Times"), "{db}");
         let why = story.articles.iter().find(|x| x.id == bridge.id);
         let why = why.and_then(|x| x.reason.as_deref()).unwrap_or("");
-        assert!(why.ends_with("; bridged and merged 1 similar story"), "{db}: {why}");
+        assert!(
+            why.ends_with("; bridged and merged 1 similar story"),
+            "{db}: {why}"
+        );
         assert!(store.story(gone).unwrap().is_none(), "{db}");
         assert_eq!(store.story_redirect(gone).unwrap(), Some(kept), "{db}");
         assert_eq!(store.story_redirect(kept).unwrap(), None, "{db}");
         let comments = store.comments_on(CommentTarget::Story(kept), false);
-        assert_eq!(comments.unwrap().len(), 2, "{db}: comments move with their story");
+        assert_eq!(
+            comments.unwrap().len(),
+            2,
+            "{db}: comments move with their story"
+        );
         assert!(store.check().unwrap().ok(), "{db}");
     });
 }

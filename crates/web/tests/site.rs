@@ -946,6 +946,33 @@ fn story_pages_gather_every_outlets_report_with_reasons() {
             "{db}: week card links to the story"
         );
         assert!(week.contains("2 outlets"), "{db}");
+
+        // A story merged into another redirects there.
+        let store = s.store.clone();
+        let stored = tokio::task::spawn_blocking(move || {
+            let at = Utc.with_ymd_and_hms(2026, 11, 18, 7, 0, 0).unwrap();
+            tidings_store::testing::BRIDGED_REPORTS
+                .iter()
+                .zip(0..)
+                .map(|((outlet, title, text), h)| {
+                    let mut a = article(outlet, title, 18);
+                    a.published_at = Some(at + chrono::Duration::hours(h));
+                    a.text = (*text).into();
+                    store.upsert_article(&a, None).unwrap()
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap();
+        let kept = stored[2].story_id;
+        let gone = [stored[0].story_id, stored[1].story_id];
+        let gone = gone.iter().find(|&&id| id != kept).unwrap();
+        for prefix in ["", "/api/v1"] {
+            let mut browser = Browser::new(&app);
+            let (status, location, _) = browser.go(&format!("{prefix}/stories/{gone}"), None).await;
+            assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{db}: {prefix}");
+            assert_eq!(location, format!("{prefix}/stories/{kept}"), "{db}");
+        }
     });
 }
 
