@@ -296,7 +296,7 @@ pub enum EvalCommand {
         files: Vec<PathBuf>,
         /// `store`: every document is stored as an article in a fresh SQLite database and put
         /// in a story as the pipeline does; `memory`: the in-memory clusterer alone (faster,
-        /// and with the member similarity and fragment merging the store lacks).
+        /// and with the member similarity the store lacks).
         #[arg(long, value_enum, default_value_t = Pipeline::Store)]
         pipeline: Pipeline,
         /// Write predictions in the form `tools/clustering_score.py` reads.
