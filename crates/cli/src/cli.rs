@@ -252,6 +252,15 @@ pub enum BenchCommand {
     /// Fill the database with synthetic articles and time the week page, an entity page and
     /// searches (p50/p99), beside the bare store queries.
     Pages(BenchArgs),
+    /// Stream story-clustering data sets (in the form of `datasets/clustering/dev`) into the
+    /// database as new articles and time each one's story assignment, with the database as it
+    /// is (empty, or filled by `bench pages`): the cost per article against history size.
+    Stories {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, ClapArgs)]

@@ -23,6 +23,9 @@ pub struct UpsertOutcome {
     pub story_id: i64,
     /// False when an article with the same key was already stored and has been updated.
     pub created: bool,
+    /// Time spent on its story: its near-duplicate fingerprint, detection, the clustering
+    /// decision and the story's new state (zero when it was stored unchanged). For benchmarks.
+    pub story_decision: std::time::Duration,
 }
 
 /// An article as the site shows it: the article, its outlet (for the republication policy), and
@@ -173,6 +176,7 @@ pub(crate) fn upsert_article(
             id: row.i64(0)?,
             story_id,
             created: false,
+            story_decision: std::time::Duration::ZERO,
         });
     }
     let outlet_id = ensure_outlet(tx, &a.outlet)?;
@@ -188,6 +192,7 @@ pub(crate) fn upsert_article(
     replace_tags(tx, id, &a.tags)?;
     let linked = replace_entities(tx, id, &a.entities)?;
     replace_quotes(tx, id, &a.quotes, &linked)?;
+    let started = std::time::Instant::now();
     let fingerprint = syndication::store_fingerprint(tx, id, &a.text)?;
     let story_id = match story_id {
         Some(s) => s,
@@ -198,6 +203,7 @@ pub(crate) fn upsert_article(
         id,
         story_id,
         created,
+        story_decision: started.elapsed(),
     })
 }
 

@@ -99,10 +99,9 @@ impl Store {
             args.push(pattern.clone().into());
             args.push(pattern.into());
         }
-        args.push((limit as i64).into());
         let sql = format!(
             "SELECT e.id FROM entities e LEFT JOIN article_entities ae ON ae.entity_id = e.id
-             WHERE {filter} GROUP BY e.id, e.name ORDER BY COUNT(ae.article_id) DESC, e.name LIMIT ?"
+             WHERE {filter} GROUP BY e.id, e.name ORDER BY COUNT(ae.article_id) DESC, e.name LIMIT {limit}"
         );
         self.read(|c| {
             let ids = c.query(&sql, &args)?;
@@ -154,11 +153,14 @@ impl Store {
     ) -> Result<Vec<EntityQuote>, StoreError> {
         self.read(|c| {
             c.query(
-                "SELECT q.text, q.verb, a.id, a.title, o.name, a.published_at FROM quotes q
-                 JOIN articles a ON a.id = q.article_id JOIN outlets o ON o.id = a.outlet_id
-                 WHERE q.speaker_entity_id = ? AND o.policy <> 'link'
-                 ORDER BY a.published_at DESC, q.article_id DESC, q.position LIMIT ?",
-                params![entity_id, (limit * 4) as i64],
+                &format!(
+                    "SELECT q.text, q.verb, a.id, a.title, o.name, a.published_at FROM quotes q
+                     JOIN articles a ON a.id = q.article_id JOIN outlets o ON o.id = a.outlet_id
+                     WHERE q.speaker_entity_id = ? AND o.policy <> 'link'
+                     ORDER BY a.published_at DESC, q.article_id DESC, q.position LIMIT {}",
+                    limit * 4
+                ),
+                params![entity_id],
             )?
             .iter()
             .map(|r| {
@@ -193,12 +195,14 @@ impl Store {
     ) -> Result<Vec<EntityStory>, StoreError> {
         self.read(|c| {
             c.query(
-                "SELECT s.id, s.headline, s.article_count, s.outlet_count, s.last_updated_at
-                 FROM stories s
-                 WHERE s.id IN (SELECT a.story_id FROM article_entities ae
-                                JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ?)
-                 ORDER BY s.last_updated_at DESC, s.id DESC LIMIT ?",
-                params![entity_id, limit as i64],
+                &format!(
+                    "SELECT s.id, s.headline, s.article_count, s.outlet_count, s.last_updated_at
+                     FROM stories s
+                     WHERE s.id IN (SELECT a.story_id FROM article_entities ae
+                                    JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ?)
+                     ORDER BY s.last_updated_at DESC, s.id DESC LIMIT {limit}"
+                ),
+                params![entity_id],
             )?
             .iter()
             .map(|r| {

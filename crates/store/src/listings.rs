@@ -88,11 +88,12 @@ impl Store {
             }
             None => "",
         };
-        args.push((limit as i64 + 1).into());
+        // One more than the page, to know whether another follows (a literal: see `crate::sql`).
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM articles a JOIN outlets o ON o.id = a.outlet_id
              WHERE {filter}{page_filter}
-             ORDER BY a.published_at DESC, a.id DESC LIMIT ?"
+             ORDER BY a.published_at DESC, a.id DESC LIMIT {}",
+            limit + 1
         );
         let mut articles = self.read(|c| {
             c.query(&sql, &args)?

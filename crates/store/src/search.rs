@@ -141,6 +141,7 @@ impl Store {
     }
 
     /// The scoring query (newest matches first, bounded) and the page query (`{ids}` to fill).
+    /// Limits are literals (see [`crate::sql`]).
     fn search_sql(&self, filters: &str) -> (String, String) {
         match self.dialect() {
             // Without filters, publication times come from the narrow `article_times` (see
@@ -150,7 +151,7 @@ impl Store {
                     "SELECT t.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                      FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
                      WHERE articles_fts MATCH ?
-                     ORDER BY articles_fts.rowid DESC LIMIT ?"
+                     ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
                 ),
                 Self::sqlite_page_sql(),
             ),
@@ -160,7 +161,7 @@ impl Store {
                      FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
                      JOIN outlets o ON o.id = a.outlet_id
                      WHERE articles_fts MATCH ? {filters}
-                     ORDER BY articles_fts.rowid DESC LIMIT ?"
+                     ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
                 ),
                 Self::sqlite_page_sql(),
             ),
@@ -174,7 +175,7 @@ impl Store {
                            FROM articles a JOIN outlets o ON o.id = a.outlet_id,
                                 to_tsquery('english', tidings_fold(?)) q
                            WHERE a.search_vector @@ q {filters}
-                           ORDER BY a.id DESC LIMIT ?) m"
+                           ORDER BY a.id DESC LIMIT {CANDIDATES}) m"
                 ),
                 format!(
                     "SELECT {CARD_COLUMNS},
@@ -201,7 +202,6 @@ fn score(
 ) -> Result<Vec<(i64, f64)>, StoreError> {
     let mut values = vec![Value::from(crate::now() as f64), query_text.clone()];
     values.extend(args.iter().cloned());
-    values.push((CANDIDATES as i64).into());
     c.query(sql, &values)?
         .iter()
         .map(|r| Ok((r.i64(0)?, r.f64(1)?)))

@@ -215,14 +215,13 @@ fn candidates(
     let mut score: BTreeMap<i64, f32> = BTreeMap::new();
     for (term, w) in v.iter().take(c.query_features) {
         for r in tx.query(
-            "SELECT story_id FROM story_terms WHERE term = ? AND last_at BETWEEN ? AND ?
-             ORDER BY last_at DESC, story_id DESC LIMIT ?",
-            params![
-                term,
-                at - window,
-                at + window,
-                c.postings_per_feature as i64
-            ],
+            // A literal limit (see `crate::sql`).
+            &format!(
+                "SELECT story_id FROM story_terms WHERE term = ? AND last_at BETWEEN ? AND ?
+                 ORDER BY last_at DESC, story_id DESC LIMIT {}",
+                c.postings_per_feature
+            ),
+            params![term, at - window, at + window],
         )? {
             *score.entry(r.i64(0)?).or_insert(0.0) += w;
         }

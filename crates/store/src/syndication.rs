@@ -52,10 +52,13 @@ fn candidates(tx: &mut dyn Exec, id: i64, fp: &Fingerprint) -> Result<Vec<i64>, 
     let mut out: Vec<i64> = Vec::new();
     for (band, bucket) in fp.bands() {
         for r in tx.query(
-            "SELECT article_id FROM article_lsh_bands
-             WHERE band = ? AND bucket_hash = ? AND article_id <> ?
-             ORDER BY article_id DESC LIMIT ?",
-            params![band, bucket, id, BUCKET_CAP as i64],
+            // A literal limit (see `crate::sql`): this runs 42 times an article.
+            &format!(
+                "SELECT article_id FROM article_lsh_bands
+                 WHERE band = ? AND bucket_hash = ? AND article_id <> ?
+                 ORDER BY article_id DESC LIMIT {BUCKET_CAP}"
+            ),
+            params![band, bucket, id],
         )? {
             let c = r.i64(0)?;
             if out.len() < MAX_CANDIDATES && !out.contains(&c) {

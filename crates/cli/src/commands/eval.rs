@@ -283,6 +283,32 @@ fn clustering(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A data set's document as an article of one outlet, its entities as people.
+pub(crate) fn gold_article(doc: &tidings_cluster::Doc, url: String) -> tidings_model::Article {
+    use tidings_model::{Article, EntityKind, EntityMention, OutletRef};
+    Article {
+        title: doc.title.clone().unwrap_or_else(|| "-".into()),
+        url: Some(url),
+        outlet: OutletRef {
+            name: "Evaluation".into(),
+            domain: None,
+        },
+        published_at: doc.published_at,
+        text: doc.text.clone().unwrap_or_default(),
+        entities: doc
+            .entities
+            .iter()
+            .map(|name| EntityMention {
+                name: name.clone(),
+                kind: EntityKind::Person,
+                mentions: 1,
+                aliases: Vec::new(),
+            })
+            .collect(),
+        ..Article::default()
+    }
+}
+
 /// Streams `docs` in `order` through the pipeline's story assignment: each becomes an article of
 /// one outlet in a fresh SQLite database (a temporary file), stored with
 /// `Store::upsert_article`, and its story is the one the store gave it.
@@ -290,7 +316,6 @@ fn store_run(
     docs: &[tidings_cluster::eval::GoldDoc],
     order: tidings_cluster::eval::Order,
 ) -> Result<tidings_cluster::eval::Run> {
-    use tidings_model::{Article, EntityKind, EntityMention, OutletRef};
     let dir = tempfile::tempdir().context("a temporary directory for the evaluation store")?;
     let store = tidings_store::Store::open(&format!(
         "sqlite://{}",
@@ -301,27 +326,7 @@ fn store_run(
     let mut predictions = Vec::with_capacity(idx.len());
     for (n, &i) in idx.iter().enumerate() {
         let doc = &docs[i].doc;
-        let article = Article {
-            title: doc.title.clone().unwrap_or_else(|| "-".into()),
-            url: Some(format!("https://eval.invalid/{n}")),
-            outlet: OutletRef {
-                name: "Evaluation".into(),
-                domain: None,
-            },
-            published_at: doc.published_at,
-            text: doc.text.clone().unwrap_or_default(),
-            entities: doc
-                .entities
-                .iter()
-                .map(|name| EntityMention {
-                    name: name.clone(),
-                    kind: EntityKind::Person,
-                    mentions: 1,
-                    aliases: Vec::new(),
-                })
-                .collect(),
-            ..Article::default()
-        };
+        let article = gold_article(doc, format!("https://eval.invalid/{n}"));
         let stored = store
             .upsert_article(&article, None)
             .with_context(|| format!("document {}", doc.id))?;

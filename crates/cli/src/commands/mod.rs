@@ -2,6 +2,7 @@
 
 mod backup;
 mod bench;
+mod bench_stories;
 mod check;
 mod digest;
 mod entity;
@@ -39,6 +40,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Digest(a) => digest::run(&config, a),
         Command::Eval(a) => eval::run(a),
         Command::Bench(crate::cli::BenchCommand::Pages(a)) => bench::run(&config, a),
+        Command::Bench(crate::cli::BenchCommand::Stories { files, json }) => {
+            bench_stories::run(&config, &files, json)
+        }
         Command::Source(a) => source::run(&config, a),
         Command::Opml(a) => opml::run(&config, a),
         Command::Fetch(a) => fetch::run(&config, a),
