@@ -632,11 +632,8 @@ fn api_tokens_are_printed_once_listed_without_the_secret_and_revoked() {
     }
 }
 
-/// `eval clustering` streams a data set through the store pipeline (the default) and through
-/// the in-memory clusterer, prints scores, and writes predictions the scorer reads.
-#[test]
-fn eval_clustering_scores_both_pipelines_and_writes_predictions() {
-    let dir = tempfile::tempdir().unwrap();
+/// Two events, three dated reports each, as a clustering data set (`events.jsonl` in `dir`).
+fn clustering_fixture(dir: &std::path::Path) -> std::path::PathBuf {
     let quake = "A magnitude 6.1 earthquake struck the coast of Lumeria on Tuesday, \
         collapsing houses in Port Vessa and cutting power to the harbour district.";
     let budget = "The Valdren parliament passed the 2031 budget after a night session, \
@@ -660,7 +657,15 @@ fn eval_clustering_scores_both_pipelines_and_writes_predictions() {
         );
         lines.push('\n');
     }
-    let data = write(dir.path(), "events.jsonl", lines.as_bytes());
+    write(dir, "events.jsonl", lines.as_bytes())
+}
+
+/// `eval clustering` streams a data set through the store pipeline (the default) and through
+/// the in-memory clusterer, prints scores, and writes predictions the scorer reads.
+#[test]
+fn eval_clustering_scores_both_pipelines_and_writes_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = clustering_fixture(dir.path());
     let db = format!("sqlite://{}", dir.path().join("unused.db").display());
     for pipeline in ["store", "memory"] {
         let predictions = dir.path().join(format!("{pipeline}.jsonl"));
@@ -682,5 +687,25 @@ fn eval_clustering_scores_both_pipelines_and_writes_predictions() {
         assert!(stdout(&out).contains("events.jsonl"), "{}", stdout(&out));
         let written = std::fs::read_to_string(&predictions).unwrap();
         assert_eq!(written.lines().count(), 6, "{pipeline}: {written}");
+    }
+}
+
+#[test]
+fn bench_stories_times_assignment_and_stores_new_articles_each_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = clustering_fixture(dir.path());
+    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    for stored_before in [0, 6] {
+        let out = tidings(&db, &["bench", "stories", "--json", data.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let row = &rows[0];
+        assert_eq!(row["docs"], 6, "{row}");
+        assert_eq!(row["stored_before"], stored_before, "{row}");
+        assert!(
+            row["assignments_per_second"].as_f64().unwrap() > 0.0,
+            "{row}"
+        );
+        assert!(row["pairwise_f1"].as_f64().unwrap() > 0.99, "{row}");
     }
 }
