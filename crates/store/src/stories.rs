@@ -15,7 +15,7 @@
 //! `story_redirects`). Not done (the in-memory clusterer does it, and it did not change the
 //! scores there): cosine with individual recent members.
 
-use crate::sql::{Exec, Value};
+use crate::sql::{Exec, Value, lookups};
 use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -212,19 +212,26 @@ fn candidates(
 ) -> Result<Vec<Candidate>, StoreError> {
     let c = config();
     let window = (c.window_hours * 3600.0) as i64;
+    let query: Vec<&(String, f32)> = v.iter().take(c.query_features).collect();
+    let each = format!(
+        "SELECT story_id FROM story_terms WHERE term = ? AND last_at BETWEEN ? AND ?
+         ORDER BY last_at DESC, story_id DESC LIMIT {}",
+        c.postings_per_feature
+    );
+    let mut values = Vec::with_capacity(query.len() * 3);
+    for (term, _) in &query {
+        values.extend([
+            Value::from(term.as_str()),
+            Value::from(at - window),
+            Value::from(at + window),
+        ]);
+    }
     let mut score: BTreeMap<i64, f32> = BTreeMap::new();
-    for (term, w) in v.iter().take(c.query_features) {
-        for r in tx.query(
-            // A literal limit (see `crate::sql`).
-            &format!(
-                "SELECT story_id FROM story_terms WHERE term = ? AND last_at BETWEEN ? AND ?
-                 ORDER BY last_at DESC, story_id DESC LIMIT {}",
-                c.postings_per_feature
-            ),
-            params![term, at - window, at + window],
-        )? {
-            *score.entry(r.i64(0)?).or_insert(0.0) += w;
-        }
+    for r in lookups(tx, &each, 3, &values, "1")? {
+        let Some((_, w)) = usize::try_from(r.i64(0)?).ok().and_then(|k| query.get(k)) else {
+            continue;
+        };
+        *score.entry(r.i64(1)?).or_insert(0.0) += w;
     }
     let mut ranked: Vec<(i64, f32)> = score.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

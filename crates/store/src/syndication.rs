@@ -4,7 +4,7 @@
 //! choice of the original are `tidings_cluster::syndication`'s; this module only persists them,
 //! so every node sharing one database finds the same candidates.
 
-use crate::sql::{Exec, Value};
+use crate::sql::{Exec, Value, lookups};
 use crate::{Store, StoreError, params};
 use std::collections::HashMap;
 use tidings_cluster::syndication::{
@@ -49,21 +49,21 @@ pub(crate) fn store_fingerprint(
 /// Articles sharing a band with `fp`, newest first per bucket, at most [`BUCKET_CAP`] a bucket
 /// and [`MAX_CANDIDATES`] in all, excluding the article itself.
 fn candidates(tx: &mut dyn Exec, id: i64, fp: &Fingerprint) -> Result<Vec<i64>, StoreError> {
+    let bands = fp.bands();
+    let mut values = Vec::with_capacity(bands.len() * 3);
+    for (band, bucket) in &bands {
+        values.extend([Value::from(*band), Value::from(*bucket), Value::from(id)]);
+    }
+    let each = format!(
+        "SELECT article_id FROM article_lsh_bands
+         WHERE band = ? AND bucket_hash = ? AND article_id <> ?
+         ORDER BY article_id DESC LIMIT {BUCKET_CAP}"
+    );
     let mut out: Vec<i64> = Vec::new();
-    for (band, bucket) in fp.bands() {
-        for r in tx.query(
-            // A literal limit (see `crate::sql`): this runs 42 times an article.
-            &format!(
-                "SELECT article_id FROM article_lsh_bands
-                 WHERE band = ? AND bucket_hash = ? AND article_id <> ?
-                 ORDER BY article_id DESC LIMIT {BUCKET_CAP}"
-            ),
-            params![band, bucket, id],
-        )? {
-            let c = r.i64(0)?;
-            if out.len() < MAX_CANDIDATES && !out.contains(&c) {
-                out.push(c);
-            }
+    for r in lookups(tx, &each, 3, &values, "1, 2 DESC")? {
+        let c = r.i64(1)?;
+        if out.len() < MAX_CANDIDATES && !out.contains(&c) {
+            out.push(c);
         }
     }
     Ok(out)
