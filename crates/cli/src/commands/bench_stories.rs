@@ -4,7 +4,7 @@
 //! that `bench pages` filled with a million articles: the cost per article should not grow with
 //! history.
 
-use super::eval::gold_article;
+use super::eval::{gold_article, stories_read_back};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use std::path::PathBuf;
@@ -68,13 +68,7 @@ pub fn run(config: &Config, files: &[PathBuf], json: bool) -> Result<ExitCode> {
             predictions.push((doc.id.clone(), stored.id));
         }
         let seconds = started.elapsed().as_secs_f64();
-        let predictions = predictions
-            .into_iter()
-            .map(|(doc, article)| {
-                let story = store.story_of_article(article)?.unwrap_or(0);
-                Ok((doc, u64::try_from(story).unwrap_or(0)))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let predictions = stories_read_back(&store, predictions)?;
         let run = eval::scored(&docs, &idx, order, predictions, seconds, Default::default());
         let total: Duration = decisions.iter().sum();
         decisions.sort_unstable();

@@ -283,6 +283,21 @@ fn clustering(
     Ok(ExitCode::SUCCESS)
 }
 
+/// (document id, story) for each (document id, stored article id), read back once all are
+/// stored: a later article may have moved an earlier one (a detected republication, a merge).
+pub(crate) fn stories_read_back(
+    store: &tidings_store::Store,
+    stored: Vec<(String, i64)>,
+) -> Result<Vec<(String, u64)>> {
+    stored
+        .into_iter()
+        .map(|(doc, article)| {
+            let story = store.story_of_article(article)?.unwrap_or(0);
+            Ok((doc, u64::try_from(story).unwrap_or(0)))
+        })
+        .collect()
+}
+
 /// A data set's document as an article of one outlet, its entities as people.
 pub(crate) fn gold_article(doc: &tidings_cluster::Doc, url: String) -> tidings_model::Article {
     use tidings_model::{Article, EntityKind, EntityMention, OutletRef};
@@ -333,19 +348,11 @@ fn store_run(
         predictions.push((doc.id.clone(), stored.id));
     }
     let seconds = started.elapsed().as_secs_f64();
-    // A later article may move an earlier one (a detected republication): read stories back.
-    let predictions = predictions
-        .into_iter()
-        .map(|(doc, article)| {
-            let story = store.story_of_article(article)?.unwrap_or(0);
-            Ok((doc, u64::try_from(story).unwrap_or(0)))
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(tidings_cluster::eval::scored(
         docs,
         &idx,
         order,
-        predictions,
+        stories_read_back(&store, predictions)?,
         seconds,
         tidings_cluster::Stats::default(),
     ))
