@@ -457,13 +457,7 @@ fn assign_story(
             bridged,
         } => (story_id, reason, bridged),
         stories::Decision::New { reason } => {
-            let story_id = tx
-                .query_one(
-                    "INSERT INTO stories (headline, first_article_id, first_seen_at, last_updated_at)
-                     VALUES (?, ?, ?, ?) RETURNING id",
-                    params![a.title.trim(), id, published, published],
-                )?
-                .i64(0)?;
+            let story_id = stories::create(tx, a.title.trim(), id, published)?;
             (story_id, reason, Vec::new())
         }
     };

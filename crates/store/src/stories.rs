@@ -15,7 +15,7 @@
 //! `story_redirects`). Not done (the in-memory clusterer does it, and it did not change the
 //! scores there): cosine with individual recent members.
 
-use crate::sql::{Exec, Value, lookups};
+use crate::sql::{Dialect, Exec, Value, lookups};
 use crate::{Store, StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -271,6 +271,33 @@ fn candidates(
         .collect())
 }
 
+/// A new story, first seen at `at` with article `first_article`. On SQLite its id is past the
+/// ids of merged stories (`story_redirects`): SQLite would hand out the highest id again once
+/// its story is gone, and a link to the merged story would then lead to another one.
+/// PostgreSQL's sequence never repeats an id.
+pub(crate) fn create(
+    tx: &mut dyn Exec,
+    headline: &str,
+    first_article: i64,
+    at: i64,
+) -> Result<i64, StoreError> {
+    let id = match tx.dialect() {
+        Dialect::Sqlite => {
+            "(SELECT MAX(COALESCE((SELECT MAX(id) FROM stories), 0),
+                         COALESCE((SELECT MAX(story_id) FROM story_redirects), 0)) + 1)"
+        }
+        Dialect::Postgres => "DEFAULT",
+    };
+    tx.query_one(
+        &format!(
+            "INSERT INTO stories (id, headline, first_article_id, first_seen_at, last_updated_at)
+             VALUES ({id}, ?, ?, ?, ?) RETURNING id"
+        ),
+        params![headline, first_article, at, at],
+    )?
+    .i64(0)
+}
+
 /// A story's clustering state as stored: its centroid (heaviest first) and its recent
 /// members' evidence (oldest first).
 struct StoryState {
@@ -479,7 +506,8 @@ fn move_story(
         tx.execute(sql, params![into, from])?;
     }
     tx.execute(
-        "INSERT INTO story_redirects (story_id, into_id) VALUES (?, ?)",
+        "INSERT INTO story_redirects (story_id, into_id) VALUES (?, ?)
+         ON CONFLICT (story_id) DO UPDATE SET into_id = excluded.into_id",
         params![from, into],
     )?;
     // Explicitly, though the foreign key cascades: SQLite enforces it only when asked to.

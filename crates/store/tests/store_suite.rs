@@ -1138,6 +1138,18 @@ fn an_article_bridging_two_stories_merges_them() {
             "{db}: comments move with their story"
         );
         assert!(store.check().unwrap().ok(), "{db}");
+
+        // A merged story's id is never given to a new story (SQLite would reuse the highest).
+        let later = report(
+            "Halden Arts",
+            "Philharmonic names its music director",
+            at,
+            "The Halden Philharmonic named the conductor Sofia Lind its music director on \
+             Friday, ending a two-year search that drew applicants from eleven countries.",
+        );
+        let new_story = store.upsert_article(&later, None).unwrap().story_id;
+        assert!(new_story > gone.max(kept), "{db}: {new_story} after {gone}");
+        assert_eq!(store.story_redirect(gone).unwrap(), Some(kept), "{db}");
     });
 }
 
