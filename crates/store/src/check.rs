@@ -93,6 +93,18 @@ const INVARIANTS: &[Invariant] = &[
                  ORDER BY s.id LIMIT 10",
     },
     Invariant {
+        name: "a merged story's id names no story and redirects to one",
+        count: "SELECT COUNT(*) FROM story_redirects r
+                LEFT JOIN stories live ON live.id = r.story_id
+                LEFT JOIN stories target ON target.id = r.into_id
+                WHERE live.id IS NOT NULL OR target.id IS NULL",
+        sample: "SELECT 'story redirect', r.story_id, 'into', r.into_id FROM story_redirects r
+                 LEFT JOIN stories live ON live.id = r.story_id
+                 LEFT JOIN stories target ON target.id = r.into_id
+                 WHERE live.id IS NOT NULL OR target.id IS NULL
+                 ORDER BY r.story_id LIMIT 10",
+    },
+    Invariant {
         name: "no orphan entities (unmerged and linked to nothing)",
         count: "SELECT COUNT(*) FROM entities e WHERE e.merged_into IS NULL
                 AND NOT EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = e.id)

@@ -312,6 +312,14 @@ fn check_finds_broken_invariants() {
                  VALUES ('Nobody', 'person', 'nobody', 0)",
             )
             .unwrap();
+        // A redirect from a live story's id: links to it would lead elsewhere.
+        store
+            .execute_raw(&format!(
+                "INSERT INTO story_redirects (story_id, into_id) \
+                 SELECT story_id, story_id FROM articles WHERE id = {}",
+                ids[2]
+            ))
+            .unwrap();
         let report = store.check().unwrap();
         assert!(!report.ok(), "{}", db.name());
         let failed: Vec<&str> = report.failed().map(|c| c.name).collect();
@@ -319,6 +327,7 @@ fn check_finds_broken_invariants() {
             failed,
             vec![
                 "story article and outlet counts match their articles",
+                "a merged story's id names no story and redirects to one",
                 "no orphan entities (unmerged and linked to nothing)"
             ],
             "{}:\n{report}",
