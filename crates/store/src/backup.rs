@@ -726,8 +726,12 @@ fn load_table(
     Ok(rows)
 }
 
+/// Ids no row holds any more that must not be handed out again: (table, where they live on,
+/// column). A merged story's id redirects to the story it went into.
+const RETIRED_IDS: &[(&str, &str, &str)] = &[("stories", "story_redirects", "story_id")];
+
 /// Rows were inserted with their ids, which PostgreSQL's identity sequences did not see: move
-/// each sequence past the largest id, or the next insert would collide.
+/// each sequence past the largest id (retired ones included), or the next insert would collide.
 fn fix_identity_sequences(tx: &mut dyn Exec) -> Result<(), StoreError> {
     let identities = tx.query(
         "SELECT table_name::text, column_name::text FROM information_schema.columns
@@ -739,12 +743,16 @@ fn fix_identity_sequences(tx: &mut dyn Exec) -> Result<(), StoreError> {
         if !TABLES.iter().any(|(t, _)| *t == table) {
             continue;
         }
+        let mut largest = format!(
+            "COALESCE((SELECT MAX({c}) FROM {table}), 0)",
+            c = quoted(&column)
+        );
+        for (_, elsewhere, c) in RETIRED_IDS.iter().filter(|(t, ..)| *t == table) {
+            largest =
+                format!("GREATEST({largest}, COALESCE((SELECT MAX({c}) FROM {elsewhere}), 0))");
+        }
         tx.query_one(
-            &format!(
-                "SELECT setval(pg_get_serial_sequence(?, ?), \
-                 COALESCE((SELECT MAX({c}) FROM {table}), 0) + 1, false)",
-                c = quoted(&column)
-            ),
+            &format!("SELECT setval(pg_get_serial_sequence(?, ?), {largest} + 1, false)"),
             params![table.as_str(), column.as_str()],
         )?;
     }

@@ -136,6 +136,13 @@ fn fill(store: &Store) -> Vec<i64> {
         .record_view(ids[1], NaiveDate::from_ymd_opt(2026, 11, 18).unwrap(), "v1")
         .unwrap();
     store.subscribe_digest("reader@example.org", "tok").unwrap();
+    // A story merged away, its id (1000) the highest ever given: retired, never given again.
+    store
+        .execute_raw(
+            "INSERT INTO story_redirects (story_id, into_id) \
+             SELECT 1000, MAX(id) FROM stories",
+        )
+        .unwrap();
     ids
 }
 
@@ -199,6 +206,15 @@ fn assert_same(source: &Store, restored: &Store, ids: &[i64], summary: &BackupSu
         fresh.id > *ids.iter().max().unwrap(),
         "{what}: fresh id {}",
         fresh.id
+    );
+    let mut unrelated = article("Halden Arts", "Philharmonic names its director", 20, STRIKE);
+    unrelated.text = "The Halden Philharmonic named the conductor Sofia Lind its music \
+        director on Friday, ending a two-year search."
+        .into();
+    let new_story = restored.upsert_article(&unrelated, None).unwrap().story_id;
+    assert!(
+        new_story > 1000,
+        "{what}: new story {new_story}, retired id 1000"
     );
     restored
         .create_user("new@example.org", "New", "h", Role::Reader)
