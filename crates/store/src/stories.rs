@@ -15,14 +15,20 @@
 //! `story_redirects`). Not done (the in-memory clusterer does it, and it did not change the
 //! scores there): cosine with individual recent members.
 
+mod detail;
+mod merge;
+
+pub use detail::{StoryArticle, StoryDetail, StoryEntity};
+pub(crate) use merge::merge_fragments;
+
 use crate::sql::{Dialect, Exec, Value, lookups};
-use crate::{Store, StoreError, params};
+use crate::{StoreError, params};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
-use tidings_cluster::evidence::{Evidence, describe, mean_agreement, stories_agreement};
+use tidings_cluster::evidence::{Evidence, describe, mean_agreement};
 use tidings_cluster::{Config, Doc};
-use tidings_model::{Article, EntityKind};
+use tidings_model::Article;
 
 /// Features kept per stored story centroid. Smaller than the in-memory clusterer's: every
 /// joining article rewrites these rows, and the heaviest 64 carry nearly all of the cosine.
@@ -420,235 +426,4 @@ pub(crate) fn add_to_story(
         )?;
     }
     Ok(())
-}
-
-/// After an article of `n_features` joined story `into`, merges into it each of the `bridged`
-/// stories whose centroid is close to its own and whose recent articles' evidence does not
-/// disagree with its own (the in-memory clusterer's rule, [`Config::merges`]): fragments of
-/// one event started before its vocabulary was known. Returns the number merged. The caller
-/// refreshes `into`'s counts.
-pub(crate) fn merge_fragments(
-    tx: &mut dyn Exec,
-    into: i64,
-    bridged: &[i64],
-    n_features: usize,
-) -> Result<usize, StoreError> {
-    let c = config();
-    let merge_at = c.merge_threshold_for(n_features);
-    let mut merged = 0;
-    for &from in bridged {
-        let (Some(a), Some(b)) = (load_state(tx, into)?, load_state(tx, from)?) else {
-            continue;
-        };
-        let agreement = stories_agreement(c, &a.members, &b.members);
-        if !c.merges(
-            a.size + b.size,
-            cosine(&a.centroid, &b.centroid),
-            merge_at,
-            agreement,
-        ) {
-            continue;
-        }
-        let terms = capped_sum(&a.centroid, &b.centroid);
-        let mut members = a.members.clone();
-        members.extend(b.members);
-        store_state(tx, into, &a.centroid, &terms, members)?;
-        move_story(tx, from, into, &terms)?;
-        merged += 1;
-    }
-    Ok(merged)
-}
-
-fn cosine(a: &[(String, f32)], b: &[(String, f32)]) -> f32 {
-    let norm = |v: &[(String, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    let (na, nb) = (norm(a), norm(b));
-    if na <= 0.0 || nb <= 0.0 {
-        return 0.0;
-    }
-    let b: HashMap<&str, f32> = b.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-    a.iter()
-        .map(|(t, w)| w * b.get(t.as_str()).copied().unwrap_or(0.0))
-        .sum::<f32>()
-        / (na * nb)
-}
-
-/// Moves everything of story `from` into story `into` (whose centroid now holds `terms`) and
-/// deletes `from`, leaving a redirect: its articles, comments, postings of kept terms (latest
-/// use wins) and places in kept week rankings (where `into` is ranked too, `from`'s place goes).
-fn move_story(
-    tx: &mut dyn Exec,
-    from: i64,
-    into: i64,
-    terms: &[(&str, f32)],
-) -> Result<(), StoreError> {
-    for chunk in terms.chunks(CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let mut values = vec![Value::from(into), Value::from(from)];
-        values.extend(chunk.iter().map(|(t, _)| Value::from(*t)));
-        tx.execute(
-            &format!(
-                "INSERT INTO story_terms (story_id, term, last_at)
-                 SELECT ?, term, last_at FROM story_terms WHERE story_id = ? AND term IN ({marks})
-                 ON CONFLICT (story_id, term) DO UPDATE SET last_at = excluded.last_at
-                 WHERE excluded.last_at > story_terms.last_at"
-            ),
-            &values,
-        )?;
-    }
-    for sql in [
-        "UPDATE articles SET story_id = ? WHERE story_id = ?",
-        "UPDATE comments SET story_id = ? WHERE story_id = ?",
-        "DELETE FROM week_rankings WHERE week_key IN
-             (SELECT week_key FROM week_rankings WHERE story_id = ?) AND story_id = ?",
-        "UPDATE week_rankings SET story_id = ? WHERE story_id = ?",
-        "UPDATE story_redirects SET into_id = ? WHERE into_id = ?",
-    ] {
-        tx.execute(sql, params![into, from])?;
-    }
-    tx.execute(
-        "INSERT INTO story_redirects (story_id, into_id) VALUES (?, ?)
-         ON CONFLICT (story_id) DO UPDATE SET into_id = excluded.into_id",
-        params![from, into],
-    )?;
-    // Explicitly, though the foreign key cascades: SQLite enforces it only when asked to.
-    tx.execute("DELETE FROM story_terms WHERE story_id = ?", params![from])?;
-    tx.execute("DELETE FROM stories WHERE id = ?", params![from])?;
-    Ok(())
-}
-
-/// The story a merged story went into, if `id` names one.
-pub(crate) fn redirect(tx: &mut dyn Exec, id: i64) -> Result<Option<i64>, StoreError> {
-    tx.query_opt(
-        "SELECT into_id FROM story_redirects WHERE story_id = ?",
-        params![id],
-    )?
-    .map(|r| r.i64(0))
-    .transpose()
-}
-
-// ---- Reading a story back ---------------------------------------------------------------------
-
-/// A story for its page: the story row, every article in it and the entities they name.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StoryDetail {
-    pub id: i64,
-    pub headline: String,
-    pub first_seen_at: i64,
-    pub last_updated_at: i64,
-    pub article_count: i64,
-    pub outlet_count: i64,
-    pub first_outlet: Option<String>,
-    pub first_outlet_slug: Option<String>,
-    /// Oldest first.
-    pub articles: Vec<StoryArticle>,
-    /// Most articles first.
-    pub entities: Vec<StoryEntity>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StoryArticle {
-    pub id: i64,
-    pub title: String,
-    pub url: Option<String>,
-    pub outlet: String,
-    pub outlet_slug: String,
-    pub published_at: i64,
-    /// The stored original when this article is a republication of one.
-    pub original_article_id: Option<i64>,
-    /// The outlet named as original publisher, when it is a republication.
-    pub original_outlet: Option<String>,
-    /// Why it is in the story (absent for articles stored before clustering).
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StoryEntity {
-    pub name: String,
-    pub slug: String,
-    pub kind: EntityKind,
-    /// Articles of the story naming it.
-    pub articles: i64,
-}
-
-impl Store {
-    /// One story with its articles and entities; None when there is no such story.
-    pub fn story(&self, id: i64) -> Result<Option<StoryDetail>, StoreError> {
-        self.read(|c| load_story(c, id))
-    }
-
-    /// The story a merged story `id` went into (None when `id` was never merged).
-    pub fn story_redirect(&self, id: i64) -> Result<Option<i64>, StoreError> {
-        self.read(|c| redirect(c, id))
-    }
-}
-
-fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreError> {
-    let Some(s) = c.query_opt(
-        "SELECT s.id, s.headline, s.first_seen_at, s.last_updated_at, s.article_count,
-                s.outlet_count, o.name, o.slug
-         FROM stories s LEFT JOIN outlets o ON o.id = s.first_outlet_id WHERE s.id = ?",
-        params![id],
-    )?
-    else {
-        return Ok(None);
-    };
-    let articles = c
-        .query(
-            "SELECT a.id, a.title, a.url, o.name, o.slug, a.published_at, a.original_article_id,
-                    a.original_outlet, a.story_reason
-             FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.story_id = ? ORDER BY a.published_at, a.id",
-            params![id],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(StoryArticle {
-                id: r.i64(0)?,
-                title: r.text(1)?,
-                url: r.opt_text(2)?,
-                outlet: r.text(3)?,
-                outlet_slug: r.text(4)?,
-                published_at: r.i64(5)?,
-                original_article_id: r.opt_i64(6)?,
-                original_outlet: r.opt_text(7)?,
-                reason: r.opt_text(8)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    // Merged entities are shown as the entity they were merged into.
-    let entities = c
-        .query(
-            "SELECT e.name, e.slug, e.kind, COUNT(DISTINCT ae.article_id)
-             FROM article_entities ae JOIN articles a ON a.id = ae.article_id
-             JOIN entities m ON m.id = ae.entity_id
-             JOIN entities e ON e.id = COALESCE(m.merged_into, m.id)
-             WHERE a.story_id = ?
-             GROUP BY e.id, e.name, e.slug, e.kind
-             ORDER BY COUNT(DISTINCT ae.article_id) DESC, e.name LIMIT 40",
-            params![id],
-        )?
-        .iter()
-        .map(|r| {
-            let kind = r.text(2)?;
-            Ok(StoryEntity {
-                name: r.text(0)?,
-                slug: r.text(1)?,
-                kind: EntityKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
-                articles: r.i64(3)?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Some(StoryDetail {
-        id: s.i64(0)?,
-        headline: s.text(1)?,
-        first_seen_at: s.i64(2)?,
-        last_updated_at: s.i64(3)?,
-        article_count: s.i64(4)?,
-        outlet_count: s.i64(5)?,
-        first_outlet: s.opt_text(6)?,
-        first_outlet_slug: s.opt_text(7)?,
-        articles,
-        entities,
-    }))
 }

@@ -1,0 +1,131 @@
+//! A story read back for its page: the story row, its articles and the entities they name.
+
+use super::merge::redirect;
+use crate::sql::Exec;
+use crate::{Store, StoreError, params};
+use tidings_model::EntityKind;
+
+/// A story for its page: the story row, every article in it and the entities they name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryDetail {
+    pub id: i64,
+    pub headline: String,
+    pub first_seen_at: i64,
+    pub last_updated_at: i64,
+    pub article_count: i64,
+    pub outlet_count: i64,
+    pub first_outlet: Option<String>,
+    pub first_outlet_slug: Option<String>,
+    /// Oldest first.
+    pub articles: Vec<StoryArticle>,
+    /// Most articles first.
+    pub entities: Vec<StoryEntity>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryArticle {
+    pub id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub outlet: String,
+    pub outlet_slug: String,
+    pub published_at: i64,
+    /// The stored original when this article is a republication of one.
+    pub original_article_id: Option<i64>,
+    /// The outlet named as original publisher, when it is a republication.
+    pub original_outlet: Option<String>,
+    /// Why it is in the story (absent for articles stored before clustering).
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryEntity {
+    pub name: String,
+    pub slug: String,
+    pub kind: EntityKind,
+    /// Articles of the story naming it.
+    pub articles: i64,
+}
+
+impl Store {
+    /// One story with its articles and entities; None when there is no such story.
+    pub fn story(&self, id: i64) -> Result<Option<StoryDetail>, StoreError> {
+        self.read(|c| load_story(c, id))
+    }
+
+    /// The story a merged story `id` went into (None when `id` was never merged).
+    pub fn story_redirect(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        self.read(|c| redirect(c, id))
+    }
+}
+
+fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreError> {
+    let Some(s) = c.query_opt(
+        "SELECT s.id, s.headline, s.first_seen_at, s.last_updated_at, s.article_count,
+                s.outlet_count, o.name, o.slug
+         FROM stories s LEFT JOIN outlets o ON o.id = s.first_outlet_id WHERE s.id = ?",
+        params![id],
+    )?
+    else {
+        return Ok(None);
+    };
+    let articles = c
+        .query(
+            "SELECT a.id, a.title, a.url, o.name, o.slug, a.published_at, a.original_article_id,
+                    a.original_outlet, a.story_reason
+             FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.story_id = ? ORDER BY a.published_at, a.id",
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(StoryArticle {
+                id: r.i64(0)?,
+                title: r.text(1)?,
+                url: r.opt_text(2)?,
+                outlet: r.text(3)?,
+                outlet_slug: r.text(4)?,
+                published_at: r.i64(5)?,
+                original_article_id: r.opt_i64(6)?,
+                original_outlet: r.opt_text(7)?,
+                reason: r.opt_text(8)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // Merged entities are shown as the entity they were merged into.
+    let entities = c
+        .query(
+            "SELECT e.name, e.slug, e.kind, COUNT(DISTINCT ae.article_id)
+             FROM article_entities ae JOIN articles a ON a.id = ae.article_id
+             JOIN entities m ON m.id = ae.entity_id
+             JOIN entities e ON e.id = COALESCE(m.merged_into, m.id)
+             WHERE a.story_id = ?
+             GROUP BY e.id, e.name, e.slug, e.kind
+             ORDER BY COUNT(DISTINCT ae.article_id) DESC, e.name LIMIT 40",
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            let kind = r.text(2)?;
+            Ok(StoryEntity {
+                name: r.text(0)?,
+                slug: r.text(1)?,
+                kind: EntityKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Decode(format!("entity kind {kind:?}")))?,
+                articles: r.i64(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(StoryDetail {
+        id: s.i64(0)?,
+        headline: s.text(1)?,
+        first_seen_at: s.i64(2)?,
+        last_updated_at: s.i64(3)?,
+        article_count: s.i64(4)?,
+        outlet_count: s.i64(5)?,
+        first_outlet: s.opt_text(6)?,
+        first_outlet_slug: s.opt_text(7)?,
+        articles,
+        entities,
+    }))
+}
