@@ -312,3 +312,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn short_articles_in_unspaced_scripts_are_counted_by_characters() {
+    // Two Japanese paragraphs: 6 whitespace-separated runs, but about 70 words of text.
+    let body = "<p>先日、市議会は来年度の予算案を長い議論の末に可決しました。バスや図書館、港の整備について意見が分かれ、採決は二度延期されていました。</p>\
+                <p>議員らは、住民への新しい調査結果が公表される春に、駐車料金の問題をあらためて取り上げると述べました。</p>";
+    let html = format!("<html><body><article>{body}</article></body></html>");
+    let a = parse_ok(&html, None);
+    assert!(a.text.starts_with("先日、市議会は"), "{}", a.text);
+    // A stub in the same script is still too short to be an article.
+    let err = parse(
+        "<html><body><p>ページが見つかりません。</p></body></html>",
+        None,
+    )
+    .map(|a| a.title)
+    .expect_err("a stub");
+    assert!(err.to_string().contains("words of body text"), "{err}");
+}
