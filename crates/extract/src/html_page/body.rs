@@ -2,8 +2,8 @@
 //! else the `<article>`, else the densest prose container; a root holding too little gives way
 //! to the prose container, then the page), and a walk over it that keeps article blocks
 //! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
-//! bars, related links, comment sections, ads and banners. Boilerplate class names are only a
-//! guess and never hide the page's densest prose.
+//! bars, related links, comment sections, ads, banners and image captions. Boilerplate class
+//! names are only a guess and never hide the page's densest prose.
 
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
@@ -59,6 +59,16 @@ static BOILERPLATE: Lazy<Regex> = Lazy::new(|| {
         r"(?i)share|sharing|social|related|comments?\b|newsletter|advert|\bads?\b|promo|cookie|consent|subscribe|signup|sign-up|paywall|banner|breadcrumb|byline|sidebar|widget|popup|modal|masthead|toolbar|sponsor|recommend|most-read|mostread|trending|outbrain|taboola|skip-link|author-bio|\btags\b|tag-list|taglist",
     )
 });
+
+/// class/id words of image captions and photo credits, which are not prose.
+static CAPTION: Lazy<Regex> = Lazy::new(|| re(r"(?i)caption|\bcredits?\b"));
+
+/// True when `el` is marked as an image caption or credit.
+fn is_caption(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    let marked = |a: Option<&str>| a.is_some_and(|v| CAPTION.is_match(v));
+    marked(e.attr("class")) || marked(e.attr("id"))
+}
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
@@ -431,6 +441,11 @@ impl Walker<'_> {
     }
 
     fn element_within_depth(&mut self, el: ElementRef<'_>) {
+        // Captions are not prose; a content column whose class happens to say so still is.
+        if is_caption(el) && !self.furniture.holds_main(el) {
+            self.images_only(el);
+            return;
+        }
         match el.value().name() {
             "p" => self.paragraph(el),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(el),
@@ -572,6 +587,18 @@ impl Walker<'_> {
             first.html = format!("<blockquote>{html}</blockquote>");
         }
         self.blocks.extend(blocks);
+    }
+
+    /// The images of an element whose text is a caption or credit, without its text.
+    fn images_only(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let images: String = el
+            .select(&IMG)
+            .filter_map(|img| image_html(img, self.base))
+            .collect();
+        if !images.is_empty() {
+            self.push(format!("<figure>{images}</figure>"), None);
+        }
     }
 
     /// Images with their caption; captions are not prose, so they stay out of the text.

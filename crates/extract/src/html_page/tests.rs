@@ -330,3 +330,38 @@ fn short_articles_in_unspaced_scripts_are_counted_by_characters() {
     .expect_err("a stub");
     assert!(err.to_string().contains("words of body text"), "{err}");
 }
+
+#[test]
+fn captions_marked_by_class_stay_out_of_the_text() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<div class="wp-caption"><img src="/harbour.jpg" alt="The harbour">
+               <p class="wp-caption-text">The harbour wall at dusk, seen from the evening ferry.</p></div>
+               <div class="caption-full"><p>Councillors leave the chamber after the vote on Tuesday.</p></div>
+               <span class="photo-credit">Photo: A. Smith / Tarnby Daily</span>
+               <p>The vote was the last of the year.</p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    for caption in ["harbour wall", "Councillors leave", "A. Smith"] {
+        assert!(!a.text.contains(caption), "{caption}: {}", a.text);
+    }
+    assert!(
+        a.text.ends_with("The vote was the last of the year."),
+        "{}",
+        a.text
+    );
+    assert!(a.html.contains("harbour.jpg"), "{}", a.html);
+}
+
+#[test]
+fn a_content_column_named_like_a_caption_is_still_the_body() {
+    let prose: String = (1..=5)
+        .map(|i| format!("<p>Paragraph {i} of the story, with enough words to count as prose.</p>"))
+        .collect();
+    let html =
+        format!(r#"<html><body><div class="post has-caption-images">{prose}</div></body></html>"#);
+    let a = parse_ok(&html, None);
+    assert_eq!(a.paragraphs().count(), 5, "{}", a.text);
+}
