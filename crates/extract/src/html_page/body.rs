@@ -2,8 +2,8 @@
 //! else the `<article>`, else the densest prose container; a root holding too little gives way
 //! to the prose container, then the page), and a walk over it that keeps article blocks
 //! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
-//! bars, related links, comment sections, ads, banners and image captions. Boilerplate class
-//! names are only a guess and never hide the page's densest prose.
+//! bars, related links, boxes of links, comment sections, ads, banners and image captions.
+//! Boilerplate class names are only a guess and never hide the page's densest prose.
 
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
@@ -44,6 +44,11 @@ const LISTING_MAX_PROSE_CHARS: usize = 1500;
 /// The densest prose outside likely furniture wins when it is at least 1/this of the densest
 /// prose anywhere.
 const CLEAN_PROSE_SHARE_INVERSE: usize = 3;
+
+/// A container with at least this many links, and more than 1/[`LINK_BOX_SHARE_INVERSE`] of
+/// its text inside them, is a box of links rather than prose (readability's link density).
+const MIN_LINKS_OF_LINK_BOX: usize = 2;
+const LINK_BOX_SHARE_INVERSE: usize = 2;
 
 /// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
 /// tens of thousands of elements.
@@ -223,6 +228,16 @@ pub(super) struct Furniture {
     /// The densest prose container and its score.
     main: Option<NodeId>,
     main_chars: usize,
+    /// Per element: characters of text and of link text, and links under it.
+    links: HashMap<NodeId, LinkStats>,
+}
+
+/// Text and link text under one element.
+#[derive(Debug, Clone, Copy, Default)]
+struct LinkStats {
+    chars: usize,
+    link_chars: usize,
+    links: usize,
 }
 
 impl Furniture {
@@ -238,7 +253,19 @@ impl Furniture {
             protected,
             main: found.map(|(m, _)| m.id()),
             main_chars: found.map_or(0, |(_, c)| c),
+            links: link_stats(doc),
         }
+    }
+
+    /// True when `el` is mostly links: a box of teasers, tags, products or "more stories", not
+    /// prose. The page's densest prose container and its ancestors never are.
+    fn link_heavy(&self, el: ElementRef<'_>) -> bool {
+        if self.protected.contains(&el.id()) {
+            return false;
+        }
+        self.links.get(&el.id()).is_some_and(|s| {
+            s.links >= MIN_LINKS_OF_LINK_BOX && s.link_chars * LINK_BOX_SHARE_INVERSE > s.chars
+        })
     }
 
     /// True when `el` is furniture to leave out.
@@ -291,6 +318,34 @@ fn is_soft_skipped(el: ElementRef<'_>) -> bool {
     }
     let marked = |a: Option<&str>| a.is_some_and(|v| BOILERPLATE.is_match(v));
     marked(e.attr("class")) || marked(e.attr("id"))
+}
+
+/// [`LinkStats`] of every element in one pass: in reverse document order each node comes after
+/// all of its descendants, so it adds its finished totals to its parent once.
+fn link_stats(doc: &Html) -> HashMap<NodeId, LinkStats> {
+    let mut stats: HashMap<NodeId, LinkStats> = HashMap::new();
+    let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+    for node in nodes.into_iter().rev() {
+        let mut own = stats.get(&node.id()).copied().unwrap_or_default();
+        match node.value() {
+            Node::Text(t) => own.chars += t.text.trim().chars().count(),
+            Node::Element(e) => {
+                if e.name() == "a" {
+                    own.link_chars = own.chars;
+                    own.links += 1;
+                }
+                stats.insert(node.id(), own);
+            }
+            _ => continue,
+        }
+        if let Some(parent) = node.parent() {
+            let p = stats.entry(parent.id()).or_default();
+            p.chars += own.chars;
+            p.link_chars += own.link_chars;
+            p.links += own.links;
+        }
+    }
+    stats
 }
 
 /// The element holding the most prose of its own: text of `<p>` children, and loose text
@@ -467,6 +522,8 @@ impl Walker<'_> {
                 self.inline.html.push_str(&html);
                 self.inline.text.push_str(&text);
             }
+            // A box of links inside the body: teasers, tags, shop widgets.
+            _ if self.furniture.link_heavy(el) => self.flush(),
             _ => {
                 // A container (div, section, span-like unknowns): its boundaries end a paragraph.
                 self.flush();

@@ -365,3 +365,24 @@ fn a_content_column_named_like_a_caption_is_still_the_body() {
     let a = parse_ok(&html, None);
     assert_eq!(a.paragraphs().count(), 5, "{}", a.text);
 }
+
+#[test]
+fn boxes_of_links_inside_the_body_are_dropped() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<div class="more"><h3>More from the council</h3>
+                 <div><a href="/1">Budget passes after long debate</a> Members agree.</div>
+                 <div><a href="/2">Harbour works delayed again</a> Two months.</div></div>
+               <p>The mayor said the <a href="/budget">budget</a> was fair.</p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    assert!(!a.text.contains("More from the council"), "{}", a.text);
+    assert!(!a.text.contains("Harbour works"), "{}", a.text);
+    assert!(
+        a.text.ends_with("The mayor said the budget was fair."),
+        "{}",
+        a.text
+    );
+}
