@@ -439,6 +439,7 @@ pub(super) fn blocks(
         blocks: Vec::new(),
         inline: Inline::default(),
         depth: 0,
+        prose_seen: false,
     };
     walker.walk_children(*root);
     walker.flush();
@@ -460,6 +461,8 @@ struct Walker<'u> {
     inline: Inline,
     /// Elements entered so far on the current path.
     depth: usize,
+    /// A block of text has been kept: an `<h1>` from here on is not the headline.
+    prose_seen: bool,
 }
 
 impl Walker<'_> {
@@ -552,6 +555,14 @@ impl Walker<'_> {
     }
 
     fn push(&mut self, html: String, text: Option<String>) {
+        // The headline repeated in the body, as a heading or a plain block, is not body text.
+        if text
+            .as_deref()
+            .is_some_and(|t| !self.title_key.is_empty() && t.to_lowercase() == self.title_key)
+        {
+            return;
+        }
+        self.prose_seen |= text.is_some();
         self.blocks.push(Block { html, text });
     }
 
@@ -571,6 +582,11 @@ impl Walker<'_> {
         let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if text.is_empty() || text.to_lowercase() == self.title_key {
+            return;
+        }
+        // An `<h1>` before any prose is the page's headline, however it is worded beside the
+        // metadata's title.
+        if el.value().name() == "h1" && !self.prose_seen {
             return;
         }
         let level = match el.value().name() {
@@ -629,6 +645,7 @@ impl Walker<'_> {
             blocks: Vec::new(),
             inline: Inline::default(),
             depth: self.depth,
+            prose_seen: true,
         };
         inner.walk_children(*el);
         inner.flush();

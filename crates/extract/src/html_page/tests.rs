@@ -386,3 +386,23 @@ fn boxes_of_links_inside_the_body_are_dropped() {
         a.text
     );
 }
+
+#[test]
+fn the_headline_in_the_body_is_left_out_however_it_is_worded() {
+    let a = parse_ok(
+        &format!(
+            r#"<html><head><meta property="og:title" content="Council passes budget"></head>
+            <body><article><h1>Council passes next year's budget after long debate</h1>{}
+            <div class="kicker">Council passes budget</div>
+            <h1>A second part</h1><p>More of the story follows here.</p></article></body></html>"#,
+            "<p>The council met on Tuesday and agreed the budget for next year after a long \
+             debate about buses, libraries and the harbour, which had been delayed twice.</p>\
+             <p>Members said they would return to the question of parking charges in the \
+             spring, once the new survey of residents has been published.</p>"
+        ),
+        None,
+    );
+    assert!(a.text.starts_with("The council met"), "{}", a.text);
+    assert!(!a.text.contains("Council passes"), "{}", a.text);
+    assert!(a.text.contains("A second part"), "{}", a.text);
+}
