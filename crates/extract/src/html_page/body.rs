@@ -55,6 +55,8 @@ const LINK_BOX_SHARE_INVERSE: usize = 2;
 const MAX_DEPTH: usize = 200;
 /// Loose text between blocks shorter than this, without a full stop, is a label, not prose.
 const STRAY_LABEL_WORDS: usize = 5;
+/// A dateline longer than this is a sentence.
+const MAX_DATELINE_WORDS: usize = 12;
 /// A byline element longer than this is not a byline.
 const MAX_BYLINE_WORDS: usize = 14;
 
@@ -74,6 +76,17 @@ fn is_caption(el: ElementRef<'_>) -> bool {
     let marked = |a: Option<&str>| a.is_some_and(|v| CAPTION.is_match(v));
     marked(e.attr("class")) || marked(e.attr("id"))
 }
+
+/// "Published …", "Updated: …", "Posted on …" followed by a date or time.
+static DATELINE: Lazy<Regex> = Lazy::new(|| {
+    re(concat!(
+        r"(?i)^(?:first |last )?(?:published|updated|posted|modified)(?:\s+on)?\s*:?\s*",
+        r"(?:\d|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?",
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?",
+        r"|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?",
+        r"|sun(?:day)?)\b).*\d",
+    ))
+});
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is invalid: {e}"))
@@ -562,6 +575,9 @@ impl Walker<'_> {
         {
             return;
         }
+        if text.as_deref().is_some_and(is_dateline) {
+            return;
+        }
         self.prose_seen |= text.is_some();
         self.blocks.push(Block { html, text });
     }
@@ -756,6 +772,11 @@ fn flat_text(el: ElementRef<'_>) -> String {
             }
         })
         .collect()
+}
+
+/// A short "Published 4:00 am, November 20, 2019" / "Updated: …" line: page metadata, not prose.
+fn is_dateline(text: &str) -> bool {
+    text.split_whitespace().count() <= MAX_DATELINE_WORDS && DATELINE.is_match(text)
 }
 
 /// Text outside any paragraph that is too short to be prose: a few words without a full stop.

@@ -406,3 +406,26 @@ fn the_headline_in_the_body_is_left_out_however_it_is_worded() {
     assert!(!a.text.contains("Council passes"), "{}", a.text);
     assert!(a.text.contains("A second part"), "{}", a.text);
 }
+
+#[test]
+fn datelines_in_the_body_are_metadata_not_prose() {
+    let a = parse_ok(
+        &page(
+            "",
+            "<div>Published 4:00 am CST, Wednesday, November 20, 2019</div>\
+             <p>Updated: Nov. 20, 2019 at 09:12</p>\
+             <p>Posted on 2019-11-20</p>\
+             <p>Updated figures published on Monday show 12 more buses in service.</p>",
+        ),
+        None,
+    );
+    assert!(!a.text.contains("4:00 am"), "{}", a.text);
+    assert!(!a.text.contains("09:12"), "{}", a.text);
+    assert!(!a.text.contains("Posted on"), "{}", a.text);
+    assert!(
+        a.text
+            .ends_with("Updated figures published on Monday show 12 more buses in service."),
+        "{}",
+        a.text
+    );
+}
