@@ -584,6 +584,9 @@ impl Walker<'_> {
 
     fn paragraph(&mut self, el: ElementRef<'_>) {
         self.flush();
+        if in_run_of_link_paragraphs(el) {
+            return;
+        }
         let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if !text.is_empty() {
@@ -955,6 +958,34 @@ pub(super) fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
         None => Url::parse(href).ok()?,
     };
     matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
+/// True when `p` is all one link and so is the paragraph before or after it: a run of
+/// headlines linking elsewhere, the paragraph form of a related-stories list.
+fn in_run_of_link_paragraphs(p: ElementRef<'_>) -> bool {
+    let link_paragraph =
+        |e: Option<ElementRef<'_>>| e.is_some_and(|e| e.value().name() == "p" && is_link_only(e));
+    let sibling = |next: bool| {
+        let mut node = if next {
+            p.next_sibling()
+        } else {
+            p.prev_sibling()
+        };
+        while let Some(n) = node {
+            match n.value() {
+                Node::Element(_) => return ElementRef::wrap(n),
+                Node::Text(t) if !t.text.trim().is_empty() => return None,
+                _ => {}
+            }
+            node = if next {
+                n.next_sibling()
+            } else {
+                n.prev_sibling()
+            };
+        }
+        None
+    };
+    link_paragraph(Some(p)) && (link_paragraph(sibling(true)) || link_paragraph(sibling(false)))
 }
 
 /// True when an element's text is all inside one link.

@@ -429,3 +429,25 @@ fn datelines_in_the_body_are_metadata_not_prose() {
         a.text
     );
 }
+
+#[test]
+fn runs_of_paragraphs_that_are_only_links_are_related_stories() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<p><a href="/guide">Read the full guide to the budget.</a></p>
+               <p>The vote was the last of the year.</p>
+               <p><a href="/1">Harbour works delayed again</a></p>
+               <p><a href="/2">Library hours to change in spring</a></p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    assert!(a.text.contains("Read the full guide"), "{}", a.text);
+    assert!(!a.text.contains("Harbour works"), "{}", a.text);
+    assert!(!a.text.contains("Library hours"), "{}", a.text);
+    assert!(
+        a.text.ends_with("The vote was the last of the year."),
+        "{}",
+        a.text
+    );
+}
