@@ -1,6 +1,7 @@
 //! The main body of an HTML article page: which element holds it (`[itemprop=articleBody]`,
-//! else the `<article>`, else the densest prose container; a root holding too little gives way
-//! to the prose container, then the page), and a walk over it that keeps article blocks
+//! else the `<article>`, else the densest prose container, widened over an article split into
+//! sibling blocks; a root holding too little gives way to the prose container, then the page),
+//! and a walk over it that keeps article blocks
 //! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
 //! bars, related links, boxes of links, comment sections, ads, banners and image captions.
 //! Boilerplate class names are only a guess and never hide the page's densest prose.
@@ -49,6 +50,13 @@ const CLEAN_PROSE_SHARE_INVERSE: usize = 3;
 /// its text inside them, is a box of links rather than prose (readability's link density).
 const MIN_LINKS_OF_LINK_BOX: usize = 2;
 const LINK_BOX_SHARE_INVERSE: usize = 2;
+
+/// How far up the densest prose container may widen, and what the wider block must add.
+const WIDEN_MAX_LEVELS: usize = 6;
+const WIDEN_MIN_EXTRA_PARAGRAPHS: usize = 3;
+const WIDEN_LINK_SHARE_INVERSE: usize = 4;
+/// A paragraph of at least this many characters is prose, not a label or a line of credits.
+const LONG_PARAGRAPH_CHARS: usize = 200;
 
 /// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
 /// tens of thousands of elements.
@@ -188,8 +196,50 @@ pub(super) fn find_root<'a>(
     }
     furniture
         .main_element(doc)
+        .map(|main| widen(main, furniture))
         .or_else(|| doc.select(&BODY).next())
         .ok_or(RootError::Empty)
+}
+
+/// The densest prose container, widened to an ancestor when the article is split over
+/// sibling blocks (sections between pictures or pull quotes): the highest of the nearest
+/// [`WIDEN_MAX_LEVELS`] ancestors that holds half again as much paragraph text and at least
+/// [`WIDEN_MIN_EXTRA_PARAGRAPHS`] more long paragraphs, stopping at one that is link-heavy
+/// (more than 1/[`WIDEN_LINK_SHARE_INVERSE`] of its text in links: navigation, teasers).
+fn widen<'a>(root: ElementRef<'a>, furniture: &Furniture) -> ElementRef<'a> {
+    let own_chars = paragraph_chars(root, furniture);
+    let own_long = long_paragraphs(root, furniture);
+    let mut best = root;
+    for a in root
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(WIDEN_MAX_LEVELS)
+    {
+        if matches!(a.value().name(), "body" | "html") {
+            break;
+        }
+        let link_heavy = furniture
+            .links
+            .get(&a.id())
+            .is_some_and(|s| s.link_chars * WIDEN_LINK_SHARE_INVERSE > s.chars);
+        if link_heavy {
+            break;
+        }
+        if paragraph_chars(a, furniture) * 2 >= own_chars * 3
+            && long_paragraphs(a, furniture) >= own_long + WIDEN_MIN_EXTRA_PARAGRAPHS
+        {
+            best = a;
+        }
+    }
+    best
+}
+
+/// Paragraphs under `el`, outside furniture, of at least [`LONG_PARAGRAPH_CHARS`] characters.
+fn long_paragraphs(el: ElementRef<'_>, furniture: &Furniture) -> usize {
+    el.select(&PARAGRAPH)
+        .filter(|p| !in_boilerplate(*p, el, furniture))
+        .filter(|p| p.text().map(str::len).sum::<usize>() >= LONG_PARAGRAPH_CHARS)
+        .count()
 }
 
 /// Roots to try when the chosen one holds too little: the densest prose container, then

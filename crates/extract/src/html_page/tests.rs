@@ -451,3 +451,31 @@ fn runs_of_paragraphs_that_are_only_links_are_related_stories() {
         a.text
     );
 }
+
+#[test]
+fn an_article_split_over_sibling_sections_is_read_whole() {
+    let para = |part: &str, i: usize| {
+        format!(
+            "<p>{part} paragraph {i}: the council met on Tuesday and agreed the budget for next \
+             year after a long debate about buses, libraries and the harbour, which had been \
+             delayed twice before the summer recess began.</p>"
+        )
+    };
+    let first: String = (1..=4).map(|i| para("First part", i)).collect();
+    let second: String = (1..=6).map(|i| para("Second part", i)).collect();
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+        <div class="story"><div class="wrap"><div class="text">{first}</div></div>
+        <div class="wrap"><img src="/harbour.jpg" alt="The harbour"></div>
+        <section class="wrap"><div class="text">{second}</div></section></div>
+        <footer><p>About us</p></footer></body></html>"#
+    );
+    let a = parse_ok(&html, Some("https://news.example/a"));
+    assert!(a.text.starts_with("First part paragraph 1"), "{}", a.text);
+    assert!(
+        a.text
+            .ends_with("delayed twice before the summer recess began.")
+    );
+    assert_eq!(a.paragraphs().count(), 10, "{}", a.text);
+    assert!(!a.text.contains("About us"), "{}", a.text);
+}
