@@ -27,6 +27,9 @@ use url::Url;
 const MIN_BODY_WORDS: usize = 40;
 /// Summary length when the page gives no description.
 const SUMMARY_WORDS: usize = 50;
+/// Characters of Chinese or Japanese text per word, roughly (a word is one to three
+/// characters; two is the usual estimate for reading-length counts).
+const UNSPACED_CHARS_PER_WORD: usize = 2;
 
 /// Reads an HTML article page from raw bytes. `url` is where it came from; `http_charset` the
 /// charset of the HTTP `Content-Type` header, which wins over the page's own declaration.
@@ -198,8 +201,27 @@ fn blocks_words(blocks: &[Block]) -> usize {
         .sum()
 }
 
+/// Words in `text`. Chinese and Japanese are written without spaces, so a run of their
+/// characters counts one word per [`UNSPACED_CHARS_PER_WORD`] characters rather than one word
+/// in all: a short Japanese article is otherwise a handful of "words" and refused.
 fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    text.split_whitespace()
+        .map(|w| {
+            let unspaced = w.chars().filter(|c| is_unspaced_script(*c)).count();
+            1 + unspaced / UNSPACED_CHARS_PER_WORD
+        })
+        .sum()
+}
+
+/// Han ideographs and Japanese kana: scripts whose words are not separated by spaces.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'   // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width katakana
+    )
 }
 
 /// JSON-LD headline, OpenGraph title, the first `<h1>`, then `<title>` without its site suffix.

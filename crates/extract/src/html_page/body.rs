@@ -1,9 +1,10 @@
 //! The main body of an HTML article page: which element holds it (`[itemprop=articleBody]`,
-//! else the `<article>`, else the densest prose container; a root holding too little gives way
-//! to the prose container, then the page), and a walk over it that keeps article blocks
+//! else the `<article>`, else the densest prose container, widened over an article split into
+//! sibling blocks; a root holding too little gives way to the prose container, then the page),
+//! and a walk over it that keeps article blocks
 //! (paragraphs, headings, lists, quotes, figures, data-table rows) and drops navigation, share
-//! bars, related links, comment sections, ads and banners. Boilerplate class names are only a
-//! guess and never hide the page's densest prose.
+//! bars, related links, boxes of links, comment sections, ads, banners and image captions.
+//! Boilerplate class names are only a guess and never hide the page's densest prose.
 
 use super::metadata::Metadata;
 use crate::byline::{parse_authors, strip_by};
@@ -45,11 +46,25 @@ const LISTING_MAX_PROSE_CHARS: usize = 1500;
 /// prose anywhere.
 const CLEAN_PROSE_SHARE_INVERSE: usize = 3;
 
+/// A container with at least this many links, and more than 1/[`LINK_BOX_SHARE_INVERSE`] of
+/// its text inside them, is a box of links rather than prose (readability's link density).
+const MIN_LINKS_OF_LINK_BOX: usize = 2;
+const LINK_BOX_SHARE_INVERSE: usize = 2;
+
+/// How far up the densest prose container may widen, and what the wider block must add.
+const WIDEN_MAX_LEVELS: usize = 6;
+const WIDEN_MIN_EXTRA_PARAGRAPHS: usize = 3;
+const WIDEN_LINK_SHARE_INVERSE: usize = 4;
+/// A paragraph of at least this many characters is prose, not a label or a line of credits.
+const LONG_PARAGRAPH_CHARS: usize = 200;
+
 /// Nesting deeper than this is flattened to its text: the walk recurses, and hostile pages nest
 /// tens of thousands of elements.
 const MAX_DEPTH: usize = 200;
 /// Loose text between blocks shorter than this, without a full stop, is a label, not prose.
 const STRAY_LABEL_WORDS: usize = 5;
+/// A dateline longer than this is a sentence.
+const MAX_DATELINE_WORDS: usize = 12;
 /// A byline element longer than this is not a byline.
 const MAX_BYLINE_WORDS: usize = 14;
 
@@ -58,6 +73,27 @@ static BOILERPLATE: Lazy<Regex> = Lazy::new(|| {
     re(
         r"(?i)share|sharing|social|related|comments?\b|newsletter|advert|\bads?\b|promo|cookie|consent|subscribe|signup|sign-up|paywall|banner|breadcrumb|byline|sidebar|widget|popup|modal|masthead|toolbar|sponsor|recommend|most-read|mostread|trending|outbrain|taboola|skip-link|author-bio|\btags\b|tag-list|taglist",
     )
+});
+
+/// class/id words of image captions and photo credits, which are not prose.
+static CAPTION: Lazy<Regex> = Lazy::new(|| re(r"(?i)caption|\bcredits?\b"));
+
+/// True when `el` is marked as an image caption or credit.
+fn is_caption(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    let marked = |a: Option<&str>| a.is_some_and(|v| CAPTION.is_match(v));
+    marked(e.attr("class")) || marked(e.attr("id"))
+}
+
+/// "Published …", "Updated: …", "Posted on …" followed by a date or time.
+static DATELINE: Lazy<Regex> = Lazy::new(|| {
+    re(concat!(
+        r"(?i)^(?:first |last )?(?:published|updated|posted|modified)(?:\s+on)?\s*:?\s*",
+        r"(?:\d|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?",
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?",
+        r"|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?",
+        r"|sun(?:day)?)\b).*\d",
+    ))
 });
 
 fn selector(css: &str) -> Selector {
@@ -160,8 +196,50 @@ pub(super) fn find_root<'a>(
     }
     furniture
         .main_element(doc)
+        .map(|main| widen(main, furniture))
         .or_else(|| doc.select(&BODY).next())
         .ok_or(RootError::Empty)
+}
+
+/// The densest prose container, widened to an ancestor when the article is split over
+/// sibling blocks (sections between pictures or pull quotes): the highest of the nearest
+/// [`WIDEN_MAX_LEVELS`] ancestors that holds half again as much paragraph text and at least
+/// [`WIDEN_MIN_EXTRA_PARAGRAPHS`] more long paragraphs, stopping at one that is link-heavy
+/// (more than 1/[`WIDEN_LINK_SHARE_INVERSE`] of its text in links: navigation, teasers).
+fn widen<'a>(root: ElementRef<'a>, furniture: &Furniture) -> ElementRef<'a> {
+    let own_chars = paragraph_chars(root, furniture);
+    let own_long = long_paragraphs(root, furniture);
+    let mut best = root;
+    for a in root
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(WIDEN_MAX_LEVELS)
+    {
+        if matches!(a.value().name(), "body" | "html") {
+            break;
+        }
+        let link_heavy = furniture
+            .links
+            .get(&a.id())
+            .is_some_and(|s| s.link_chars * WIDEN_LINK_SHARE_INVERSE > s.chars);
+        if link_heavy {
+            break;
+        }
+        if paragraph_chars(a, furniture) * 2 >= own_chars * 3
+            && long_paragraphs(a, furniture) >= own_long + WIDEN_MIN_EXTRA_PARAGRAPHS
+        {
+            best = a;
+        }
+    }
+    best
+}
+
+/// Paragraphs under `el`, outside furniture, of at least [`LONG_PARAGRAPH_CHARS`] characters.
+fn long_paragraphs(el: ElementRef<'_>, furniture: &Furniture) -> usize {
+    el.select(&PARAGRAPH)
+        .filter(|p| !in_boilerplate(*p, el, furniture))
+        .filter(|p| p.text().map(str::len).sum::<usize>() >= LONG_PARAGRAPH_CHARS)
+        .count()
 }
 
 /// Roots to try when the chosen one holds too little: the densest prose container, then
@@ -213,6 +291,16 @@ pub(super) struct Furniture {
     /// The densest prose container and its score.
     main: Option<NodeId>,
     main_chars: usize,
+    /// Per element: characters of text and of link text, and links under it.
+    links: HashMap<NodeId, LinkStats>,
+}
+
+/// Text and link text under one element.
+#[derive(Debug, Clone, Copy, Default)]
+struct LinkStats {
+    chars: usize,
+    link_chars: usize,
+    links: usize,
 }
 
 impl Furniture {
@@ -228,7 +316,19 @@ impl Furniture {
             protected,
             main: found.map(|(m, _)| m.id()),
             main_chars: found.map_or(0, |(_, c)| c),
+            links: link_stats(doc),
         }
+    }
+
+    /// True when `el` is mostly links: a box of teasers, tags, products or "more stories", not
+    /// prose. The page's densest prose container and its ancestors never are.
+    fn link_heavy(&self, el: ElementRef<'_>) -> bool {
+        if self.protected.contains(&el.id()) {
+            return false;
+        }
+        self.links.get(&el.id()).is_some_and(|s| {
+            s.links >= MIN_LINKS_OF_LINK_BOX && s.link_chars * LINK_BOX_SHARE_INVERSE > s.chars
+        })
     }
 
     /// True when `el` is furniture to leave out.
@@ -281,6 +381,34 @@ fn is_soft_skipped(el: ElementRef<'_>) -> bool {
     }
     let marked = |a: Option<&str>| a.is_some_and(|v| BOILERPLATE.is_match(v));
     marked(e.attr("class")) || marked(e.attr("id"))
+}
+
+/// [`LinkStats`] of every element in one pass: in reverse document order each node comes after
+/// all of its descendants, so it adds its finished totals to its parent once.
+fn link_stats(doc: &Html) -> HashMap<NodeId, LinkStats> {
+    let mut stats: HashMap<NodeId, LinkStats> = HashMap::new();
+    let nodes: Vec<NodeRef<'_, Node>> = doc.tree.root().descendants().collect();
+    for node in nodes.into_iter().rev() {
+        let mut own = stats.get(&node.id()).copied().unwrap_or_default();
+        match node.value() {
+            Node::Text(t) => own.chars += t.text.trim().chars().count(),
+            Node::Element(e) => {
+                if e.name() == "a" {
+                    own.link_chars = own.chars;
+                    own.links += 1;
+                }
+                stats.insert(node.id(), own);
+            }
+            _ => continue,
+        }
+        if let Some(parent) = node.parent() {
+            let p = stats.entry(parent.id()).or_default();
+            p.chars += own.chars;
+            p.link_chars += own.link_chars;
+            p.links += own.links;
+        }
+    }
+    stats
 }
 
 /// The element holding the most prose of its own: text of `<p>` children, and loose text
@@ -374,6 +502,7 @@ pub(super) fn blocks(
         blocks: Vec::new(),
         inline: Inline::default(),
         depth: 0,
+        prose_seen: false,
     };
     walker.walk_children(*root);
     walker.flush();
@@ -395,6 +524,8 @@ struct Walker<'u> {
     inline: Inline,
     /// Elements entered so far on the current path.
     depth: usize,
+    /// A block of text has been kept: an `<h1>` from here on is not the headline.
+    prose_seen: bool,
 }
 
 impl Walker<'_> {
@@ -431,6 +562,11 @@ impl Walker<'_> {
     }
 
     fn element_within_depth(&mut self, el: ElementRef<'_>) {
+        // Captions are not prose; a content column whose class happens to say so still is.
+        if is_caption(el) && !self.furniture.holds_main(el) {
+            self.images_only(el);
+            return;
+        }
         match el.value().name() {
             "p" => self.paragraph(el),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(el),
@@ -452,6 +588,8 @@ impl Walker<'_> {
                 self.inline.html.push_str(&html);
                 self.inline.text.push_str(&text);
             }
+            // A box of links inside the body: teasers, tags, shop widgets.
+            _ if self.furniture.link_heavy(el) => self.flush(),
             _ => {
                 // A container (div, section, span-like unknowns): its boundaries end a paragraph.
                 self.flush();
@@ -480,11 +618,25 @@ impl Walker<'_> {
     }
 
     fn push(&mut self, html: String, text: Option<String>) {
+        // The headline repeated in the body, as a heading or a plain block, is not body text.
+        if text
+            .as_deref()
+            .is_some_and(|t| !self.title_key.is_empty() && t.to_lowercase() == self.title_key)
+        {
+            return;
+        }
+        if text.as_deref().is_some_and(is_dateline) {
+            return;
+        }
+        self.prose_seen |= text.is_some();
         self.blocks.push(Block { html, text });
     }
 
     fn paragraph(&mut self, el: ElementRef<'_>) {
         self.flush();
+        if in_run_of_link_paragraphs(el) {
+            return;
+        }
         let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if !text.is_empty() {
@@ -499,6 +651,11 @@ impl Walker<'_> {
         let (html, text) = inline_content(el, self.base, self.furniture);
         let text = collapse_whitespace(&text);
         if text.is_empty() || text.to_lowercase() == self.title_key {
+            return;
+        }
+        // An `<h1>` before any prose is the page's headline, however it is worded beside the
+        // metadata's title.
+        if el.value().name() == "h1" && !self.prose_seen {
             return;
         }
         let level = match el.value().name() {
@@ -557,6 +714,7 @@ impl Walker<'_> {
             blocks: Vec::new(),
             inline: Inline::default(),
             depth: self.depth,
+            prose_seen: true,
         };
         inner.walk_children(*el);
         inner.flush();
@@ -572,6 +730,18 @@ impl Walker<'_> {
             first.html = format!("<blockquote>{html}</blockquote>");
         }
         self.blocks.extend(blocks);
+    }
+
+    /// The images of an element whose text is a caption or credit, without its text.
+    fn images_only(&mut self, el: ElementRef<'_>) {
+        self.flush();
+        let images: String = el
+            .select(&IMG)
+            .filter_map(|img| image_html(img, self.base))
+            .collect();
+        if !images.is_empty() {
+            self.push(format!("<figure>{images}</figure>"), None);
+        }
     }
 
     /// Images with their caption; captions are not prose, so they stay out of the text.
@@ -655,6 +825,11 @@ fn flat_text(el: ElementRef<'_>) -> String {
             }
         })
         .collect()
+}
+
+/// A short "Published 4:00 am, November 20, 2019" / "Updated: …" line: page metadata, not prose.
+fn is_dateline(text: &str) -> bool {
+    text.split_whitespace().count() <= MAX_DATELINE_WORDS && DATELINE.is_match(text)
 }
 
 /// Text outside any paragraph that is too short to be prose: a few words without a full stop.
@@ -833,6 +1008,34 @@ pub(super) fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
         None => Url::parse(href).ok()?,
     };
     matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
+/// True when `p` is all one link and so is the paragraph before or after it: a run of
+/// headlines linking elsewhere, the paragraph form of a related-stories list.
+fn in_run_of_link_paragraphs(p: ElementRef<'_>) -> bool {
+    let link_paragraph =
+        |e: Option<ElementRef<'_>>| e.is_some_and(|e| e.value().name() == "p" && is_link_only(e));
+    let sibling = |next: bool| {
+        let mut node = if next {
+            p.next_sibling()
+        } else {
+            p.prev_sibling()
+        };
+        while let Some(n) = node {
+            match n.value() {
+                Node::Element(_) => return ElementRef::wrap(n),
+                Node::Text(t) if !t.text.trim().is_empty() => return None,
+                _ => {}
+            }
+            node = if next {
+                n.next_sibling()
+            } else {
+                n.prev_sibling()
+            };
+        }
+        None
+    };
+    link_paragraph(Some(p)) && (link_paragraph(sibling(true)) || link_paragraph(sibling(false)))
 }
 
 /// True when an element's text is all inside one link.

@@ -312,3 +312,170 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn short_articles_in_unspaced_scripts_are_counted_by_characters() {
+    // Two Japanese paragraphs: 6 whitespace-separated runs, but about 70 words of text.
+    let body = "<p>先日、市議会は来年度の予算案を長い議論の末に可決しました。バスや図書館、港の整備について意見が分かれ、採決は二度延期されていました。</p>\
+                <p>議員らは、住民への新しい調査結果が公表される春に、駐車料金の問題をあらためて取り上げると述べました。</p>";
+    let html = format!("<html><body><article>{body}</article></body></html>");
+    let a = parse_ok(&html, None);
+    assert!(a.text.starts_with("先日、市議会は"), "{}", a.text);
+    // A stub in the same script is still too short to be an article.
+    let err = parse(
+        "<html><body><p>ページが見つかりません。</p></body></html>",
+        None,
+    )
+    .map(|a| a.title)
+    .expect_err("a stub");
+    assert!(err.to_string().contains("words of body text"), "{err}");
+}
+
+#[test]
+fn captions_marked_by_class_stay_out_of_the_text() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<div class="wp-caption"><img src="/harbour.jpg" alt="The harbour">
+               <p class="wp-caption-text">The harbour wall at dusk, seen from the evening ferry.</p></div>
+               <div class="caption-full"><p>Councillors leave the chamber after the vote on Tuesday.</p></div>
+               <span class="photo-credit">Photo: A. Smith / Tarnby Daily</span>
+               <p>The vote was the last of the year.</p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    for caption in ["harbour wall", "Councillors leave", "A. Smith"] {
+        assert!(!a.text.contains(caption), "{caption}: {}", a.text);
+    }
+    assert!(
+        a.text.ends_with("The vote was the last of the year."),
+        "{}",
+        a.text
+    );
+    assert!(a.html.contains("harbour.jpg"), "{}", a.html);
+}
+
+#[test]
+fn a_content_column_named_like_a_caption_is_still_the_body() {
+    let prose: String = (1..=5)
+        .map(|i| format!("<p>Paragraph {i} of the story, with enough words to count as prose.</p>"))
+        .collect();
+    let html =
+        format!(r#"<html><body><div class="post has-caption-images">{prose}</div></body></html>"#);
+    let a = parse_ok(&html, None);
+    assert_eq!(a.paragraphs().count(), 5, "{}", a.text);
+}
+
+#[test]
+fn boxes_of_links_inside_the_body_are_dropped() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<div class="more"><h3>More from the council</h3>
+                 <div><a href="/1">Budget passes after long debate</a> Members agree.</div>
+                 <div><a href="/2">Harbour works delayed again</a> Two months.</div></div>
+               <p>The mayor said the <a href="/budget">budget</a> was fair.</p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    assert!(!a.text.contains("More from the council"), "{}", a.text);
+    assert!(!a.text.contains("Harbour works"), "{}", a.text);
+    assert!(
+        a.text.ends_with("The mayor said the budget was fair."),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn the_headline_in_the_body_is_left_out_however_it_is_worded() {
+    let a = parse_ok(
+        &format!(
+            r#"<html><head><meta property="og:title" content="Council passes budget"></head>
+            <body><article><h1>Council passes next year's budget after long debate</h1>{}
+            <div class="kicker">Council passes budget</div>
+            <h1>A second part</h1><p>More of the story follows here.</p></article></body></html>"#,
+            "<p>The council met on Tuesday and agreed the budget for next year after a long \
+             debate about buses, libraries and the harbour, which had been delayed twice.</p>\
+             <p>Members said they would return to the question of parking charges in the \
+             spring, once the new survey of residents has been published.</p>"
+        ),
+        None,
+    );
+    assert!(a.text.starts_with("The council met"), "{}", a.text);
+    assert!(!a.text.contains("Council passes"), "{}", a.text);
+    assert!(a.text.contains("A second part"), "{}", a.text);
+}
+
+#[test]
+fn datelines_in_the_body_are_metadata_not_prose() {
+    let a = parse_ok(
+        &page(
+            "",
+            "<div>Published 4:00 am CST, Wednesday, November 20, 2019</div>\
+             <p>Updated: Nov. 20, 2019 at 09:12</p>\
+             <p>Posted on 2019-11-20</p>\
+             <p>Updated figures published on Monday show 12 more buses in service.</p>",
+        ),
+        None,
+    );
+    assert!(!a.text.contains("4:00 am"), "{}", a.text);
+    assert!(!a.text.contains("09:12"), "{}", a.text);
+    assert!(!a.text.contains("Posted on"), "{}", a.text);
+    assert!(
+        a.text
+            .ends_with("Updated figures published on Monday show 12 more buses in service."),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn runs_of_paragraphs_that_are_only_links_are_related_stories() {
+    let a = parse_ok(
+        &page(
+            "",
+            r#"<p><a href="/guide">Read the full guide to the budget.</a></p>
+               <p>The vote was the last of the year.</p>
+               <p><a href="/1">Harbour works delayed again</a></p>
+               <p><a href="/2">Library hours to change in spring</a></p>"#,
+        ),
+        Some("https://news.example/a"),
+    );
+    assert!(a.text.contains("Read the full guide"), "{}", a.text);
+    assert!(!a.text.contains("Harbour works"), "{}", a.text);
+    assert!(!a.text.contains("Library hours"), "{}", a.text);
+    assert!(
+        a.text.ends_with("The vote was the last of the year."),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn an_article_split_over_sibling_sections_is_read_whole() {
+    let para = |part: &str, i: usize| {
+        format!(
+            "<p>{part} paragraph {i}: the council met on Tuesday and agreed the budget for next \
+             year after a long debate about buses, libraries and the harbour, which had been \
+             delayed twice before the summer recess began.</p>"
+        )
+    };
+    let first: String = (1..=4).map(|i| para("First part", i)).collect();
+    let second: String = (1..=6).map(|i| para("Second part", i)).collect();
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+        <div class="story"><div class="wrap"><div class="text">{first}</div></div>
+        <div class="wrap"><img src="/harbour.jpg" alt="The harbour"></div>
+        <section class="wrap"><div class="text">{second}</div></section></div>
+        <footer><p>About us</p></footer></body></html>"#
+    );
+    let a = parse_ok(&html, Some("https://news.example/a"));
+    assert!(a.text.starts_with("First part paragraph 1"), "{}", a.text);
+    assert!(
+        a.text
+            .ends_with("delayed twice before the summer recess began.")
+    );
+    assert_eq!(a.paragraphs().count(), 10, "{}", a.text);
+    assert!(!a.text.contains("About us"), "{}", a.text);
+}
