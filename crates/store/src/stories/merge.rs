@@ -3,6 +3,7 @@
 //! redirect.
 
 use super::{CHUNK, capped_sum, config, load_state, store_state};
+use crate::articles::refresh_story;
 use crate::sql::{Exec, Value};
 use crate::{StoreError, params};
 use std::collections::HashMap;
@@ -40,6 +41,8 @@ pub(crate) fn merge_fragments(
         members.extend(b.members);
         store_state(tx, into, &a.centroid, &terms, members)?;
         move_story(tx, from, into, &terms)?;
+        // Its size now counts the merged articles, for the next bridged story's size bound.
+        refresh_story(tx, into)?;
         merged += 1;
     }
     Ok(merged)
