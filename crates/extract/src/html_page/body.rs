@@ -732,13 +732,17 @@ impl Walker<'_> {
         self.blocks.extend(blocks);
     }
 
+    /// The images under `el`, as HTML.
+    fn images(&self, el: ElementRef<'_>) -> String {
+        el.select(&IMG)
+            .filter_map(|img| image_html(img, self.base))
+            .collect()
+    }
+
     /// The images of an element whose text is a caption or credit, without its text.
     fn images_only(&mut self, el: ElementRef<'_>) {
         self.flush();
-        let images: String = el
-            .select(&IMG)
-            .filter_map(|img| image_html(img, self.base))
-            .collect();
+        let images = self.images(el);
         if !images.is_empty() {
             self.push(format!("<figure>{images}</figure>"), None);
         }
@@ -747,10 +751,7 @@ impl Walker<'_> {
     /// Images with their caption; captions are not prose, so they stay out of the text.
     fn figure(&mut self, el: ElementRef<'_>) {
         self.flush();
-        let images: String = el
-            .select(&IMG)
-            .filter_map(|img| image_html(img, self.base))
-            .collect();
+        let images = self.images(el);
         if images.is_empty() {
             return;
         }
