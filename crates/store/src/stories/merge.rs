@@ -2,8 +2,7 @@
 //! clusterer's rule) and moving everything of the merged story into the one it joins, leaving a
 //! redirect.
 
-use super::{CHUNK, capped_sum, config, load_state, store_state};
-use crate::articles::refresh_story;
+use super::{CHUNK, StoryState, capped_sum, config, load_state, store_state};
 use crate::sql::{Exec, Value};
 use crate::{StoreError, params};
 use std::collections::HashMap;
@@ -23,8 +22,12 @@ pub(crate) fn merge_fragments(
     let c = config();
     let merge_at = c.merge_threshold_for(n_features);
     let mut merged = 0;
+    // Read once and kept up to date here: a headline can bridge several stories.
+    let Some(mut a) = load_state(tx, into)? else {
+        return Ok(0);
+    };
     for &from in bridged {
-        let (Some(a), Some(b)) = (load_state(tx, into)?, load_state(tx, from)?) else {
+        let Some(b) = load_state(tx, from)? else {
             continue;
         };
         let agreement = stories_agreement(c, &a.members, &b.members);
@@ -37,12 +40,17 @@ pub(crate) fn merge_fragments(
             continue;
         }
         let terms = capped_sum(&a.centroid, &b.centroid);
-        let mut members = a.members.clone();
+        let mut members = std::mem::take(&mut a.members);
         members.extend(b.members);
-        store_state(tx, into, &a.centroid, &terms, members)?;
+        let excess = members.len().saturating_sub(c.member_memory);
+        members.drain(..excess);
+        store_state(tx, into, &a.centroid, &terms, members.clone())?;
         move_story(tx, from, into, &terms)?;
-        // Its size now counts the merged articles, for the next bridged story's size bound.
-        refresh_story(tx, into)?;
+        a = StoryState {
+            centroid: terms.iter().map(|(t, w)| ((*t).to_owned(), *w)).collect(),
+            members,
+            size: a.size + b.size,
+        };
         merged += 1;
     }
     Ok(merged)
