@@ -306,6 +306,7 @@ pub(crate) fn create(
 
 /// A story's clustering state as stored: its centroid (heaviest first) and its recent
 /// members' evidence (oldest first).
+#[derive(Default)]
 struct StoryState {
     centroid: Vec<(String, f32)>,
     members: Vec<Evidence>,
@@ -342,14 +343,14 @@ fn capped_sum<'a>(
     terms
 }
 
-/// Writes a story's centroid and recent members' evidence (keeping the configured
+/// Writes a story's centroid and recent members' evidence (first trimmed to the configured
 /// `member_memory`, most recent last), and drops its postings for terms that left the centroid.
 fn store_state(
     tx: &mut dyn Exec,
     story_id: i64,
     old: &[(String, f32)],
     terms: &[(&str, f32)],
-    mut members: Vec<Evidence>,
+    members: &mut Vec<Evidence>,
 ) -> Result<(), StoreError> {
     let excess = members.len().saturating_sub(config().member_memory);
     members.drain(..excess);
@@ -358,7 +359,7 @@ fn store_state(
         "UPDATE stories SET centroid = ?, recent_evidence = ? WHERE id = ?",
         params![
             serde_json::to_string(terms).map_err(encode)?,
-            serde_json::to_string(&members).map_err(encode)?,
+            serde_json::to_string(members).map_err(encode)?,
             story_id
         ],
     )?;
@@ -396,14 +397,10 @@ pub(crate) fn add_to_story(
         centroid: old,
         mut members,
         ..
-    } = load_state(tx, story_id)?.unwrap_or(StoryState {
-        centroid: Vec::new(),
-        members: Vec::new(),
-        size: 0,
-    });
+    } = load_state(tx, story_id)?.unwrap_or_default();
     members.push(article.ev.clone());
     let terms = capped_sum(&old, v);
-    store_state(tx, story_id, &old, &terms, members)?;
+    store_state(tx, story_id, &old, &terms, &mut members)?;
     let kept: HashSet<&str> = terms.iter().map(|(t, _)| *t).collect();
     let used: Vec<&str> = v
         .iter()

@@ -42,9 +42,7 @@ pub(crate) fn merge_fragments(
         let terms = capped_sum(&a.centroid, &b.centroid);
         let mut members = std::mem::take(&mut a.members);
         members.extend(b.members);
-        let excess = members.len().saturating_sub(c.member_memory);
-        members.drain(..excess);
-        store_state(tx, into, &a.centroid, &terms, members.clone())?;
+        store_state(tx, into, &a.centroid, &terms, &mut members)?;
         move_story(tx, from, into, &terms)?;
         a = StoryState {
             centroid: terms.iter().map(|(t, w)| ((*t).to_owned(), *w)).collect(),
