@@ -1016,27 +1016,22 @@ pub(super) fn absolute_url(href: &str, base: Option<&Url>) -> Option<String> {
 fn in_run_of_link_paragraphs(p: ElementRef<'_>) -> bool {
     let link_paragraph =
         |e: Option<ElementRef<'_>>| e.is_some_and(|e| e.value().name() == "p" && is_link_only(e));
-    let sibling = |next: bool| {
-        let mut node = if next {
-            p.next_sibling()
-        } else {
-            p.prev_sibling()
-        };
-        while let Some(n) = node {
-            match n.value() {
-                Node::Element(_) => return ElementRef::wrap(n),
-                Node::Text(t) if !t.text.trim().is_empty() => return None,
-                _ => {}
-            }
-            node = if next {
-                n.next_sibling()
-            } else {
-                n.prev_sibling()
-            };
-        }
-        None
-    };
-    link_paragraph(Some(p)) && (link_paragraph(sibling(true)) || link_paragraph(sibling(false)))
+    link_paragraph(Some(p))
+        && (link_paragraph(nearest_element(p.next_siblings()))
+            || link_paragraph(nearest_element(p.prev_siblings())))
+}
+
+/// The nearest element among `siblings`, unless non-blank text comes first.
+fn nearest_element<'a>(
+    mut siblings: impl Iterator<Item = NodeRef<'a, Node>>,
+) -> Option<ElementRef<'a>> {
+    siblings
+        .find_map(|n| match n.value() {
+            Node::Element(_) => Some(ElementRef::wrap(n)),
+            Node::Text(t) if !t.text.trim().is_empty() => Some(None),
+            _ => None,
+        })
+        .flatten()
 }
 
 /// True when an element's text is all inside one link.
