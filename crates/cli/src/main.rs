@@ -16,29 +16,19 @@ mod synthetic;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's malloc: parsing feeds and pages allocates and frees many small
+/// strings and maps, where it is 10–30 % faster (docs/BENCHMARKS.md), and its per-thread heaps
+/// return freed pages instead of keeping them in one glibc arena per thread, which made the
+/// soak test's server grow by ~25 MB per week-ranking recomputation until capped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
-    limit_malloc_arenas();
     let args = cli::Args::parse();
     init_logging(args.verbose);
     match commands::run(args) {
         Ok(code) => code,
         Err(e) => exit::report(&e),
-    }
-}
-
-/// glibc gives each thread that allocates its own heap ("arena"), up to 8 per CPU, and keeps
-/// what was freed in it. The week ranking is computed on whichever blocking thread is free, so
-/// each recomputation left its ~25 MB in another arena: in the soak test (bench/soak.sh) the
-/// server's heap grew by that much every 30 s until every arena held one. Two arenas keep it
-/// flat at the cost of some lock contention in malloc. Set before any thread starts;
-/// `MALLOC_ARENA_MAX` in the environment still wins.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets an allocator parameter; called before other threads exist.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
     }
 }
 

@@ -15,6 +15,10 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
+/// The allocator the shipped binary uses (crates/cli/src/main.rs), so that the figures are its.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;

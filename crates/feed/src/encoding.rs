@@ -10,6 +10,7 @@
 //! its codec name, so this module is separate.
 
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
 /// What decoding found.
 #[derive(Debug, Clone)]
@@ -101,24 +102,19 @@ pub fn decode(data: &[u8], headers: &[(String, String)]) -> Decoded {
         };
         error = Some(("NonXMLContentType", msg));
     }
-    let detected = detect(body);
-    let candidates = [
-        rfc3023.clone(),
-        xml_encoding.clone(),
-        bom.to_string(),
-        detected,
-        "utf-8".into(),
-        "windows-1252".into(),
-        "iso-8859-2".into(),
-    ];
-    let mut tried: Vec<&str> = Vec::new();
-    for cand in &candidates {
-        if cand.is_empty() || tried.contains(&cand.as_str()) {
+    // Detection reads the whole body, so it runs only when the declared encodings fail.
+    let candidates = [rfc3023.as_str(), xml_encoding.as_str(), bom]
+        .into_iter()
+        .map(Cow::Borrowed)
+        .chain(std::iter::once_with(|| Cow::Owned(detect(body))))
+        .chain(["utf-8", "windows-1252", "iso-8859-2"].map(Cow::Borrowed));
+    let mut tried: Vec<Cow<'_, str>> = Vec::new();
+    for cand in candidates {
+        if cand.is_empty() || tried.contains(&cand) {
             continue;
         }
-        tried.push(cand);
-        if let Some(text) = decode_strict(cand, body) {
-            if *cand != rfc3023 {
+        if let Some(text) = decode_strict(&cand, body) {
+            if cand != rfc3023 {
                 error = Some((
                     "CharacterEncodingOverride",
                     format!("document declared as {rfc3023}, but parsed as {cand}"),
@@ -126,12 +122,13 @@ pub fn decode(data: &[u8], headers: &[(String, String)]) -> Decoded {
             }
             return Decoded {
                 text,
-                encoding: cand.clone(),
+                encoding: cand.into_owned(),
                 content_type: mime,
                 json,
                 error,
             };
         }
+        tried.push(cand);
     }
     Decoded {
         text: String::from_utf8_lossy(body).into_owned(),
@@ -195,35 +192,14 @@ fn sniff_bom(data: &[u8]) -> (&'static str, &[u8]) {
 
 /// The `encoding="…"` of the XML declaration, lower case.
 fn declared_encoding(body: &[u8], bom: &str) -> String {
-    let head = &body[..body.len().min(1024)];
-    let text = if bom.is_empty() {
-        String::from_utf8_lossy(head).into_owned()
+    let enc = if bom.is_empty() {
+        encoding_in_declaration(&body[..body.len().min(1024)])
     } else {
         match decode_strict(bom, &body[..body.len().min(4096) & !3]) {
-            Some(t) => t,
+            Some(t) => encoding_in_declaration(t.as_bytes()),
             None => return String::new(),
         }
     };
-    let Some(rest) = text.strip_prefix("<?") else {
-        return String::new();
-    };
-    let line_end = rest.find('\n').unwrap_or(rest.len());
-    let line = &rest[..line_end];
-    let Some(pi_end) = line.rfind("?>") else {
-        return String::new();
-    };
-    let pi = &line[..pi_end];
-    let Some(i) = pi.find("encoding=") else {
-        return String::new();
-    };
-    let after = &pi[i + 9..];
-    let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-        return String::new();
-    };
-    let Some(end) = after[1..].find(q) else {
-        return String::new();
-    };
-    let enc = after[1..1 + end].to_ascii_lowercase();
     if !bom.is_empty()
         && matches!(
             enc.as_str(),
@@ -246,6 +222,30 @@ fn declared_encoding(body: &[u8], bom: &str) -> String {
         return bom.to_string();
     }
     enc
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration on the first line of `head`. Works on
+/// bytes: every delimiter is ASCII, and decoding the head first cost a copy per document.
+fn encoding_in_declaration(head: &[u8]) -> String {
+    let Some(rest) = head.strip_prefix(b"<?") else {
+        return String::new();
+    };
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
+    let Some(pi_end) = memchr::memmem::rfind(line, b"?>") else {
+        return String::new();
+    };
+    let pi = &line[..pi_end];
+    let Some(i) = memchr::memmem::find(pi, b"encoding=") else {
+        return String::new();
+    };
+    let after = &pi[i + 9..];
+    let Some(&q) = after.first().filter(|c| **c == b'"' || **c == b'\'') else {
+        return String::new();
+    };
+    let Some(end) = memchr::memchr(q, &after[1..]) else {
+        return String::new();
+    };
+    String::from_utf8_lossy(&after[1..1 + end]).to_ascii_lowercase()
 }
 
 /// Names the encoding chardetng guesses for bytes that are not valid UTF-8.
@@ -359,6 +359,34 @@ mod tests {
         );
         let d = decode(b"<rss/>", &h("text/plain"));
         assert_eq!(d.error.unwrap().0, "NonXMLContentType");
+    }
+
+    #[test]
+    fn declaration_encoding_is_read_from_the_first_line_only() {
+        let enc = |head: &[u8]| encoding_in_declaration(head);
+        assert_eq!(
+            enc(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>"),
+            "iso-8859-1"
+        );
+        assert_eq!(enc(b"<?xml encoding='koi8-r' ?>\n<rss/>"), "koi8-r");
+        assert_eq!(enc(b"<?xml version='1.0'?>\n<?x encoding='koi8-r'?>"), "");
+        assert_eq!(enc(b"<?xml encoding=koi8-r?>"), "");
+        assert_eq!(enc(b"<?xml encoding='koi8-r"), "");
+        assert_eq!(enc(b"<rss encoding='koi8-r'?>"), "");
+        assert_eq!(enc(b"<?xml encoding='\xff\xfe'?>"), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn a_latin_1_declaration_that_decodes_needs_no_detection() {
+        let d = decode(
+            b"<?xml version='1.0' encoding='iso-8859-1'?><rss>\xe9</rss>",
+            &[],
+        );
+        assert_eq!((d.encoding.as_str(), d.error), ("iso-8859-1", None));
+        assert_eq!(
+            d.text,
+            "<?xml version='1.0' encoding='iso-8859-1'?><rss>\u{e9}</rss>"
+        );
     }
 
     #[test]

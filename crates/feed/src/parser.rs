@@ -10,6 +10,7 @@ use crate::dates;
 use crate::urls::{join, make_safe_absolute_uri};
 use crate::xml::{Token, Tokenizer};
 use crate::{Dict, Document};
+use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -538,8 +539,8 @@ struct ElementName {
 /// of scope, when the cache is cleared.
 #[derive(Default)]
 struct NameCache<'a> {
-    elements: HashMap<&'a str, Rc<ElementName>>,
-    attributes: HashMap<&'a str, Rc<str>>,
+    elements: FxHashMap<&'a str, Rc<ElementName>>,
+    attributes: FxHashMap<&'a str, Rc<str>>,
 }
 
 impl<'a> NameCache<'a> {

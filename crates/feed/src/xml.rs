@@ -12,8 +12,8 @@
 //! plain text (or a single character reference) are remembered, and they are substituted as text
 //! without further expansion — no external entities, no recursion, no billion laughs.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// One token of the document. Names are slices of the input, and text and attribute values are
 /// too unless a reference had to be decoded: most tokens cost no allocation.
@@ -52,7 +52,7 @@ impl<'a> Tokenizer<'a> {
             b: s.as_bytes(),
             pos: 0,
             errors: Vec::new(),
-            entities: HashMap::new(),
+            entities: HashMap::default(),
             netscape_doctype: false,
             seen_root: false,
         }
