@@ -158,6 +158,9 @@ pub struct ExtractArgs {
     /// Print Article JSON lines (the only output form so far; accepted for the contract).
     #[arg(long)]
     pub json: bool,
+    /// Extract on this many threads; lines still come out in the order the files were given.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: u16,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -237,6 +237,44 @@ fn extract_prints_article_json_without_storing() {
 }
 
 #[test]
+fn extract_on_several_threads_prints_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = "The council met on Tuesday evening to debate the harbour budget, and members \
+                argued for hours about dredging, ferries and the new sea wall. ";
+    let mut files: Vec<String> = (0..9)
+        .map(|i| {
+            let body = format!("<p>{}</p>", para.repeat(3 + i % 4)).repeat(4);
+            let html = format!(
+                "<html><head><title>Harbour story {i}</title></head><body><article>\
+                 <h1>Harbour story {i}</h1>{body}</article></body></html>"
+            );
+            let path = write(dir.path(), &format!("page{i}.html"), html.as_bytes());
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    let bad = write(dir.path(), "empty.txt", b"");
+    files.insert(4, bad.to_str().unwrap().to_owned());
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let run = |threads: &str| {
+        let mut args = vec!["extract", "--json", "--threads", threads];
+        args.extend(files.iter().map(String::as_str));
+        tidings(&db, &args)
+    };
+    let (one, three) = (run("1"), run("3"));
+    for out in [&one, &three] {
+        assert_eq!(out.status.code(), Some(65), "{}", stderr(out));
+        assert!(stderr(out).contains("empty.txt"), "{}", stderr(out));
+    }
+    let titles: Vec<String> = json_lines(&three)
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let expected: Vec<String> = (0..9).map(|i| format!("Harbour story {i}")).collect();
+    assert_eq!(titles, expected);
+    assert_eq!(one.stdout, three.stdout, "the same lines in the same order");
+}
+
+#[test]
 fn files_that_are_not_article_pages_are_refused_by_name_and_store_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bad = [
