@@ -65,6 +65,9 @@ impl Store {
         let dialect = self.dialect();
         self.read(|c| {
             let mut scored = match dialect {
+                Dialect::Sqlite if parsed.has_prefix() => {
+                    score_by_field(c, &filters, &query_text, &parsed.to_fts5_in_title(), &args)?
+                }
                 Dialect::Sqlite => {
                     let (score_sql, _) = self.search_sql(&filters);
                     score(c, &score_sql, &query_text, &args)?
@@ -206,6 +209,71 @@ fn score(
         .iter()
         .map(|r| Ok((r.i64(0)?, r.f64(1)?)))
         .collect()
+}
+
+/// SQLite's scoring of a query with a prefix term (`elect*`): bm25 first counts the articles
+/// holding each term, which for a short prefix means reading most of the index (19 ms of a
+/// 21 ms search at 1,000,000 articles), and a prefix's article count says little about
+/// relevance anyway. So the newest [`CANDIDATES`] matches are scored by where they match — the
+/// title weighs as much as in bm25 (4 to 1) — and by recency, from two index reads bounded by
+/// the same id range. PostgreSQL's `ts_rank_cd` never counts articles, so it needs no such path.
+fn score_by_field(
+    c: &mut dyn Exec,
+    filters: &str,
+    query_text: &Value,
+    title_query: &str,
+    args: &[Value],
+) -> Result<Vec<(i64, f64)>, StoreError> {
+    let mut values = vec![query_text.clone()];
+    values.extend(args.iter().cloned());
+    let newest: Vec<(i64, i64)> = c
+        .query(&sqlite_newest_sql(filters, ""), &values)?
+        .iter()
+        .map(|r| Ok((r.i64(0)?, r.i64(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let Some(&(oldest, _)) = newest.last() else {
+        return Ok(Vec::new());
+    };
+    values[0] = title_query.into();
+    values.push(oldest.into());
+    let in_title: std::collections::HashSet<i64> = c
+        .query(
+            &sqlite_newest_sql(filters, "AND articles_fts.rowid >= ?"),
+            &values,
+        )?
+        .iter()
+        .map(|r| r.i64(0))
+        .collect::<Result<_, StoreError>>()?;
+    let now = crate::now() as f64;
+    Ok(newest
+        .into_iter()
+        .map(|(id, published)| {
+            let weight = if in_title.contains(&id) { 4.0 } else { 1.0 };
+            let age_days = (now - published as f64) / 86_400.0;
+            (id, weight / (1.0 + age_days / RECENCY_HALF_LIFE_DAYS))
+        })
+        .collect())
+}
+
+/// SQLite: id and publication time of the newest [`CANDIDATES`] matches, optionally within a
+/// rowid `range` condition (its value goes after the filters' values).
+fn sqlite_newest_sql(filters: &str, range: &str) -> String {
+    if filters.is_empty() {
+        format!(
+            "SELECT t.id, t.published_at
+             FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
+             WHERE articles_fts MATCH ? {range}
+             ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+        )
+    } else {
+        format!(
+            "SELECT a.id, a.published_at
+             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+             JOIN outlets o ON o.id = a.outlet_id
+             WHERE articles_fts MATCH ? {filters} {range}
+             ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+        )
+    }
 }
 
 fn filters(q: &SearchQuery) -> (String, Vec<Value>) {

@@ -71,6 +71,16 @@ impl ParsedQuery {
             .join(" ")
     }
 
+    /// True when a term is a prefix (`elect*`).
+    pub fn has_prefix(&self) -> bool {
+        self.terms.iter().any(|t| t.prefix)
+    }
+
+    /// [`Self::to_fts5`] matched in the title column only.
+    pub fn to_fts5_in_title(&self) -> String {
+        format!("{{title}} : ({})", self.to_fts5())
+    }
+
     /// `to_tsquery` syntax: phrases with `<->`, prefixes with `:*`, terms joined with `&`.
     pub fn to_tsquery(&self) -> String {
         self.terms

@@ -386,6 +386,57 @@ fn a_bad_database_url_is_a_clear_error() {
 }
 
 #[test]
+fn prefix_searches_rank_title_matches_and_newer_articles_first() {
+    each_db(|store, db| {
+        for (outlet, title, day, text) in [
+            (
+                "Harbour Ledger",
+                "Ferry timetable changes",
+                10,
+                "Electricians finished the new quay lights.",
+            ),
+            (
+                "Northmark Wire",
+                "Election night in the port",
+                10,
+                "Counting went on until dawn.",
+            ),
+            (
+                "Valley Courier",
+                "Quay lights repaired",
+                20,
+                "Electricians worked through the night.",
+            ),
+            (
+                "Coast Gazette",
+                "Electors queue at dawn",
+                20,
+                "Turnout was high in every ward.",
+            ),
+        ] {
+            store
+                .upsert_article(&article(outlet, title, day, text), None)
+                .unwrap();
+        }
+        assert_eq!(
+            search_titles(store, "elect*"),
+            vec![
+                "Electors queue at dawn",
+                "Election night in the port",
+                "Quay lights repaired",
+                "Ferry timetable changes",
+            ],
+            "{db}: title matches first, then the newer of each kind"
+        );
+        assert_eq!(
+            search_titles(store, "night elect*"),
+            vec!["Election night in the port", "Quay lights repaired"],
+            "{db}: every term must match"
+        );
+    });
+}
+
+#[test]
 fn search_finds_stems_phrases_prefixes_and_folds_diacritics() {
     use tidings_store::{MARK_START, SearchQuery, snippet_html};
     each_db(|store, db| {
