@@ -283,7 +283,7 @@ pub enum EvalCommand {
     /// Run feedparser's conformance cases (a folder with index.jsonl) through tidings' parser.
     Feeds {
         dir: PathBuf,
-        /// List every failure and not-applicable case.
+        /// List every failure and not-applicable case (so does -v/--verbose).
         #[arg(long)]
         failures: bool,
         /// Exit non-zero when the overall pass rate of applicable cases is below this (0–1).

@@ -5,14 +5,15 @@ use crate::cli::{EvalCommand, Pipeline};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
-pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
+/// `verbose` (the global `-v`) lists the failures of `eval feeds` as `--failures` does.
+pub fn run(cmd: EvalCommand, verbose: bool) -> Result<ExitCode> {
     match cmd {
         EvalCommand::Feeds {
             dir,
             failures,
             min_rate,
         } => {
-            let report = tidings_feed::conformance::run(&dir, failures)
+            let report = tidings_feed::conformance::run(&dir, failures || verbose)
                 .with_context(|| format!("feed conformance in {}", dir.display()))?;
             print!("{report}");
             let overall = report.overall_rate();

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Top(a) => top::run(&config, a),
         Command::Search(a) => search::run(&config, a),
         Command::Digest(a) => digest::run(&config, a),
-        Command::Eval(a) => eval::run(a),
+        Command::Eval(a) => eval::run(a, args.verbose > 0),
         Command::Bench(crate::cli::BenchCommand::Pages(a)) => bench::run(&config, a),
         Command::Bench(crate::cli::BenchCommand::Stories { files, json }) => {
             bench_stories::run(&config, &files, json)
