@@ -646,6 +646,43 @@ fn decode_html_entities(s: &str) -> String {
     out
 }
 
+/// Entries with fewer words than this are summaries: their article page is worth fetching.
+const SUMMARY_WORDS: u32 = 150;
+
+/// How feeds end an entry they cut short (compared in lower case with the end of its text).
+const TRUNCATION_MARKS: &[&str] = &[
+    "…",
+    "...",
+    "[…]",
+    "[...]",
+    "(more)",
+    "(more…)",
+    "read more",
+    "read more »",
+    "read more →",
+    "continue reading",
+    "continue reading »",
+    "continue reading →",
+    "read the full story",
+    "read the full article",
+    "read full story",
+    "read full article",
+];
+
+/// True when a feed entry carries only a summary of its article: it is short, or its last
+/// paragraph ends with a truncation mark ("…", "[…]", "Read more", "Continue reading").
+pub fn is_summary(entry: &Article) -> bool {
+    entry.word_count < SUMMARY_WORDS || ends_truncated(&entry.text)
+}
+
+fn ends_truncated(text: &str) -> bool {
+    let text = text.trim_end();
+    let last = text.rsplit('\n').next().unwrap_or(text);
+    let start = last.char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+    let tail = last[start..].to_lowercase();
+    TRUNCATION_MARKS.iter().any(|m| tail.ends_with(m))
+}
+
 /// The host of a URL without `www.`, lowercased: how outlets are recognised by domain.
 pub fn domain_of(u: &str) -> Option<String> {
     let host = url::Url::parse(u).ok()?.host_str()?.to_ascii_lowercase();

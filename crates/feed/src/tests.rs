@@ -287,3 +287,28 @@ fn embeds_are_unwrapped_and_their_scan_finds_every_spelling() {
         "<p>ab</p>"
     );
 }
+
+#[test]
+fn short_or_visibly_truncated_entries_are_summaries() {
+    let entry = |body: &str| {
+        let (start, end) = (RSS.find("<![CDATA[").unwrap(), RSS.find("]]>").unwrap());
+        let html = format!(
+            "<p>{}</p><p>{body}</p>",
+            "The harbour board met again. ".repeat(40)
+        );
+        let feed = format!("{}<![CDATA[{html}{}", &RSS[..start], &RSS[end..]);
+        parse(feed.as_bytes(), None).unwrap().entries.remove(0)
+    };
+    let full = entry("The vote is on Friday.");
+    assert!(full.word_count >= 150 && !is_summary(&full));
+    for cut in [
+        "The vote is on Friday and the union…",
+        "The vote is on Friday [...]",
+        "The vote is on Friday. <a href=\"/strike\">Continue reading →</a>",
+        "The vote is on Friday. Read more",
+    ] {
+        assert!(is_summary(&entry(cut)), "{cut}");
+    }
+    let short = parse(RSS.as_bytes(), None).unwrap().entries.remove(0);
+    assert!(is_summary(&short), "under 150 words");
+}
