@@ -68,7 +68,7 @@ fn fixture_outlet() -> String {
             let app = Router::new()
                 .route("/", get(|| async { Html(r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>Home</body></html>"#) }))
                 .route("/feed.xml", get(feed))
-                .route("/second.xml", get(|| async { ([(header::CONTENT_TYPE, "text/xml")], rss("Second Outlet", &[("museum", "Museum reopens")])) }))
+                .route("/second.xml", get(|| async { ([(header::CONTENT_TYPE, "text/xml")], rss("Second Outlet", &[("museum", "Museum reopens")]).replace("<channel>", "<channel><copyright>Fish & Chips</copyright>")) }))
                 .route("/page-as-feed", get(|| async { Html(r#"<html><head><link rel="alternate" type="application/atom+xml" href="/real.atom"></head></html>"#) }))
                 .route("/broken", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
                 .route("/summaries.xml", get(|| async {
@@ -199,7 +199,17 @@ fn follow_an_outlet_from_its_home_page_then_fetch_and_export() {
     };
     assert_eq!(by_url("/feed.xml")["article_count"], 2);
     assert_eq!(by_url("/feed.xml")["etag"], "\"v1\"");
-    assert_eq!(by_url("/second.xml")["article_count"], 1);
+    assert_eq!(
+        by_url("/second.xml")["article_count"],
+        1,
+        "a stray & loses nothing"
+    );
+    let warning = by_url("/second.xml")["last_warning"].clone();
+    assert!(
+        warning.as_str().is_some_and(|w| !w.is_empty()),
+        "the stray & is recorded against its feed: {warning}"
+    );
+    assert_eq!(by_url("/feed.xml")["last_warning"], Value::Null);
     let page = by_url("/page-as-feed");
     let message = page["last_error"].as_str().unwrap();
     assert!(

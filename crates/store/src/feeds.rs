@@ -24,6 +24,8 @@ pub struct Feed {
     pub last_success_at: Option<i64>,
     pub error_count: i64,
     pub last_error: Option<String>,
+    /// What was wrong with the last document that could still be read (cleared by a clean one).
+    pub last_warning: Option<String>,
     pub interval_secs: i64,
     pub article_count: i64,
 }
@@ -31,7 +33,7 @@ pub struct Feed {
 pub(crate) const FEED_COLUMNS: &str = "f.id, o.name, o.slug, f.url, f.title, f.format, f.section, f.etag, \
      f.last_modified, f.enabled, f.next_fetch_at, f.last_fetch_at, f.last_success_at, \
      f.error_count, f.last_error, f.interval_secs, \
-     (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)";
+     (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), f.last_warning";
 
 pub(crate) fn feed_from_row(r: &Row) -> Result<Feed, StoreError> {
     Ok(Feed {
@@ -52,6 +54,7 @@ pub(crate) fn feed_from_row(r: &Row) -> Result<Feed, StoreError> {
         last_error: r.opt_text(14)?,
         interval_secs: r.i64(15)?,
         article_count: r.i64(16)?,
+        last_warning: r.opt_text(17)?,
     })
 }
 
@@ -82,6 +85,8 @@ pub enum FetchResult {
         etag: Option<String>,
         last_modified: Option<String>,
         new_articles: i64,
+        /// The document was malformed but read (feedparser's bozo): what was wrong.
+        warning: Option<String>,
     },
     NotModified,
     Failed {
@@ -104,11 +109,13 @@ fn record(
             etag,
             last_modified,
             new_articles,
+            warning,
         } => {
             tx.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_success_at = ?,
-                     error_count = 0, last_error = NULL, next_fetch_at = ?, interval_secs = ? WHERE id = ?",
-                params![etag.clone(), last_modified.clone(), at, at, next_at, interval_secs, id],
+                     error_count = 0, last_error = NULL, last_warning = ?, next_fetch_at = ?,
+                     interval_secs = ? WHERE id = ?",
+                params![etag.clone(), last_modified.clone(), at, at, warning.clone(), next_at, interval_secs, id],
             )?;
             ("ok", *new_articles, None)
         }

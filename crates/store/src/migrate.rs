@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(14, "story centroid", "0014_story_centroid"),
     migration!(15, "search recency", "0015_search_recency"),
     migration!(16, "story redirects", "0016_story_redirects"),
+    migration!(17, "feed warning", "0017_feed_warning"),
 ];
 
 /// The schema version this binary brings.

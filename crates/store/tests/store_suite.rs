@@ -732,12 +732,19 @@ fn feeds_are_followed_scheduled_and_logged() {
                     etag: Some("\"v1\"".into()),
                     last_modified: None,
                     new_articles: 2,
+                    warning: Some("not well-formed: stray & at line 3".into()),
                 },
                 now + 600,
                 600,
                 12,
             )
             .unwrap();
+        let f = store.feed(feed.id).unwrap().unwrap();
+        assert_eq!(
+            f.last_warning.as_deref(),
+            Some("not well-formed: stray & at line 3"),
+            "{db}: a feed read with a warning keeps it"
+        );
         assert!(
             store.due_feeds(now + 1, 10).unwrap().is_empty(),
             "{db}: not due until its next time"

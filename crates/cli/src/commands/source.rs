@@ -35,7 +35,7 @@ pub fn run(config: &Config, cmd: SourceCommand) -> Result<ExitCode> {
                         })
                 };
                 println!(
-                    "{:>4}  {}  {}\n      outlet {} · {} articles · last fetch {} · next {}{}{}",
+                    "{:>4}  {}  {}\n      outlet {} · {} articles · last fetch {} · next {}{}{}{}",
                     f.id,
                     if f.enabled { "on " } else { "off" },
                     f.url,
@@ -50,6 +50,9 @@ pub fn run(config: &Config, cmd: SourceCommand) -> Result<ExitCode> {
                     },
                     f.last_error
                         .map(|e| format!("\n      last error: {e}"))
+                        .unwrap_or_default(),
+                    f.last_warning
+                        .map(|w| format!("\n      read with a warning: {w}"))
                         .unwrap_or_default()
                 );
             }

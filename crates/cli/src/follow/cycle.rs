@@ -374,9 +374,6 @@ async fn record(
     }
 }
 
-/// Entries with fewer words than this are summaries: their article page is worth fetching.
-const SUMMARY_WORDS: u32 = 150;
-
 /// Fetches and extracts the article page behind new entries that carry only a summary (or
 /// behind every new entry, as the outlet's extraction mode says). A page that cannot be
 /// fetched or read leaves the entry as the feed gave it.
@@ -394,7 +391,7 @@ async fn complete_from_pages(f: &Follower, feed: &Feed, articles: Vec<Article>) 
     }
     let mut out = Vec::with_capacity(articles.len());
     for a in articles {
-        let wanted = mode == ExtractionMode::Always || a.word_count < SUMMARY_WORDS;
+        let wanted = mode == ExtractionMode::Always || tidings_feed::is_summary(&a);
         let Some(url) = a.url.clone().filter(|_| wanted) else {
             out.push(a);
             continue;
@@ -509,10 +506,14 @@ pub async fn store_fetched(
     let interval = f
         .schedule
         .after_success(Duration::from_secs(feed.interval_secs.max(1) as u64), new);
+    if let Some(w) = &parsed.warning {
+        tracing::info!(feed = feed.id, warning = %w, "feed read with warnings");
+    }
     let result = FetchResult::Fetched {
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
         new_articles: new as i64,
+        warning: parsed.warning,
     };
     record(
         f,
@@ -523,9 +524,6 @@ pub async fn store_fetched(
         started.elapsed().as_millis() as i64,
     )
     .await;
-    if let Some(w) = parsed.warning {
-        tracing::info!(feed = feed.id, warning = %w, "feed read with warnings");
-    }
     for e in errors {
         tracing::warn!(feed = feed.id, error = %e, "entry not stored");
     }

@@ -39,7 +39,7 @@ pub async fn list(
         "Last fetch",
         "Next fetch",
         "Articles",
-        "Last error",
+        "Last error or warning",
     ];
     page.rows = feeds
         .into_iter()
@@ -69,7 +69,13 @@ pub async fn list(
                         None,
                     ),
                     (f.article_count.to_string(), None),
-                    (f.last_error.clone().unwrap_or_default(), None),
+                    (
+                        f.last_error
+                            .clone()
+                            .or_else(|| f.last_warning.as_ref().map(|w| format!("warning: {w}")))
+                            .unwrap_or_default(),
+                        None,
+                    ),
                 ],
                 forms: vec![
                     MiniForm::button(format!("{base}/{}", toggle.0), toggle.1),
