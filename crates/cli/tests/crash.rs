@@ -15,7 +15,7 @@
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use std::collections::{BTreeMap, BTreeSet};
@@ -412,6 +412,7 @@ fn import_killed_at_random_points_converges_to_an_uninterrupted_run() {
 /// pages (several feeds carry the same event, in slightly different words).
 const FEEDS: usize = 16;
 const ITEMS: usize = 10;
+const FEED_ETAG: &str = "\"v1\"";
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -468,12 +469,22 @@ fn fixture_outlets() -> String {
         rt.block_on(async move {
             let app = Router::new().route(
                 "/feed/{n}",
-                get(move |UrlPath(n): UrlPath<String>| {
+                get(move |UrlPath(n): UrlPath<String>, headers: HeaderMap| {
                     let pages = pages.clone();
                     async move {
                         let n: usize = n.trim_end_matches(".xml").parse().unwrap_or(0);
+                        // The feeds never change: a client that kept the ETag gets a 304.
+                        if headers
+                            .get(header::IF_NONE_MATCH)
+                            .is_some_and(|v| v.as_bytes() == FEED_ETAG.as_bytes())
+                        {
+                            return StatusCode::NOT_MODIFIED.into_response();
+                        }
                         (
-                            [(header::CONTENT_TYPE, "application/rss+xml")],
+                            [
+                                (header::CONTENT_TYPE, "application/rss+xml"),
+                                (header::ETAG, FEED_ETAG),
+                            ],
                             feed_xml(&pages, n),
                         )
                             .into_response()
@@ -574,4 +585,65 @@ fn a_full_database_stops_the_import_clearly_and_loses_nothing_stored() {
         after.len()
     );
     assert!(size(&db) <= cap, "the cap held");
+}
+
+/// A database that fills up during a fetch fails that feed's fetch and keeps none of its
+/// validators: once there is room again the next fetch gets the whole feed, not a 304 that
+/// would hide the entries that did not fit, and every entry is stored.
+#[test]
+fn a_database_full_during_a_fetch_loses_no_entry() {
+    let base = fixture_outlets();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(
+        &config,
+        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\nconcurrency = 1\n",
+    )
+    .unwrap();
+    let outlines: String = (0..FEEDS)
+        .map(|n| {
+            format!("<outline type=\"rss\" text=\"Outlet {n}\" xmlUrl=\"{base}/feed/{n}.xml\"/>")
+        })
+        .collect();
+    let opml = dir.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><body>{outlines}</body></opml>"),
+    )
+    .unwrap();
+    let opml = opml.to_str().unwrap();
+    let reference = TestDatabase::sqlite();
+    run_ok(reference.url(), Some(&config), &["opml", "import", opml]);
+    run_ok(reference.url(), Some(&config), &["fetch", "--once"]);
+    let want = content(&reference).articles;
+    assert_eq!(want.len(), FEEDS * ITEMS);
+
+    let db = TestDatabase::sqlite();
+    run_ok(db.url(), Some(&config), &["opml", "import", opml]);
+    let page = |sql| rows(&db, sql)[0][0].parse::<u64>().unwrap();
+    let cap = page("PRAGMA page_count") * page("PRAGMA page_size") + 512 * 1024;
+    let full = command(db.url(), Some(&config), &["fetch", "--once"])
+        .env("TIDINGS_DATABASE_MAX_BYTES", cap.to_string())
+        .output()
+        .unwrap();
+    let stored = content(&db).articles;
+    assert!(
+        !stored.is_empty() && stored.len() < want.len(),
+        "the cap stopped the fetch part way: {} of {} stored; {}",
+        stored.len(),
+        want.len(),
+        stderr(&full)
+    );
+    check_passes(&db, "after the database filled up during a fetch");
+    let store = db.open().unwrap();
+    for feed in store.feeds().unwrap() {
+        store.fetch_feed_now(feed.id).unwrap();
+    }
+    drop(store);
+    run_ok(db.url(), Some(&config), &["fetch", "--once"]);
+    assert_eq!(
+        content(&db).articles,
+        want,
+        "every entry stored once there was room"
+    );
 }

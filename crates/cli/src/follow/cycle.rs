@@ -493,9 +493,17 @@ pub async fn store_fetched(
                         tidings_web::metrics::METRICS.articles_ingested.inc();
                     }
                     Ok(_) => {}
-                    // The database went away: fail the fetch, so that the feed (its validators
-                    // unchanged) is fetched again and no entry is lost.
-                    Err(e) if e.class() == ErrorClass::Unavailable => return Err(e),
+                    // The database went away or is full: fail the fetch, so that the feed (its
+                    // validators unchanged, or a 304 would hide these entries) is fetched again
+                    // and no entry is lost.
+                    Err(e)
+                        if matches!(
+                            e.class(),
+                            ErrorClass::Unavailable | ErrorClass::StorageFull
+                        ) =>
+                    {
+                        return Err(e);
+                    }
                     // One bad entry is reported; the rest of the feed is kept.
                     Err(e) => errors.push(format!("{}: {e}", a.title)),
                 }
