@@ -7,6 +7,7 @@ pub mod bounded;
 pub mod error_class;
 pub mod outlet;
 pub mod slug;
+pub mod url;
 pub mod week;
 
 pub use article::{Article, Engagement, EntityKind, EntityMention, OutletRef, Provenance, Quote};

@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use tidings_cluster::syndication::{Fingerprint, Plan};
+use tidings_model::url::clean_article_url;
 use tidings_model::{
     Article, Engagement, EntityKind, EntityMention, IsoWeek, OutletRef, Provenance, Quote, slugify,
 };
@@ -86,13 +87,14 @@ impl Store {
         self.read(|c| story_of(c, id))
     }
 
-    /// Whether an article with this URL is stored already.
+    /// Whether an article with this URL (tracking parameters aside) is stored already.
     pub fn has_article_url(&self, url: &str) -> Result<bool, StoreError> {
         self.read(|c| {
-            Ok(
-                c.query_opt("SELECT 1 FROM articles WHERE url = ? LIMIT 1", params![url])?
-                    .is_some(),
-            )
+            Ok(c.query_opt(
+                "SELECT 1 FROM articles WHERE url = ? LIMIT 1",
+                params![clean_article_url(url)],
+            )?
+            .is_some())
         })
     }
 
@@ -117,7 +119,7 @@ pub(crate) fn validate(a: &Article) -> Result<(), StoreError> {
 /// Identity of an article across imports.
 pub(crate) fn article_key(a: &Article, outlet_slug: &str, published: DateTime<Utc>) -> String {
     match a.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        Some(url) => format!("url:{}", url.split('#').next().unwrap_or(url)),
+        Some(url) => format!("url:{}", clean_article_url(url)),
         None => format!(
             "page:{outlet_slug}/{}/{}",
             published.format("%Y-%m-%d"),
@@ -126,13 +128,49 @@ pub(crate) fn article_key(a: &Article, outlet_slug: &str, published: DateTime<Ut
     }
 }
 
-fn content_hash(text: &str) -> String {
-    let normalized: String = text
+/// Texts shorter than this are not compared whole: summaries and teasers repeat ("Read more").
+const SAME_TEXT_MIN_WORDS: usize = 50;
+
+/// Same-text articles of one outlet looked at (their titles compared).
+const SAME_TEXT_CANDIDATES: usize = 8;
+
+/// An article of the outlet named `outlet_slug` with `a`'s title and text (case and spacing
+/// aside). The title is required too: a new headline over the same text is rare within one
+/// outlet, and a generic text shared by different pieces (a standard notice) is not.
+fn same_text_from_outlet(
+    tx: &mut dyn Exec,
+    a: &Article,
+    outlet_slug: &str,
+) -> Result<Option<Row>, StoreError> {
+    if a.text
         .split_whitespace()
+        .nth(SAME_TEXT_MIN_WORDS - 1)
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let rows = tx.query(
+        &format!(
+            "SELECT a.id, a.story_id, a.title FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.content_hash = ? AND o.slug = ? AND a.story_id IS NOT NULL LIMIT {SAME_TEXT_CANDIDATES}"
+        ),
+        params![content_hash(&a.text), outlet_slug],
+    )?;
+    let title = normalized_words(&a.title);
+    Ok(rows
+        .into_iter()
+        .find(|r| r.text(2).is_ok_and(|t| normalized_words(&t) == title)))
+}
+
+fn normalized_words(text: &str) -> String {
+    text.split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
-        .join(" ");
-    hex::encode(Sha256::digest(normalized.as_bytes()))
+        .join(" ")
+}
+
+fn content_hash(text: &str) -> String {
+    hex::encode(Sha256::digest(normalized_words(text).as_bytes()))
 }
 
 /// A digest of the whole article as given (every field, in serde's fixed order).
@@ -161,10 +199,25 @@ pub(crate) fn upsert_article(
     let outlet_slug = slugify(&a.outlet.name);
     let published = a.published_at.unwrap_or_else(Utc::now);
     let key = article_key(a, &outlet_slug, published);
-    let existing = tx.query_opt(
+    let existing = match tx.query_opt(
         "SELECT id, story_id, fingerprint FROM articles WHERE article_key = ?",
         params![&key],
-    )?;
+    )? {
+        Some(row) => Some(row),
+        None => {
+            if let Some(row) = same_text_from_outlet(tx, a, &outlet_slug)? {
+                // The same text from the same outlet under another link (another feed, a
+                // changed URL): stored once, as it was first.
+                return Ok(UpsertOutcome {
+                    id: row.i64(0)?,
+                    story_id: row.i64(1)?,
+                    created: false,
+                    story_decision: std::time::Duration::ZERO,
+                });
+            }
+            None
+        }
+    };
     let fingerprint = fingerprint(a);
     // The same article stored again changes nothing, so a rerun after a crash converges to
     // what one uninterrupted run stores (entities and speakers are linked as they were).
@@ -246,7 +299,7 @@ impl ArticleFields {
         };
         Self(vec![
             outlet_id.into(),
-            a.url.clone().into(),
+            a.url.as_deref().map(clean_article_url).into(),
             content_hash(&a.text).into(),
             a.title.trim().into(),
             authors.into(),

@@ -386,6 +386,50 @@ fn a_bad_database_url_is_a_clear_error() {
 }
 
 #[test]
+fn the_same_article_by_another_link_or_feed_is_stored_once() {
+    each_db(|store, db| {
+        let long = "The harbour board voted to extend the night ferry timetable through the \
+                    winter months after a petition signed by dock workers and residents. "
+            .repeat(4);
+        let mut a = article("Harbour Ledger", "Night ferries stay", 17, &long);
+        a.url = Some("https://ledger.example/ferries".into());
+        let first = store.upsert_article(&a, None).unwrap();
+        assert!(first.created, "{db}");
+        for url in [
+            "https://ledger.example/ferries?utm_source=rss&utm_medium=feed",
+            "https://ledger.example/ferries#comments",
+            "https://ledger.example/2026/11/17/ferries",
+        ] {
+            a.url = Some(url.into());
+            let again = store.upsert_article(&a, None).unwrap();
+            assert_eq!((again.id, again.created), (first.id, false), "{db}: {url}");
+        }
+        assert!(
+            store
+                .has_article_url("https://ledger.example/ferries?fbclid=x")
+                .unwrap(),
+            "{db}"
+        );
+        let mut copy = a.clone();
+        copy.outlet.name = "Valley Courier".into();
+        copy.url = Some("https://courier.example/ferries".into());
+        assert!(
+            store.upsert_article(&copy, None).unwrap().created,
+            "{db}: another outlet's copy is its own article (a republication)"
+        );
+        let mut teaser = article("Harbour Ledger", "Ferries", 18, "Read more.");
+        teaser.url = Some("https://ledger.example/teaser-1".into());
+        store.upsert_article(&teaser, None).unwrap();
+        teaser.url = Some("https://ledger.example/teaser-2".into());
+        assert!(
+            store.upsert_article(&teaser, None).unwrap().created,
+            "{db}: short texts are not compared whole"
+        );
+        assert_eq!(store.article_count().unwrap(), 4, "{db}");
+    });
+}
+
+#[test]
 fn prefix_searches_rank_title_matches_and_newer_articles_first() {
     each_db(|store, db| {
         for (outlet, title, day, text) in [
