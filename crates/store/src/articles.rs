@@ -39,6 +39,21 @@ pub struct StoredArticle {
     /// When the link to the original was detected (not read from a note): the outlet of the
     /// stored original and the share of the text that matched (0–1).
     pub detected_original: Option<DetectedOriginal>,
+    /// The articles linked to this one as their original, earliest first (at most
+    /// [`COPIES_SHOWN`]), and how many there are in all.
+    pub copies: Vec<Republication>,
+    pub copy_count: i64,
+}
+
+/// Copies listed on an original's page.
+pub const COPIES_SHOWN: usize = 12;
+
+/// An article that republished another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Republication {
+    pub id: i64,
+    pub outlet: String,
+    pub outlet_slug: String,
 }
 
 /// A republication found by near-duplicate detection rather than stated by a note.
@@ -755,11 +770,39 @@ fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, Stor
             .transpose()?,
         _ => None,
     };
+    let copies = c
+        .query(
+            &format!(
+                "SELECT a.id, o.name, o.slug FROM articles a JOIN outlets o ON o.id = a.outlet_id
+                 WHERE a.original_article_id = ? ORDER BY a.published_at, a.id LIMIT {COPIES_SHOWN}"
+            ),
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(Republication {
+                id: r.i64(0)?,
+                outlet: r.text(1)?,
+                outlet_slug: r.text(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let copy_count = if copies.len() < COPIES_SHOWN {
+        copies.len() as i64
+    } else {
+        c.query_one(
+            "SELECT COUNT(*) FROM articles WHERE original_article_id = ?",
+            params![id],
+        )?
+        .i64(0)?
+    };
     Ok(Some(StoredArticle {
         article,
         outlet,
         original_article_id,
         detected_original,
+        copies,
+        copy_count,
     }))
 }
 

@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(15, "search recency", "0015_search_recency"),
     migration!(16, "story redirects", "0016_story_redirects"),
     migration!(17, "feed warning", "0017_feed_warning"),
+    migration!(18, "article copies", "0018_article_copies"),
 ];
 
 /// The schema version this binary brings.

@@ -2033,6 +2033,14 @@ fn a_copy_with_a_new_headline_is_linked_to_the_earlier_original() {
         assert!(detected.similarity >= 0.6, "{db}: {detected:?}");
         let same_event = store.article(other.id).unwrap().unwrap();
         assert_eq!(same_event.original_article_id, None, "{db}: not a copy");
+        let first = store.article(original.id).unwrap().unwrap();
+        assert_eq!(
+            (first.copies.len(), first.copy_count, first.copies[0].id),
+            (1, 1, copy.id),
+            "{db}: the original lists its copy"
+        );
+        assert_eq!(first.copies[0].outlet_slug, "valdren-daily-post", "{db}");
+        assert!(same_event.copies.is_empty(), "{db}");
         let ledger = store.outlet_syndication("harbour-ledger").unwrap();
         assert_eq!(ledger.republished_by.len(), 1, "{db}");
         assert_eq!(ledger.republished_by[0].slug, "valdren-daily-post", "{db}");

@@ -2337,5 +2337,12 @@ fn outlet_pages_show_who_republishes_whom_and_detected_copies_say_so() {
             )) && page.contains("% of the text matches</a>"),
             "{db}"
         );
+        let (_, page) = get(&app, &format!("/articles/{}", s.full_id), BROWSER).await;
+        assert!(
+            page.contains(&format!(
+                "Republished by <a href=\"/articles/{copy_id}\">Saltmere Herald</a></p>"
+            )),
+            "{db}: the original lists its copies"
+        );
     });
 }

@@ -112,6 +112,10 @@ struct ArticlePage<'a> {
     read_more_href: Option<String>,
     provenance: Option<String>,
     provenance_href: Option<String>,
+    /// (href, outlet) of the copies that name this article as their original.
+    copies: Vec<(String, String)>,
+    /// Copies beyond those listed.
+    more_copies: i64,
     description: String,
     api_href: String,
     /// (href, name, kind) of the people, organisations and places the article names.
@@ -194,6 +198,12 @@ fn page_of<'a>(
             .original_article_id
             .map(|id| format!("/articles/{id}"))
             .or_else(|| a.provenance.original_url.clone()),
+        copies: stored
+            .copies
+            .iter()
+            .map(|c| (format!("/articles/{}", c.id), c.outlet.clone()))
+            .collect(),
+        more_copies: stored.copy_count - stored.copies.len() as i64,
         description: format::clip(a.summary.as_deref().unwrap_or(&a.text), 40),
         api_href: format!("/api/v1/articles/{}", a.id.unwrap_or_default()),
         entities: a
