@@ -498,11 +498,11 @@ fn fixture_outlets() -> String {
     base
 }
 
-#[test]
-fn fetch_killed_at_random_points_converges_to_an_uninterrupted_run() {
+/// Starts the fixture outlets and writes, in `dir`, a configuration that may fetch them and an
+/// OPML file that follows every feed; returns both paths.
+fn fixture_feeds(dir: &Path) -> (PathBuf, String) {
     let base = fixture_outlets();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("tidings.toml");
+    let config = dir.join("tidings.toml");
     // One feed at a time: the order articles arrive in is then the due order, in every run.
     // Short timeouts: a killed run's feed leases (twice the total timeout) expire in seconds.
     std::fs::write(
@@ -517,13 +517,19 @@ fn fetch_killed_at_random_points_converges_to_an_uninterrupted_run() {
             )
         })
         .collect();
-    let opml = dir.path().join("feeds.opml");
+    let opml = dir.join("feeds.opml");
     std::fs::write(
         &opml,
         format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><body>{outlines}</body></opml>"),
     )
     .unwrap();
-    let opml = opml.to_str().unwrap().to_owned();
+    (config, opml.to_str().unwrap().to_owned())
+}
+
+#[test]
+fn fetch_killed_at_random_points_converges_to_an_uninterrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, opml) = fixture_feeds(dir.path());
     // Each database gets the same feeds before its first fetch (the OPML import is not what is
     // being crashed here).
     crash_and_converge(
@@ -592,26 +598,9 @@ fn a_full_database_stops_the_import_clearly_and_loses_nothing_stored() {
 /// would hide the entries that did not fit, and every entry is stored.
 #[test]
 fn a_database_full_during_a_fetch_loses_no_entry() {
-    let base = fixture_outlets();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("tidings.toml");
-    std::fs::write(
-        &config,
-        "[fetch]\nallow_private = [\"127.0.0.1/32\"]\nhost_interval_ms = 0\nconcurrency = 1\n",
-    )
-    .unwrap();
-    let outlines: String = (0..FEEDS)
-        .map(|n| {
-            format!("<outline type=\"rss\" text=\"Outlet {n}\" xmlUrl=\"{base}/feed/{n}.xml\"/>")
-        })
-        .collect();
-    let opml = dir.path().join("feeds.opml");
-    std::fs::write(
-        &opml,
-        format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><body>{outlines}</body></opml>"),
-    )
-    .unwrap();
-    let opml = opml.to_str().unwrap();
+    let (config, opml) = fixture_feeds(dir.path());
+    let opml = opml.as_str();
     let reference = TestDatabase::sqlite();
     run_ok(reference.url(), Some(&config), &["opml", "import", opml]);
     run_ok(reference.url(), Some(&config), &["fetch", "--once"]);
