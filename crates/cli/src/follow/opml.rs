@@ -1,4 +1,5 @@
-//! OPML 2.0 subscription lists in and out. Categories (enclosing outlines) become sections.
+//! OPML 2.0 subscription lists in and out. Categories (enclosing outlines, else an outline's
+//! `category` attribute) become sections.
 //! The reader never expands entities beyond XML's five (quick-xml does not read DTDs).
 
 use quick_xml::Reader;
@@ -110,8 +111,26 @@ fn outline(attrs: &Attrs, categories: &[Option<String>]) -> Option<Subscription>
         xml_url,
         title: attr(attrs, "title").or_else(|| attr(attrs, "text")),
         html_url: attr(attrs, "htmlUrl"),
-        section: categories.iter().rev().flatten().next().cloned(),
+        section: categories
+            .iter()
+            .rev()
+            .flatten()
+            .next()
+            .cloned()
+            .or_else(|| attr(attrs, "category").and_then(|c| category_section(&c))),
     })
+}
+
+/// OPML 2.0's `category` attribute ("/News/World,/Europe": comma-separated, slash-delimited
+/// paths): the last part of the first path. An enclosing outline wins over it.
+fn category_section(value: &str) -> Option<String> {
+    value
+        .split(',')
+        .next()?
+        .split('/')
+        .map(str::trim)
+        .rfind(|part| !part.is_empty())
+        .map(str::to_owned)
 }
 
 /// Writes OPML 2.0: one outline per section holding its feeds, feeds without a section at the
@@ -200,6 +219,24 @@ mod tests {
             k
         };
         assert_eq!(key(&again), key(&subs));
+    }
+
+    #[test]
+    fn the_category_attribute_names_a_section_when_no_outline_encloses_the_feed() {
+        let opml = r#"<opml version="2.0"><body>
+            <outline text="Ledger" xmlUrl="https://ledger.example/rss" category="/News/World,/Europe"/>
+            <outline text="Culture"><outline text="Wire" xmlUrl="https://wire.example/rss" category="/Arts"/></outline>
+            <outline text="Plain" xmlUrl="https://plain.example/rss" category=" , "/>
+        </body></opml>"#;
+        let sections: Vec<Option<String>> = parse(opml.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.section)
+            .collect();
+        assert_eq!(
+            sections,
+            vec![Some("World".into()), Some("Culture".into()), None]
+        );
     }
 
     #[test]
