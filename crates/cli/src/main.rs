@@ -16,10 +16,10 @@ mod synthetic;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc rather than glibc's malloc: parsing feeds and pages allocates and frees many small
-/// strings and maps, where it is 10–30 % faster (docs/BENCHMARKS.md), and its per-thread heaps
-/// return freed pages instead of keeping them in one glibc arena per thread, which made the
-/// soak test's server grow by ~25 MB per week-ranking recomputation until capped.
+/// mimalloc rather than glibc's malloc: parsing feeds allocates and frees many small strings and
+/// maps, where it was 5 % (small feeds) to 30 % (large ones) faster, and in the soak test the
+/// server's heap stays flat with it, where glibc (even capped at 2 arenas) kept freed memory
+/// and grew by ~7 MB a minute (docs/BENCHMARKS.md, "Feed parsing" and "Soak").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
