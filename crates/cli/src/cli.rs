@@ -197,7 +197,10 @@ pub struct SearchArgs {
     pub to: Option<chrono::NaiveDate>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// One JSON line per hit.
+    /// Skip this many hits (the next page starts at offset + limit).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// One JSON line per hit, best first.
     #[arg(long)]
     pub json: bool,
 }

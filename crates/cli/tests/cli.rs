@@ -466,6 +466,17 @@ fn search_and_digest_commands() {
     let hits = json_lines(&out);
     assert_eq!(hits.len(), 1);
     assert!(hits[0]["snippet"].as_str().unwrap().contains('\u{2}'));
+    let next_page = tidings(
+        db.url(),
+        &[
+            "search",
+            "--json",
+            "--offset",
+            "1",
+            "\"peace treaty\" azerbaij*",
+        ],
+    );
+    assert!(json_lines(&next_page).is_empty(), "{}", stderr(&next_page));
     let out = tidings(db.url(), &["search", "' OR 1=1 --"]);
     assert!(out.status.success(), "{}", stderr(&out));
     for format in ["text", "markdown", "html"] {

@@ -41,7 +41,9 @@ pub use feeds::{Feed, FetchLogEntry, FetchResult, NewFeed};
 pub use leases::{Claim, host_of};
 pub use listings::{Cursor, Listing, Page};
 pub use outlets::{Outlet, OutletSettings};
-pub use search::{MARK_END, MARK_START, SearchHit, SearchQuery, snippet_html};
+pub use search::{
+    MARK_END, MARK_START, SearchHit, SearchQuery, StoryGroup, group_by_story, snippet_html,
+};
 pub use stories::{StoryArticle, StoryDetail, StoryEntity};
 pub use subscribers::{Subscriber, Subscription};
 pub use syndication::{OutletLink, OutletSyndication};

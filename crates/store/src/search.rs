@@ -192,6 +192,30 @@ impl Store {
     }
 }
 
+/// Hits of one story together, in the order of the story's best hit.
+#[derive(Debug, Serialize)]
+pub struct StoryGroup {
+    pub story_id: i64,
+    pub hits: Vec<SearchHit>,
+}
+
+pub fn group_by_story(hits: Vec<SearchHit>) -> Vec<StoryGroup> {
+    let mut groups: Vec<StoryGroup> = Vec::new();
+    for hit in hits {
+        match groups
+            .iter_mut()
+            .find(|g| g.story_id == hit.article.story_id)
+        {
+            Some(g) => g.hits.push(hit),
+            None => groups.push(StoryGroup {
+                story_id: hit.article.story_id,
+                hits: vec![hit],
+            }),
+        }
+    }
+    groups
+}
+
 /// The first id window of PostgreSQL's scoring (see `Store::score_newest_first`): a word in a
 /// tenth of the articles fills [`CANDIDATES`] in it at once.
 const FIRST_WINDOW: i64 = 8 * CANDIDATES as i64;

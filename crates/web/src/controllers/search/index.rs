@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tidings_store::{SearchHit, SearchQuery, snippet_html};
+use tidings_store::{SearchHit, SearchQuery, StoryGroup, group_by_story, snippet_html};
 
 const PAGE_SIZE: usize = 20;
 
@@ -60,30 +60,6 @@ impl Params {
             offset: (self.page() - 1) * PAGE_SIZE,
         }
     }
-}
-
-/// Hits of one story together, in the order of the story's best hit.
-#[derive(Debug, Serialize)]
-pub struct StoryGroup {
-    pub story_id: i64,
-    pub hits: Vec<SearchHit>,
-}
-
-fn group_by_story(hits: Vec<SearchHit>) -> Vec<StoryGroup> {
-    let mut groups: Vec<StoryGroup> = Vec::new();
-    for hit in hits {
-        match groups
-            .iter_mut()
-            .find(|g| g.story_id == hit.article.story_id)
-        {
-            Some(g) => g.hits.push(hit),
-            None => groups.push(StoryGroup {
-                story_id: hit.article.story_id,
-                hits: vec![hit],
-            }),
-        }
-    }
-    groups
 }
 
 async fn run(state: &AppState, params: &Params) -> Result<(Vec<StoryGroup>, bool), WebError> {
