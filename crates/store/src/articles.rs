@@ -156,6 +156,7 @@ fn same_text_from_outlet(
     tx: &mut dyn Exec,
     a: &Article,
     outlet_slug: &str,
+    text_hash: &str,
 ) -> Result<Option<Row>, StoreError> {
     if a.text
         .split_whitespace()
@@ -169,7 +170,7 @@ fn same_text_from_outlet(
             "SELECT a.id, a.story_id, a.title FROM articles a JOIN outlets o ON o.id = a.outlet_id
              WHERE a.content_hash = ? AND o.slug = ? AND a.story_id IS NOT NULL LIMIT {SAME_TEXT_CANDIDATES}"
         ),
-        params![content_hash(&a.text), outlet_slug],
+        params![text_hash, outlet_slug],
     )?;
     let title = normalized_words(&a.title);
     Ok(rows
@@ -214,41 +215,39 @@ pub(crate) fn upsert_article(
     let outlet_slug = slugify(&a.outlet.name);
     let published = a.published_at.unwrap_or_else(Utc::now);
     let key = article_key(a, &outlet_slug, published);
-    let existing = match tx.query_opt(
+    let existing = tx.query_opt(
         "SELECT id, story_id, fingerprint FROM articles WHERE article_key = ?",
         params![&key],
-    )? {
-        Some(row) => Some(row),
-        None => {
-            if let Some(row) = same_text_from_outlet(tx, a, &outlet_slug)? {
-                // The same text from the same outlet under another link (another feed, a
-                // changed URL): stored once, as it was first.
-                return Ok(UpsertOutcome {
-                    id: row.i64(0)?,
-                    story_id: row.i64(1)?,
-                    created: false,
-                    story_decision: std::time::Duration::ZERO,
-                });
-            }
-            None
-        }
-    };
+    )?;
+    let text_hash = content_hash(&a.text);
     let fingerprint = fingerprint(a);
-    // The same article stored again changes nothing, so a rerun after a crash converges to
-    // what one uninterrupted run stores (entities and speakers are linked as they were).
-    if let Some(row) = &existing
-        && row.opt_text(2)?.as_deref() == Some(fingerprint.as_str())
-        && let Some(story_id) = row.opt_i64(1)?
-    {
+    let unchanged = match &existing {
+        // The same article stored again changes nothing, so a rerun after a crash converges to
+        // what one uninterrupted run stores (entities and speakers are linked as they were).
+        Some(row) if row.opt_text(2)?.as_deref() == Some(fingerprint.as_str()) => {
+            match row.opt_i64(1)? {
+                Some(story) => Some((row.i64(0)?, story)),
+                None => None,
+            }
+        }
+        Some(_) => None,
+        // The same text from the same outlet under another link (another feed, a changed
+        // URL): stored once, as it was first.
+        None => match same_text_from_outlet(tx, a, &outlet_slug, &text_hash)? {
+            Some(row) => Some((row.i64(0)?, row.i64(1)?)),
+            None => None,
+        },
+    };
+    if let Some((id, story_id)) = unchanged {
         return Ok(UpsertOutcome {
-            id: row.i64(0)?,
+            id,
             story_id,
             created: false,
             story_decision: std::time::Duration::ZERO,
         });
     }
     let outlet_id = ensure_outlet(tx, &a.outlet)?;
-    let fields = ArticleFields::new(a, outlet_id, published, fingerprint);
+    let fields = ArticleFields::new(a, outlet_id, published, text_hash, fingerprint);
     let (id, story_id, created) = match existing {
         Some(row) => {
             let id = row.i64(0)?;
@@ -305,7 +304,13 @@ const FIELD_COLUMNS: [&str; 23] = [
 ];
 
 impl ArticleFields {
-    fn new(a: &Article, outlet_id: i64, published: DateTime<Utc>, fingerprint: String) -> Self {
+    fn new(
+        a: &Article,
+        outlet_id: i64,
+        published: DateTime<Utc>,
+        text_hash: String,
+        fingerprint: String,
+    ) -> Self {
         let authors = serde_json::to_string(&a.authors).unwrap_or_else(|_| "[]".into());
         let word_count = if a.word_count > 0 {
             a.word_count
@@ -315,7 +320,7 @@ impl ArticleFields {
         Self(vec![
             outlet_id.into(),
             a.url.as_deref().map(clean_article_url).into(),
-            content_hash(&a.text).into(),
+            text_hash.into(),
             a.title.trim().into(),
             authors.into(),
             published.timestamp().into(),
