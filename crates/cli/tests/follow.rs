@@ -44,6 +44,34 @@ async fn feed(headers: HeaderMap) -> impl IntoResponse {
         .into_response()
 }
 
+/// A feed whose server says UTF-8 but whose bytes are ISO-8859-1, as its declaration says.
+fn latin1_feed() -> Vec<u8> {
+    let mut body = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>Le Monde d\xe9mo</title>".to_vec();
+    body.extend_from_slice(b"<item><title>Caf\xe9 society reopens</title><link>https://outlet.example/cafe</link><description>The caf\xe9s of the old town reopened on Monday.</description></item></channel></rss>");
+    body
+}
+
+/// A feed that gives its items new GUIDs on every request (a CMS migration, a buggy plugin).
+async fn renumbered_feed() -> impl IntoResponse {
+    static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let items: String = ["harbour", "museum"]
+        .iter()
+        .map(|slug| {
+            format!(
+                "<item><title>The {slug} story</title><link>https://outlet.example/{slug}</link>\
+                 <guid isPermaLink=\"false\">run-{n}-{slug}</guid><description>The {slug} report.</description></item>"
+            )
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        format!(
+            "<rss version=\"2.0\"><channel><title>Renumbering Outlet</title>{items}</channel></rss>"
+        ),
+    )
+}
+
 fn article_page() -> String {
     let paragraph = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the union accepted a pay offer from the shipping companies, which raises wages over two years and sets up a joint safety committee for the container terminals.";
     let body: String = (0..6)
@@ -79,6 +107,8 @@ fn fixture_outlet() -> String {
                       <item><title>Closed page</title><link>/private/story</link><pubDate>Tue, 17 Nov 2026 10:30:00 +0000</pubDate>\
                       <description>Only a summary here.</description></item></channel></rss>")
                 }))
+                .route("/latin1.xml", get(|| async { ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], latin1_feed()) }))
+                .route("/renumbered.xml", get(renumbered_feed))
                 .route("/story", get(|| async { Html(article_page()) }))
                 .route("/private/story", get(|| async { Html(article_page()) }))
                 .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private\n" }));
@@ -268,5 +298,58 @@ fn summary_entries_get_their_article_page_where_robots_txt_allows() {
         String::from_utf8_lossy(&closed.stdout).lines().count(),
         1,
         "the disallowed page keeps its summary"
+    );
+}
+
+#[test]
+fn a_wrong_charset_and_renumbered_guids_are_survived() {
+    let base = fixture_outlet();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for path in ["latin1.xml", "renumbered.xml"] {
+        let added = tidings(d, true, &["source", "add", &format!("{base}/{path}")]);
+        assert!(added.status.success(), "{path}: {}", err(&added));
+    }
+    let search = tidings(d, true, &["search", "--json", "society"]);
+    let hits: Vec<Value> = String::from_utf8_lossy(&search.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(hits.len(), 1, "{}", err(&search));
+    assert_eq!(
+        hits[0]["article"]["title"], "Café society reopens",
+        "decoded as the declaration says, not as the wrong header says"
+    );
+
+    // Fetch the renumbering feed twice more: its items keep their links, so nothing doubles.
+    let store =
+        tidings_store::Store::open(&format!("sqlite://{}", d.join("t.db").display())).unwrap();
+    for _ in 0..2 {
+        for feed in store.feeds().unwrap() {
+            store.fetch_feed_now(feed.id).unwrap();
+        }
+        let fetched = tidings(d, true, &["fetch", "--once"]);
+        assert!(fetched.status.success(), "{}", err(&fetched));
+    }
+    let list = tidings(d, true, &["source", "list", "--json"]);
+    let feeds: Vec<Value> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let renumbered = feeds
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().ends_with("/renumbered.xml"))
+        .unwrap();
+    assert_eq!(renumbered["article_count"], 2, "{renumbered}");
+    assert_eq!(store.article_count().unwrap(), 3);
+    let latin1 = feeds
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().ends_with("/latin1.xml"))
+        .unwrap();
+    assert!(
+        latin1["last_warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("utf-8") || w.contains("encoding")),
+        "the overridden charset is recorded against the feed: {latin1}"
     );
 }

@@ -242,7 +242,50 @@ enum Outcome {
     Failed,
 }
 
+/// Fetches one feed; a panic while doing so (a bug in tidings, never the feed's fault alone) is
+/// recorded against that feed as a failure, so the other fetches in flight go on.
 async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
+    let started = Instant::now();
+    match panic_as_error(fetch_and_record(f, feed)).await {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            tidings_web::metrics::METRICS.count_fetch("error");
+            tracing::error!(feed = feed.id, url = %feed.url, panic = %message, "fetch panicked");
+            let failures = u32::try_from(feed.error_count + 1).unwrap_or(u32::MAX);
+            let interval = Duration::from_secs(feed.interval_secs.max(1) as u64);
+            let error =
+                format!("internal error while reading this feed (a bug in tidings): {message}");
+            record(
+                f,
+                feed,
+                FetchResult::Failed { error },
+                f.schedule.after_failure(failures, None),
+                interval,
+                started.elapsed().as_millis() as i64,
+            )
+            .await;
+            Outcome::Failed
+        }
+    }
+}
+
+/// Runs `fut`, turning a panic inside it into its message. The fetches of a cycle share one
+/// task (they borrow the follower), so without this one panicking parser would end them all.
+async fn panic_as_error<T>(fut: impl std::future::Future<Output = T>) -> Result<T, String> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(fut)
+        .catch_unwind()
+        .await
+        .map_err(|payload| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic without a message".to_owned())
+        })
+}
+
+async fn fetch_and_record(f: &Follower, feed: &Feed) -> Outcome {
     let started = Instant::now();
     let cond = Conditional {
         etag: feed.etag.clone(),
@@ -598,5 +641,24 @@ mod tests {
             }
         }
         assert_eq!(store.article_count().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_one_fetch_becomes_its_error_and_the_others_finish() {
+        use futures_util::StreamExt;
+        let fetches = futures_util::stream::FuturesUnordered::new();
+        for n in 0..3 {
+            fetches.push(super::panic_as_error(async move {
+                tokio::task::yield_now().await;
+                assert!(n != 1, "parser bug on feed {n}");
+                n
+            }));
+        }
+        let mut outcomes: Vec<_> = fetches.collect().await;
+        outcomes.sort();
+        assert_eq!(
+            outcomes,
+            [Ok(0), Ok(2), Err("parser bug on feed 1".to_owned())]
+        );
     }
 }
