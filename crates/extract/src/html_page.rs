@@ -1,8 +1,9 @@
-//! Article pages in HTML, first version: metadata from JSON-LD, OpenGraph and `<meta>` (module
+//! Article pages in HTML: metadata from JSON-LD, OpenGraph, `<meta>` and microdata (module
 //! `metadata`), the body from the article element with page furniture dropped (module `body`),
 //! sanitized HTML and plain text out, the outlet from the site name and the URL's domain, and
-//! provenance from a republication note at the end of the body or from a canonical URL on
-//! another site. Pages without ~40 words of body text are refused.
+//! provenance from a republication note at the end of the body, an original the markup declares
+//! (`isBasedOn`, `syndication-source`, `original-source`) or a canonical URL on another site.
+//! Pages without ~40 words of body text are refused.
 
 mod body;
 mod metadata;
@@ -124,6 +125,15 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
     }
 
     let page_host = page_url.as_ref().and_then(|u| host_of(u.as_str()));
+    if let Some(original) = &meta.declared_original {
+        let url = absolute(Some(&original.url), base.as_ref());
+        cross_site_provenance(&mut provenance, page_host.as_deref(), url.as_deref());
+        if let Some(publisher) = &original.publisher
+            && provenance.original_url == url
+        {
+            provenance.original_outlet = Some(publisher.clone());
+        }
+    }
     let declared_url = canonical.clone().or(og_url);
     cross_site_provenance(
         &mut provenance,
@@ -290,7 +300,8 @@ fn note_provenance(blocks: &mut Vec<Block>, page_date: Option<chrono::NaiveDate>
     note.provenance
 }
 
-/// A canonical URL on another site than the page's marks the page as a republication.
+/// A canonical URL (or a declared original) on another site than the page's marks the page as
+/// a republication of it.
 fn cross_site_provenance(
     provenance: &mut Provenance,
     page_host: Option<&str>,

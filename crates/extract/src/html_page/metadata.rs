@@ -1,6 +1,7 @@
 //! Article metadata an HTML page declares about itself: JSON-LD (`NewsArticle` and kin, also
 //! inside `@graph`, with `@id` references resolved), OpenGraph and `article:` properties,
-//! `<meta name=…>`, `<link rel=canonical>`, `<html lang>` and `<title>`.
+//! Twitter cards and other `<meta name=…>`, schema.org microdata, `<link rel=canonical>`, the
+//! original a republished page names, `<html lang>` and `<title>`.
 
 use crate::byline::{parse_authors, strip_by};
 use crate::dates::parse_datetime;
@@ -51,6 +52,17 @@ pub(super) struct Metadata {
     pub declares_article: bool,
     /// JSON-LD `articleBody`, a fallback when the DOM holds no body.
     pub article_body: Option<String>,
+    /// Where the page says its text first appeared: JSON-LD `isBasedOn`, `<meta
+    /// name=syndication-source|original-source>`, `<link rel=original-source>`.
+    pub declared_original: Option<DeclaredOriginal>,
+}
+
+/// The original a republished page names in its markup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct DeclaredOriginal {
+    pub url: String,
+    /// The original's publisher, when the markup names it.
+    pub publisher: Option<String>,
 }
 
 fn selector(css: &str) -> Selector {
@@ -62,6 +74,9 @@ static META: Lazy<Selector> = Lazy::new(|| selector("meta[content]"));
 static LINK: Lazy<Selector> = Lazy::new(|| selector("link[rel][href]"));
 static HTML_LANG: Lazy<Selector> = Lazy::new(|| selector("html[lang]"));
 static TITLE: Lazy<Selector> = Lazy::new(|| selector("title"));
+static ITEMSCOPE: Lazy<Selector> = Lazy::new(|| selector("[itemscope][itemtype]"));
+static ITEMPROP: Lazy<Selector> = Lazy::new(|| selector("[itemprop]:not(meta)"));
+static ITEMPROP_NAME: Lazy<Selector> = Lazy::new(|| selector("[itemprop~=name]"));
 
 /// Reads all metadata of `doc`; JSON-LD first, OpenGraph and `<meta>` filling the gaps.
 pub(super) fn read(doc: &Html) -> Metadata {
@@ -69,17 +84,19 @@ pub(super) fn read(doc: &Html) -> Metadata {
     read_json_ld(doc, &mut meta);
     let tags = meta_tags(doc);
     fill_from_meta_tags(&mut meta, &tags);
-    meta.canonical = doc
-        .select(&LINK)
-        .find(|l| {
-            l.attr("rel").is_some_and(|r| {
-                r.split_whitespace()
-                    .any(|t| t.eq_ignore_ascii_case("canonical"))
-            })
-        })
-        .and_then(|l| l.attr("href"))
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty());
+    fill_from_microdata(doc, &mut meta);
+    meta.canonical = link_href(doc, "canonical");
+    if meta.declared_original.is_none() {
+        meta.declared_original = tags
+            .iter()
+            .find(|(k, _)| k == "syndication-source" || k == "original-source")
+            .map(|(_, v)| v.clone())
+            .or_else(|| link_href(doc, "original-source"))
+            .map(|url| DeclaredOriginal {
+                url,
+                publisher: None,
+            });
+    }
     meta.language = doc
         .select(&HTML_LANG)
         .next()
@@ -92,6 +109,18 @@ pub(super) fn read(doc: &Html) -> Metadata {
         .map(|t| collapse_whitespace(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
     meta
+}
+
+/// The `href` of the first `<link>` whose `rel` holds `rel`.
+fn link_href(doc: &Html, rel: &str) -> Option<String> {
+    doc.select(&LINK)
+        .find(|l| {
+            l.attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case(rel)))
+        })
+        .and_then(|l| l.attr("href"))
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
 }
 
 /// "en-GB" → "en"; junk → `None`.
@@ -193,6 +222,27 @@ fn fill_from_article(meta: &mut Metadata, node: &Value, ids: &HashMap<&str, &Val
         meta.og_url =
             url_of(node.get("mainEntityOfPage"), ids).or_else(|| text_of(node.get("url")));
     }
+    meta.declared_original = based_on(node.get("isBasedOn").or(node.get("isBasedOnUrl")), ids);
+}
+
+/// `isBasedOn`: a URL, or a work with a `url` (or `@id`) and perhaps a `publisher`.
+fn based_on(value: Option<&Value>, ids: &HashMap<&str, &Value>) -> Option<DeclaredOriginal> {
+    let value = value?;
+    let work = match value {
+        Value::Array(items) => items.first()?,
+        v => v,
+    };
+    let work = work
+        .get("@id")
+        .and_then(Value::as_str)
+        .and_then(|id| ids.get(id).copied())
+        .filter(|r| r.get("url").is_some())
+        .unwrap_or(work);
+    let url = url_of(Some(work), ids)?;
+    Some(DeclaredOriginal {
+        url,
+        publisher: names_of(work.get("publisher"), ids).into_iter().next(),
+    })
 }
 
 /// A string value, whitespace collapsed; `None` when absent or empty.
@@ -369,6 +419,71 @@ fn fill_from_meta_tags(meta: &mut Metadata, tags: &[(String, String)]) {
     }
     let og_type = first(&["og:type"]).unwrap_or_default().to_ascii_lowercase();
     meta.declares_article |= og_type == "article" || og_type.ends_with(".article");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microdata (`itemprop` on elements other than `<meta>`, which `meta_tags` reads)
+
+/// Fills what JSON-LD and `<meta>` left open from schema.org microdata of the page's article
+/// item: headline, author names, dates (`datetime` or `content`, else the text) and section.
+/// Properties of items nested in it (a comment, a related article) are not the article's.
+fn fill_from_microdata(doc: &Html, meta: &mut Metadata) {
+    let Some(scope) = doc.select(&ITEMSCOPE).find(|s| {
+        s.attr("itemtype")
+            .and_then(|t| t.trim().rsplit('/').next())
+            .is_some_and(|t| ARTICLE_TYPES.contains(&t))
+    }) else {
+        return;
+    };
+    let had_authors = !meta.authors.is_empty();
+    for el in scope.select(&ITEMPROP) {
+        let Some(props) = el.attr("itemprop") else {
+            continue;
+        };
+        let owner = el
+            .ancestors()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|a| a.attr("itemscope").is_some());
+        if owner.map(|o| o.id()) != Some(scope.id()) {
+            continue;
+        }
+        let text = || collapse_whitespace(&el.text().collect::<String>());
+        let value = || {
+            el.attr("datetime")
+                .or_else(|| el.attr("content"))
+                .map(collapse_whitespace)
+                .unwrap_or_else(text)
+        };
+        for prop in props.split_whitespace() {
+            match prop {
+                "headline" => fill(&mut meta.title, || Some(text()).filter(|t| !t.is_empty())),
+                "datePublished" if meta.published.is_none() => {
+                    meta.published = parse_datetime(&value());
+                }
+                "dateModified" if meta.modified.is_none() => {
+                    meta.modified = parse_datetime(&value());
+                }
+                "articleSection" => {
+                    fill(&mut meta.section, || Some(text()).filter(|t| !t.is_empty()))
+                }
+                "author" | "creator" if !had_authors => {
+                    // A Person item names itself in a nested itemprop=name; a plain element is
+                    // the name.
+                    let name = el
+                        .select(&ITEMPROP_NAME)
+                        .next()
+                        .map(|n| collapse_whitespace(&n.text().collect::<String>()))
+                        .unwrap_or_else(text);
+                    for author in parse_authors(strip_by(&name)) {
+                        if !meta.authors.contains(&author) {
+                            meta.authors.push(author);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 fn fill(slot: &mut Option<String>, value: impl FnOnce() -> Option<String>) {

@@ -165,6 +165,86 @@ fn canonical_on_another_site_is_a_republication() {
 }
 
 #[test]
+fn a_declared_original_on_another_site_is_a_republication() {
+    let republisher = Some("https://republisher.example/news/1");
+    let based_on = r#"<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",
+        "isBasedOn": {"@type": "NewsArticle", "url": "https://original.example/story/1",
+                      "publisher": {"@type": "Organization", "name": "The Original Post"}}}</script>"#;
+    let meta = r#"<meta name="syndication-source" content="https://original.example/story/1">"#;
+    let link = r#"<link rel="original-source" href="//original.example/story/1">"#;
+    for (head, outlet) in [
+        (based_on, "The Original Post"),
+        (meta, "original.example"),
+        (link, "original.example"),
+    ] {
+        let a = parse_ok(&page(head, ""), republisher);
+        assert_eq!(
+            a.provenance.original_url.as_deref(),
+            Some("https://original.example/story/1"),
+            "{head}"
+        );
+        assert_eq!(
+            a.provenance.original_outlet.as_deref(),
+            Some(outlet),
+            "{head}"
+        );
+        assert_eq!(a.url.as_deref(), republisher, "{head}");
+    }
+    // An outlet naming its own page as the source is not republishing anything.
+    let own = r#"<meta name="original-source" content="https://republisher.example/news/1">"#;
+    assert!(
+        !parse_ok(&page(own, ""), republisher)
+            .provenance
+            .is_republication()
+    );
+}
+
+#[test]
+fn twitter_cards_fill_what_opengraph_leaves_open() {
+    let head = r#"<meta name="twitter:title" content="Card title">
+        <meta name="twitter:description" content="Card summary.">
+        <meta name="twitter:image" content="/img/card.jpg">"#;
+    let a = parse_ok(&page(head, ""), Some("https://paper.example/a"));
+    assert_eq!(a.title, "Card title");
+    assert_eq!(a.summary.as_deref(), Some("Card summary."));
+    assert_eq!(
+        a.image_url.as_deref(),
+        Some("https://paper.example/img/card.jpg")
+    );
+    let both = format!(r#"<meta property="og:title" content="Graph title">{head}"#);
+    assert_eq!(parse_ok(&page(&both, ""), None).title, "Graph title");
+}
+
+#[test]
+fn microdata_of_the_article_item_fills_the_gaps() {
+    let prose = "<p>The council met on Tuesday and agreed the budget for next year after a long \
+                 debate about buses, libraries and the harbour, which had been delayed twice.</p>\
+                 <p>Members said they would return to the question of parking charges in the \
+                 spring, once the new survey of residents has been published.</p>";
+    let html = format!(
+        r#"<html><body><div itemscope itemtype="https://schema.org/NewsArticle">
+        <h1 itemprop="headline">Budget agreed after long debate</h1>
+        <p>By <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Ana Lima</span></span>
+           and <span itemprop="author">Tom Berg</span>,
+           <time itemprop="datePublished" datetime="2026-11-16T08:30:00Z">16 November</time>
+           in <span itemprop="articleSection">Politics</span></p>
+        <div itemprop="articleBody">{prose}</div>
+        <div itemprop="comment" itemscope itemtype="https://schema.org/Comment">
+          <span itemprop="author">A Commenter</span>
+          <time itemprop="datePublished" datetime="2026-11-20T08:00:00Z">later</time></div>
+        </div></body></html>"#
+    );
+    let a = parse_ok(&html, None);
+    assert_eq!(a.title, "Budget agreed after long debate");
+    assert_eq!(a.authors, vec!["Ana Lima", "Tom Berg"]);
+    assert_eq!(
+        a.published_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-11-16T08:30:00+00:00")
+    );
+    assert_eq!(a.section.as_deref(), Some("Politics"));
+}
+
+#[test]
 fn json_ld_variants() {
     let head = r#"<script type="application/ld+json">
         //<![CDATA[
