@@ -87,7 +87,7 @@ mod tests {
         assert!(report.outlets >= 6, "{report:?}");
         assert!(report.articles >= 40, "{report:?}");
         assert_eq!(store.article_count().unwrap() as usize, report.articles);
-        assert!(store.weeks().unwrap().len() >= 3);
+        assert!(store.weeks(None, 10).unwrap().len() >= 3);
         // Loading again updates in place.
         load(&store).unwrap();
         assert_eq!(store.article_count().unwrap() as usize, report.articles);

@@ -18,7 +18,7 @@
 mod detail;
 mod merge;
 
-pub use detail::{StoryArticle, StoryDetail, StoryEntity};
+pub use detail::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity};
 pub(crate) use merge::merge_fragments;
 
 use crate::sql::{Dialect, Exec, Value, lookups};

@@ -80,12 +80,20 @@ impl Store {
         })
     }
 
-    /// Weeks that have articles, newest first, with their article counts.
-    pub fn weeks(&self) -> Result<Vec<(IsoWeek, i64)>, StoreError> {
+    /// Up to `limit` weeks that have articles, newest first, before `before` (all when None),
+    /// with their article counts. Read in index order, so a page stops after `limit` weeks.
+    pub fn weeks(
+        &self,
+        before: Option<IsoWeek>,
+        limit: usize,
+    ) -> Result<Vec<(IsoWeek, i64)>, StoreError> {
+        let before = before.map_or(i64::MAX, |w| w.key());
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(|c| {
             c.query(
-                "SELECT week_key, COUNT(*) FROM articles GROUP BY week_key ORDER BY week_key DESC",
-                &[],
+                "SELECT week_key, COUNT(*) FROM articles WHERE week_key < ?
+                 GROUP BY week_key ORDER BY week_key DESC LIMIT ?",
+                params![before, limit],
             )?
             .iter()
             .filter_map(|r| match (r.i64(0), r.i64(1)) {

@@ -267,9 +267,11 @@ fn weeks_and_neighbours() {
         );
         assert_eq!(next, None, "{db}");
         assert_eq!(store.latest_week().unwrap(), Some(w47), "{db}");
-        let weeks = store.weeks().unwrap();
+        let weeks = store.weeks(None, 10).unwrap();
         assert_eq!(weeks.len(), 2, "{db}");
         assert_eq!(weeks[0], (w47, 2), "{db}");
+        assert_eq!(store.weeks(None, 1).unwrap(), [weeks[0]], "{db}");
+        assert_eq!(store.weeks(Some(w47), 10).unwrap(), [weeks[1]], "{db}");
         assert!(
             store
                 .week_cards("2026-W46".parse().unwrap())
@@ -1152,7 +1154,7 @@ fn independent_reports_of_one_event_join_one_story() {
         let year_later = store.upsert_article(&later, None).unwrap();
         assert_ne!(year_later.story_id, first.story_id, "{db}: a year later");
 
-        let story = store.story(first.story_id).unwrap().unwrap();
+        let story = store.story(first.story_id, 1).unwrap().unwrap();
         assert_eq!(story.article_count, 3, "{db}");
         assert_eq!(story.outlet_count, 3, "{db}");
         assert_eq!(
@@ -1167,6 +1169,21 @@ fn independent_reports_of_one_event_join_one_story() {
         assert!(why.contains("Mara Oyelaran"), "{db}: {why}");
         let republished = story.articles.iter().find(|x| x.id == copied.id).unwrap();
         assert_eq!(republished.original_article_id, Some(first.id), "{db}");
+        assert_eq!(
+            republished.original_outlet.as_deref(),
+            Some("Harvik Courier"),
+            "{db}: the stored original's outlet"
+        );
+        assert_eq!(
+            (story.page, story.pages, story.published.len()),
+            (1, 1, 3),
+            "{db}"
+        );
+        let beyond = store.story(first.story_id, 2).unwrap().unwrap();
+        assert!(
+            beyond.articles.is_empty() && beyond.published.len() == 3,
+            "{db}"
+        );
         assert!(
             republished
                 .reason
@@ -1179,7 +1196,7 @@ fn independent_reports_of_one_event_join_one_story() {
             "{db}: {:?}",
             story.entities
         );
-        assert!(store.story(999_999).unwrap().is_none(), "{db}");
+        assert!(store.story(999_999, 1).unwrap().is_none(), "{db}");
     });
 }
 
@@ -1220,7 +1237,7 @@ fn an_article_bridging_two_stories_merges_them() {
         let kept = bridge.story_id;
         assert!(kept == a || kept == b, "{db}: {bridge:?}");
         let gone = if kept == a { b } else { a };
-        let story = store.story(kept).unwrap().unwrap();
+        let story = store.story(kept, 1).unwrap().unwrap();
         assert_eq!(story.article_count, 3, "{db}");
         assert_eq!(story.outlet_count, 3, "{db}");
         assert_eq!(story.first_outlet.as_deref(), Some("Teralin Times"), "{db}");
@@ -1230,7 +1247,7 @@ fn an_article_bridging_two_stories_merges_them() {
             why.ends_with("; bridged and merged 1 similar story"),
             "{db}: {why}"
         );
-        assert!(store.story(gone).unwrap().is_none(), "{db}");
+        assert!(store.story(gone, 1).unwrap().is_none(), "{db}");
         assert_eq!(store.story_redirect(gone).unwrap(), Some(kept), "{db}");
         assert_eq!(store.story_redirect(kept).unwrap(), None, "{db}");
         let comments = store.comments_on(CommentTarget::Story(kept), false);

@@ -15,7 +15,7 @@ pub fn svg_bars(title: &str, labels: &[&str], values: &[i64]) -> String {
     let _ = write!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}"><title>{t}</title>"#,
-        t = escape(title)
+        t = crate::format::escape_html(title)
     );
     for (i, v) in values.iter().enumerate() {
         let h = (height - 2.0 * pad - 6.0) * (*v as f64) / max;
@@ -33,7 +33,7 @@ pub fn svg_bars(title: &str, labels: &[&str], values: &[i64]) -> String {
                 r##"<text x="{cx:.1}" y="{ly:.1}" font-size="11" text-anchor="middle" fill="#5b5953">{l}</text>"##,
                 cx = x + bar / 2.0,
                 ly = height - 6.0,
-                l = escape(label)
+                l = crate::format::escape_html(label)
             );
         }
     }
@@ -53,13 +53,6 @@ pub fn text_bars(labels: &[&str], values: &[i64], width: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

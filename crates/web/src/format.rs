@@ -3,6 +3,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tidings_model::IsoWeek;
 
+/// Text made safe inside HTML markup and double-quoted attributes (for markup built outside
+/// templates: charts, feed item descriptions).
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 pub fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }

@@ -40,6 +40,17 @@ pub fn week_ranking(
     Ok(apply_kept(fresh, &kept))
 }
 
+/// Keeps the ranking of the week before `today`'s, when it has stories and is not kept yet, so
+/// a finished week is fixed when it ends rather than when someone first asks for it. Returns
+/// whether this call kept it.
+pub fn keep_last_week(store: &Store, today: NaiveDate) -> Result<bool, StoreError> {
+    let week = IsoWeek::of_date(today).previous();
+    if !store.kept_ranking(week)?.is_empty() {
+        return Ok(false);
+    }
+    Ok(!week_ranking(store, week, today, KEPT_STORIES)?.is_empty())
+}
+
 fn encode(k: &KeptRank) -> KeptRow {
     KeptRow {
         story_id: k.story_id,

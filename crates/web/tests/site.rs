@@ -195,7 +195,22 @@ fn week_pages_and_statuses() {
         let (status, body) = get(&app, "/healthz", BROWSER).await;
         assert_eq!(status, StatusCode::OK, "{db}");
         assert!(body.contains("\"database\":\"ok\""), "{db}");
-        assert_eq!(get(&app, "/weeks", BROWSER).await.0, StatusCode::OK, "{db}");
+        let (status, weeks) = get(&app, "/weeks", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(weeks.contains("href=\"/week/2026-W47\""), "{db}");
+        let (status, older) = get(&app, "/weeks?before=2026-W47", BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            older.contains("href=\"/week/2026-W45\"")
+                && !older.contains("href=\"/week/2026-W47\"")
+                && older.contains("href=\"/weeks\""),
+            "{db}: {older}"
+        );
+        assert_eq!(
+            get(&app, "/weeks?before=soon", BROWSER).await.0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
         assert_eq!(
             get(&app, "/about/ranking", BROWSER).await.0,
             StatusCode::OK,
@@ -507,6 +522,20 @@ fn output_feeds_parse_back_and_answer_conditional_gets() {
                     );
                 }
                 if path.contains("harbour-ledger") {
+                    let body = String::from_utf8_lossy(&res.body);
+                    let linked = match ext {
+                        "atom" => body.contains(
+                            r#"href="https://ledger.example/cats?a=1&amp;b=2" rel="related""#,
+                        ),
+                        "json" => {
+                            body.contains(r#""external_url":"https://ledger.example/cats?a=1&b=2""#)
+                        }
+                        _ => parsed.entries.iter().any(|e| {
+                            e.html
+                                .contains(r#"href="https://ledger.example/cats?a=1&amp;b=2""#)
+                        }),
+                    };
+                    assert!(linked, "{db}: {path} links the original: {body}");
                     // Markup in a title may be kept as text or dropped as tags, depending on the
                     // format's rules; the ampersand and quotes must survive unescaped-once.
                     assert!(
@@ -590,6 +619,30 @@ fn a_finished_week_keeps_its_ranking() {
             before["stories"][0]["score"], after["stories"][0]["score"],
             "{db}"
         );
+    });
+}
+
+#[test]
+fn a_finished_week_is_kept_when_it_ends_without_a_visit() {
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let w47: tidings_model::IsoWeek = "2026-W47".parse().unwrap();
+            let during = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+            let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+            let keep = |day| tidings_web::ranking::keep_last_week(&store, day).unwrap();
+            assert!(!keep(during), "{db}: W46 has no stories");
+            assert!(
+                store.kept_ranking(w47).unwrap().is_empty(),
+                "{db}: still running"
+            );
+            assert!(keep(monday), "{db}: kept once W47 is over");
+            assert!(!store.kept_ranking(w47).unwrap().is_empty(), "{db}");
+            assert!(!keep(monday), "{db}: kept once only");
+        })
+        .await
+        .unwrap();
     });
 }
 
@@ -933,6 +986,23 @@ fn story_pages_gather_every_outlets_report_with_reasons() {
         assert_eq!(v["article_count"], 2, "{db}");
         assert_eq!(v["outlet_count"], 2, "{db}");
         assert_eq!(v["articles"].as_array().unwrap().len(), 2, "{db}");
+        assert_eq!(
+            (v["page"].clone(), v["pages"].clone()),
+            (1.into(), 1.into()),
+            "{db}"
+        );
+        let (status, json) = get(&app, &format!("/api/v1{path}?page=2"), BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(
+            v["articles"].as_array().unwrap().is_empty(),
+            "{db}: past the last page"
+        );
+        assert_eq!(
+            get(&app, &format!("{path}?page=0"), BROWSER).await.0,
+            StatusCode::BAD_REQUEST,
+            "{db}"
+        );
         for missing in ["/stories/987654", "/stories/x", "/api/v1/stories/987654"] {
             assert_eq!(
                 get(&app, missing, BROWSER).await.0,

@@ -76,9 +76,9 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
                 }
             })
         });
-        // Digests go out from nodes that serve the site (they link to it).
-        let digests = (site.mail.is_enabled() && role != Role::Worker).then(|| {
-            tokio::spawn(send_digests_on_mondays(
+        // Weekly chores run on nodes that serve the site (digests link to it).
+        let chores = (role != Role::Worker).then(|| {
+            tokio::spawn(weekly_chores(
                 store.clone(),
                 site.clone(),
                 config.mail.digest_hour_utc,
@@ -98,7 +98,7 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         if let Some(task) = fetching {
             let _ = task.await;
         }
-        if let Some(task) = digests {
+        if let Some(task) = chores {
             let _ = task.await;
         }
         served
@@ -106,9 +106,10 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every quarter of an hour: on Mondays from `hour` UTC, last week's digest goes out — once,
-/// whichever node gets there first (the store's claim decides).
-async fn send_digests_on_mondays(
+/// Every quarter of an hour: last week's ranking is kept once the week is over (whichever node
+/// gets there first), and, with mail configured, on Mondays from `hour` UTC last week's digest
+/// goes out — once, as the store's claim decides.
+async fn weekly_chores(
     store: tidings_store::Store,
     site: SiteConfig,
     hour: u32,
@@ -117,7 +118,22 @@ async fn send_digests_on_mondays(
     use chrono::{Datelike, Timelike};
     loop {
         let now = chrono::Utc::now();
-        if now.weekday() == chrono::Weekday::Mon && now.hour() >= hour {
+        let kept = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || {
+                tidings_web::ranking::keep_last_week(&store, now.date_naive())
+            })
+            .await
+        };
+        match kept {
+            Ok(Ok(true)) => {
+                tracing::info!(week = %tidings_model::IsoWeek::of(now).previous(), "finished week's ranking kept")
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not keep last week's ranking"),
+            Err(e) => tracing::error!(error = %e, "keeping last week's ranking failed"),
+        }
+        if site.mail.is_enabled() && now.weekday() == chrono::Weekday::Mon && now.hour() >= hour {
             let week = tidings_model::IsoWeek::of(now).previous();
             let (store, site) = (store.clone(), site.clone());
             let sent = tokio::task::spawn_blocking(move || {

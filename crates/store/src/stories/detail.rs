@@ -5,7 +5,10 @@ use crate::sql::Exec;
 use crate::{Store, StoreError, params};
 use tidings_model::EntityKind;
 
-/// A story for its page: the story row, every article in it and the entities they name.
+/// Articles of a story read at once: a page of its coverage.
+pub const STORY_PAGE_SIZE: usize = 100;
+
+/// A story for its page: the story row, one page of its articles and the entities they name.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StoryDetail {
     pub id: i64,
@@ -16,8 +19,14 @@ pub struct StoryDetail {
     pub outlet_count: i64,
     pub first_outlet: Option<String>,
     pub first_outlet_slug: Option<String>,
-    /// Oldest first.
+    /// Oldest first: page `page` of `pages`, at most [`STORY_PAGE_SIZE`] articles.
     pub articles: Vec<StoryArticle>,
+    /// 1-based.
+    pub page: usize,
+    pub pages: usize,
+    /// When each of the story's articles was published, oldest first (for its timeline).
+    #[serde(skip)]
+    pub published: Vec<i64>,
     /// Most articles first.
     pub entities: Vec<StoryEntity>,
 }
@@ -32,7 +41,8 @@ pub struct StoryArticle {
     pub published_at: i64,
     /// The stored original when this article is a republication of one.
     pub original_article_id: Option<i64>,
-    /// The outlet named as original publisher, when it is a republication.
+    /// The original publisher when it is a republication: the stored original's outlet, else
+    /// the outlet the republication names.
     pub original_outlet: Option<String>,
     /// Why it is in the story (absent for articles stored before clustering).
     pub reason: Option<String>,
@@ -48,9 +58,10 @@ pub struct StoryEntity {
 }
 
 impl Store {
-    /// One story with its articles and entities; None when there is no such story.
-    pub fn story(&self, id: i64) -> Result<Option<StoryDetail>, StoreError> {
-        self.read(|c| load_story(c, id))
+    /// One story with page `page` (1-based) of its articles and its entities; None when there is
+    /// no such story.
+    pub fn story(&self, id: i64, page: usize) -> Result<Option<StoryDetail>, StoreError> {
+        self.read(|c| load_story(c, id, page.max(1)))
     }
 
     /// The story a merged story `id` went into (None when `id` was never merged).
@@ -59,7 +70,7 @@ impl Store {
     }
 }
 
-fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreError> {
+fn load_story(c: &mut dyn Exec, id: i64, page: usize) -> Result<Option<StoryDetail>, StoreError> {
     let Some(s) = c.query_opt(
         "SELECT s.id, s.headline, s.first_seen_at, s.last_updated_at, s.article_count,
                 s.outlet_count, o.name, o.slug
@@ -69,13 +80,24 @@ fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreErr
     else {
         return Ok(None);
     };
+    let published = c
+        .query(
+            "SELECT published_at FROM articles WHERE story_id = ? ORDER BY published_at",
+            params![id],
+        )?
+        .iter()
+        .map(|r| r.i64(0))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let offset = i64::try_from((page - 1).saturating_mul(STORY_PAGE_SIZE)).unwrap_or(i64::MAX);
     let articles = c
         .query(
             "SELECT a.id, a.title, a.url, o.name, o.slug, a.published_at, a.original_article_id,
-                    a.original_outlet, a.story_reason
+                    COALESCE(oo.name, a.original_outlet), a.story_reason
              FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE a.story_id = ? ORDER BY a.published_at, a.id",
-            params![id],
+             LEFT JOIN articles oa ON oa.id = a.original_article_id
+             LEFT JOIN outlets oo ON oo.id = oa.outlet_id
+             WHERE a.story_id = ? ORDER BY a.published_at, a.id LIMIT ? OFFSET ?",
+            params![id, STORY_PAGE_SIZE as i64, offset],
         )?
         .iter()
         .map(|r| {
@@ -126,6 +148,9 @@ fn load_story(c: &mut dyn Exec, id: i64) -> Result<Option<StoryDetail>, StoreErr
         first_outlet: s.opt_text(6)?,
         first_outlet_slug: s.opt_text(7)?,
         articles,
+        page,
+        pages: published.len().div_ceil(STORY_PAGE_SIZE).max(1),
+        published,
         entities,
     }))
 }

@@ -144,7 +144,7 @@ fn rss(meta: &FeedMeta, items: &[ArticleCard]) -> String {
                     permalink: true,
                 }),
                 pub_date: Some(a.published_at.to_rfc2822()),
-                description: Some(summary(a)),
+                description: Some(rss_description(a)),
                 categories: a
                     .section
                     .iter()
@@ -153,10 +153,6 @@ fn rss(meta: &FeedMeta, items: &[ArticleCard]) -> String {
                         domain: None,
                     })
                     .collect(),
-                source: a.url.as_ref().map(|o| rss::Source {
-                    url: o.clone(),
-                    title: Some(a.outlet_name.clone()),
-                }),
                 ..rss::Item::default()
             }
         })
@@ -170,6 +166,21 @@ fn rss(meta: &FeedMeta, items: &[ArticleCard]) -> String {
         ..rss::Channel::default()
     }
     .to_string()
+}
+
+/// An RSS item's description: the summary, then a link to the original. RSS has no element for
+/// a related link (`<source>` names the feed an item came from), so the link goes in the HTML.
+fn rss_description(a: &ArticleCard) -> String {
+    use crate::format::escape_html;
+    let mut html = format!("<p>{}</p>", escape_html(&summary(a)));
+    if let Some(original) = &a.url {
+        html.push_str(&format!(
+            "<p><a href=\"{}\">Read the original at {}</a></p>",
+            escape_html(original),
+            escape_html(&a.outlet_name)
+        ));
+    }
+    html
 }
 
 fn json_feed(meta: &FeedMeta, items: &[ArticleCard]) -> String {

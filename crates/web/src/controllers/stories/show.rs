@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::{AppState, WebError, chart, csrf, format, session};
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, TimeZone, Utc};
@@ -29,10 +29,27 @@ enum Outcome {
     Moved(i64),
 }
 
-async fn load(state: &AppState, raw: &str) -> Result<Outcome, WebError> {
+/// `?page=N` (1-based) of a story's coverage.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StoryParams {
+    pub page: Option<String>,
+}
+
+impl StoryParams {
+    fn page(&self) -> Result<usize, WebError> {
+        match self.page.as_deref().filter(|p| !p.is_empty()) {
+            None => Ok(1),
+            Some(p) => p.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                WebError::BadRequest(format!("{p:?} is not a page number (1, 2, …)."))
+            }),
+        }
+    }
+}
+
+async fn load(state: &AppState, raw: &str, page: usize) -> Result<Outcome, WebError> {
     let id = parse_id(raw)?;
     let found = state
-        .db(move |s| match s.story(id)? {
+        .db(move |s| match s.story(id, page)? {
             Some(story) => Ok(Some(Outcome::Found(Box::new(story)))),
             None => Ok(s.story_redirect(id)?.map(Outcome::Moved)),
         })
@@ -109,6 +126,8 @@ struct StoryPage<'a> {
     chart_svg: String,
     chart_caption: String,
     rows: Vec<ArticleRow>,
+    /// Pages of the coverage: (label, href; None for the page shown).
+    pager: Vec<(usize, Option<String>)>,
     /// (href, name, kind)
     entities: Vec<(String, String, &'static str)>,
     api_href: String,
@@ -119,12 +138,30 @@ fn when(secs: i64) -> String {
     time(secs).format("%-d %B %Y, %H:%M UTC").to_string()
 }
 
+/// Links to every page of a story's coverage (stories of thousands of articles have tens).
+fn pager(id: i64, page: usize, pages: usize) -> Vec<(usize, Option<String>)> {
+    if pages <= 1 {
+        return Vec::new();
+    }
+    (1..=pages)
+        .map(|n| {
+            let href = match n {
+                _ if n == page => None,
+                1 => Some(format!("/stories/{id}")),
+                n => Some(format!("/stories/{id}?page={n}")),
+            };
+            (n, href)
+        })
+        .collect()
+}
+
 pub async fn page(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    Query(params): Query<StoryParams>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let s = match load(&state, &raw).await? {
+    let s = match load(&state, &raw, params.page()?).await? {
         Outcome::Found(s) => s,
         Outcome::Moved(id) => {
             return Ok(Redirect::permanent(&format!("/stories/{id}")).into_response());
@@ -136,14 +173,8 @@ pub async fn page(
     let comments = state
         .db(move |st| st.comments_on(target, moderator))
         .await?;
-    let published: Vec<i64> = s.articles.iter().map(|a| a.published_at).collect();
-    let (labels, values, chart_caption) = timeline(&published);
+    let (labels, values, chart_caption) = timeline(&s.published);
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let outlet_of: std::collections::HashMap<i64, &str> = s
-        .articles
-        .iter()
-        .map(|a| (a.id, a.outlet.as_str()))
-        .collect();
     Ok(csrf::page(&state, &headers, StatusCode::OK, |token| {
         StoryPage {
             site_name: &state.site.site_name,
@@ -181,11 +212,9 @@ pub async fn page(
                     outlet_href: format!("/outlets/{}", a.outlet_slug),
                     time: when(a.published_at),
                     republication: match (a.original_article_id, &a.original_outlet) {
-                        (Some(id), _) => Some((
+                        (Some(id), o) => Some((
                             Some(format!("/articles/{id}")),
-                            outlet_of
-                                .get(&id)
-                                .map_or_else(|| "the original".to_string(), |o| o.to_string()),
+                            o.clone().unwrap_or_else(|| "the original".to_owned()),
                         )),
                         (None, Some(o)) => Some((None, o.clone())),
                         (None, None) => None,
@@ -193,6 +222,7 @@ pub async fn page(
                     reason: a.reason.clone(),
                 })
                 .collect(),
+            pager: pager(s.id, s.page, s.pages),
             entities: s
                 .entities
                 .iter()
@@ -213,7 +243,10 @@ pub async fn page(
 
 /// A story: every outlet's article, why each is in it, its entities.
 #[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
-    params(("id" = i64, Path, description = "Story id")),
+    params(
+        ("id" = i64, Path, description = "Story id"),
+        ("page" = Option<usize>, Query, description = "Page of the story's articles (100 a page), from 1")
+    ),
     responses(
         (status = 200, description = "The story", body = crate::api_doc::Object),
         (status = 308, description = "The story was merged into another; follow Location"),
@@ -223,8 +256,9 @@ pub async fn page(
 pub async fn json(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    Query(params): Query<StoryParams>,
 ) -> Result<Response, ApiError> {
-    Ok(match load(&state, &raw).await? {
+    Ok(match load(&state, &raw, params.page()?).await? {
         Outcome::Found(s) => Json(s).into_response(),
         Outcome::Moved(id) => Redirect::permanent(&format!("/api/v1/stories/{id}")).into_response(),
     })
@@ -248,5 +282,18 @@ mod tests {
         assert!(v.len() as i64 <= MAX_BARS);
         assert_eq!(v.iter().sum::<i64>(), 2);
         assert!(timeline(&[]).1.is_empty());
+    }
+
+    #[test]
+    fn the_pager_links_every_other_page() {
+        assert!(pager(7, 1, 1).is_empty());
+        assert_eq!(
+            pager(7, 2, 3),
+            [
+                (1, Some("/stories/7".to_owned())),
+                (2, None),
+                (3, Some("/stories/7?page=3".to_owned()))
+            ]
+        );
     }
 }
