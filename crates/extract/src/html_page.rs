@@ -18,8 +18,10 @@ use crate::sniff::{self, PageKind};
 use crate::textutil::{collapse_whitespace, host_of, summary_of};
 use crate::{ExtractError, decode};
 use body::{Block, RootError};
+use chrono::{DateTime, Utc};
 use metadata::Metadata;
 use scraper::Html;
+use std::collections::BTreeMap;
 use tidings_model::{Article, OutletRef, Provenance};
 use url::Url;
 
@@ -64,7 +66,9 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
         )));
     }
     let doc = Html::parse_document(html);
-    let meta = metadata::read(&doc);
+    let mut meta = metadata::read(&doc);
+    // Which source gave each field; filled further below where the page itself stands in.
+    let mut sources = std::mem::take(&mut meta.sources);
     let page_url = url.and_then(|u| Url::parse(u).ok()).filter(is_web_url);
     let canonical = absolute(meta.canonical.as_deref(), page_url.as_ref());
     let og_url = absolute(meta.og_url.as_deref(), page_url.as_ref());
@@ -81,7 +85,7 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
         )),
         RootError::Empty => ExtractError::NotAnArticle("no article body (empty page)".into()),
     })?;
-    let title = pick_title(&meta, &doc);
+    let title = pick_title(&meta, &doc, &mut sources);
     let mut blocks = body::blocks(root, &furniture, base.as_ref(), &title);
     // A marked-up body that holds too little (a summary box, a teaser) gives way to the page's
     // densest prose container, then to the whole page.
@@ -98,12 +102,11 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
             (root, blocks) = (fallback, candidate);
         }
     }
-    let published_hint = body::body_time(root);
-
-    let page_date = meta
-        .published
-        .or_else(|| published_hint.as_deref().and_then(parse_datetime))
-        .map(|t| t.date_naive());
+    let published_at = match meta.published {
+        Some(t) => Some(t),
+        None => published_from_page(&doc, root, &mut sources),
+    };
+    let page_date = published_at.map(|t| t.date_naive());
     let mut provenance = note_provenance(&mut blocks, page_date);
     let (html, mut text) = render(&blocks, base.as_ref());
     let mut html = html;
@@ -142,28 +145,52 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
     );
     let republished_elsewhere = provenance.original_url.is_some()
         && provenance.original_url.as_deref() == declared_url.as_deref();
-    let article_url = if republished_elsewhere {
+    let article_url = if republished_elsewhere || declared_url.is_none() {
+        sources.insert("url", "fetched-url");
         page_url.as_ref().map(Url::to_string)
     } else {
-        declared_url
-            .clone()
-            .or_else(|| page_url.as_ref().map(Url::to_string))
+        if canonical.is_some() {
+            sources.insert("url", "canonical-link");
+        }
+        declared_url.clone()
     };
     let domain = page_host.or_else(|| declared_url.as_deref().and_then(host_of));
 
     let summary = meta.description.clone().or_else(|| {
+        sources.insert("summary", "first-paragraph");
         text.split("\n\n")
             .next()
             .and_then(|p| summary_of(p, SUMMARY_WORDS))
     });
-    let image_url = absolute(meta.image.as_deref(), base.as_ref()).or_else(|| first_image(&html));
-    let language = meta.language.clone().or_else(|| detect_english(&text));
-    let outlet_name = outlet_name(&meta, &title, domain.as_deref());
+    let image_url = absolute(meta.image.as_deref(), base.as_ref()).or_else(|| {
+        sources.insert("image_url", "body-image");
+        first_image(&html)
+    });
+    let language = meta.language.clone().or_else(|| {
+        sources.insert("language", "detected");
+        detect_english(&text)
+    });
+    let outlet_name = outlet_name(&meta, &title, domain.as_deref(), &mut sources);
     let authors = if meta.authors.is_empty() {
+        sources.insert("authors", "byline");
         body::byline_authors(&doc)
     } else {
         meta.authors
     };
+    // A source is named only for what was found.
+    let found = |field: &&str| match *field {
+        "summary" => summary.is_some(),
+        "image_url" => image_url.is_some(),
+        "language" => language.is_some(),
+        "authors" => !authors.is_empty(),
+        "url" => article_url.is_some(),
+        _ => true,
+    };
+    let metadata_sources = sources
+        .into_iter()
+        .filter(|(field, _)| found(field))
+        .map(|(field, source)| (field.to_owned(), source.to_owned()))
+        .collect();
     Ok(Article {
         url: article_url,
         title,
@@ -172,9 +199,7 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
             name: outlet_name,
             domain,
         },
-        published_at: meta
-            .published
-            .or_else(|| published_hint.as_deref().and_then(parse_datetime)),
+        published_at,
         updated_at: meta.modified,
         section: meta.section,
         tags: meta.tags,
@@ -185,8 +210,25 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
         html,
         image_url,
         provenance,
+        metadata_sources,
         ..Article::default()
     })
+}
+
+/// When the page shows it was published, for pages whose metadata does not say: a `<time
+/// datetime>` in the body, else a visible dateline.
+fn published_from_page(
+    doc: &Html,
+    root: scraper::ElementRef<'_>,
+    sources: &mut BTreeMap<&'static str, &'static str>,
+) -> Option<DateTime<Utc>> {
+    if let Some(t) = body::body_time(root).as_deref().and_then(parse_datetime) {
+        sources.insert("published_at", "time-element");
+        return Some(t);
+    }
+    let date = body::dateline(doc)?;
+    sources.insert("published_at", "dateline");
+    Some(crate::dates::midnight_utc(date))
 }
 
 fn is_web_url(u: &Url) -> bool {
@@ -235,16 +277,25 @@ fn is_unspaced_script(c: char) -> bool {
 }
 
 /// JSON-LD headline, OpenGraph title, the first `<h1>`, then `<title>` without its site suffix.
-fn pick_title(meta: &Metadata, doc: &Html) -> String {
-    meta.title
-        .clone()
-        .or_else(|| body::first_h1(doc))
-        .or_else(|| {
-            meta.document_title
-                .as_deref()
-                .map(|t| split_title(t).0.to_string())
-        })
-        .unwrap_or_default()
+fn pick_title(
+    meta: &Metadata,
+    doc: &Html,
+    sources: &mut BTreeMap<&'static str, &'static str>,
+) -> String {
+    if let Some(title) = &meta.title {
+        return title.clone();
+    }
+    if let Some(h1) = body::first_h1(doc) {
+        sources.insert("title", "h1");
+        return h1;
+    }
+    match meta.document_title.as_deref() {
+        Some(t) => {
+            sources.insert("title", "title-element");
+            split_title(t).0.to_string()
+        }
+        None => String::new(),
+    }
 }
 
 /// "Headline | Site" → ("Headline", Some("Site")).
@@ -258,7 +309,12 @@ fn split_title(title: &str) -> (&str, Option<&str>) {
 }
 
 /// og:site_name or the JSON-LD publisher; else the site part of `<title>`; else the domain.
-fn outlet_name(meta: &Metadata, title: &str, domain: Option<&str>) -> String {
+fn outlet_name(
+    meta: &Metadata,
+    title: &str,
+    domain: Option<&str>,
+    sources: &mut BTreeMap<&'static str, &'static str>,
+) -> String {
     if let Some(site) = &meta.site_name {
         return site.clone();
     }
@@ -270,10 +326,13 @@ fn outlet_name(meta: &Metadata, title: &str, domain: Option<&str>) -> String {
                 || head.starts_with(title));
         site.filter(|_| same_headline)
     });
-    from_title
-        .map(str::to_string)
-        .or_else(|| domain.map(str::to_string))
-        .unwrap_or_default()
+    let (name, source) = match (from_title, domain) {
+        (Some(site), _) => (site, "title-element"),
+        (None, Some(domain)) => (domain, "domain"),
+        (None, None) => return String::new(),
+    };
+    sources.insert("outlet", source);
+    name.to_string()
 }
 
 /// Reads a republication note from the last (or first) blocks; a note that is a block of its

@@ -981,10 +981,9 @@ impl<'a> Parser<'a> {
             output = Cow::Owned(crate::clean_html(&output, base));
         }
         let mut output = output.into_owned();
-        if self.encoding == "utf-8"
-            && !output.is_ascii()
-            && output.chars().all(|c| (c as u32) < 256)
-        {
+        // Every character below U+0100 means UTF-8 read as Latin-1 and encoded again. A lead
+        // byte of 0xC4 or more starts a character from U+0100 up, and a byte test vectorizes.
+        if self.encoding == "utf-8" && !output.is_ascii() && output.bytes().all(|b| b < 0xc4) {
             let bytes: Vec<u8> = output.chars().map(|c| c as u32 as u8).collect();
             if let Ok(s) = String::from_utf8(bytes) {
                 output = s;

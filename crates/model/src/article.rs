@@ -32,6 +32,12 @@ pub struct Article {
     pub story_id: Option<i64>,
     pub entities: Vec<EntityMention>,
     pub quotes: Vec<Quote>,
+    /// For an article extracted from a page: where each metadata field came from (`"title":
+    /// "json-ld"`, `"published_at": "dateline"`, …). Sources are tried most specific first
+    /// (JSON-LD, microdata, OpenGraph, Twitter card, other `<meta>`, then what the page shows),
+    /// so when they disagree this names the one that won. Empty for feed entries.
+    #[serde(default)]
+    pub metadata_sources: std::collections::BTreeMap<String, String>,
 }
 
 impl Article {

@@ -277,7 +277,7 @@ pub(crate) fn upsert_article(
 /// The scalar columns of an article, bound in one order for INSERT and UPDATE.
 struct ArticleFields(Vec<Value>);
 
-const FIELD_COLUMNS: [&str; 23] = [
+const FIELD_COLUMNS: [&str; 24] = [
     "outlet_id",
     "url",
     "content_hash",
@@ -301,6 +301,7 @@ const FIELD_COLUMNS: [&str; 23] = [
     "comments_imported",
     "modified_at",
     "fingerprint",
+    "metadata_sources_json",
 ];
 
 impl ArticleFields {
@@ -341,6 +342,9 @@ impl ArticleFields {
             a.engagement.comments.into(),
             now().into(),
             fingerprint.into(),
+            serde_json::to_string(&a.metadata_sources)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
         ])
     }
 
@@ -735,7 +739,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.url, a.title, a.authors_json, a.outlet_id
      a.original_outlet, a.original_url, a.original_published_at, \
      a.views_imported + a.views_counted, \
      a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
-     a.story_id, a.original_article_id, a.original_similarity";
+     a.story_id, a.original_article_id, a.original_similarity, a.metadata_sources_json";
 
 fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, StoreError> {
     let Some(r) = c.query_opt(
@@ -845,6 +849,8 @@ fn article_from_row(r: &Row, outlet: &Outlet) -> Result<Article, StoreError> {
         story_id: r.opt_i64(19)?,
         entities: Vec::new(),
         quotes: Vec::new(),
+        metadata_sources: serde_json::from_str(&r.text(22)?)
+            .map_err(|e| StoreError::Decode(format!("metadata_sources_json: {e}")))?,
     })
 }
 

@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(16, "story redirects", "0016_story_redirects"),
     migration!(17, "feed warning", "0017_feed_warning"),
     migration!(18, "article copies", "0018_article_copies"),
+    migration!(19, "metadata sources", "0019_metadata_sources"),
 ];
 
 /// The schema version this binary brings.

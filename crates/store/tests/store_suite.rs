@@ -136,6 +136,10 @@ fn articles_round_trip_every_field() {
             text: "It is a fair deal.".into(),
             verb: Some("said".into()),
         }];
+        a.metadata_sources = [("title", "json-ld"), ("published_at", "dateline")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
         let out = store.upsert_article(&a, None).unwrap();
         let got = store.article(out.id).unwrap().unwrap();
         let g = &got.article;
@@ -157,6 +161,7 @@ fn articles_round_trip_every_field() {
         assert_eq!(g.engagement, a.engagement, "{db}");
         assert_eq!(g.entities, a.entities, "{db}");
         assert_eq!(g.quotes, a.quotes, "{db}");
+        assert_eq!(g.metadata_sources, a.metadata_sources, "{db}");
         assert_eq!(
             got.outlet.policy,
             RepublicationPolicy::Excerpt,

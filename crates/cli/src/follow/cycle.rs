@@ -474,9 +474,32 @@ pub async fn page_article(f: &Follower, url: &str) -> Result<Article> {
 
 /// The feed's entry completed by its page: the body and what the page knows better; the
 /// entry keeps its URL (its identity), and its title and date when the page has none.
-fn merge_page(entry: Article, page: Article) -> Article {
+fn merge_page(entry: Article, mut page: Article) -> Article {
     if page.word_count <= entry.word_count {
         return entry;
+    }
+    // The page's sources name where its metadata came from; what the feed entry gave wins
+    // where it has a value, and is credited to the feed.
+    let from_feed = [
+        ("url", entry.url.is_some()),
+        ("outlet", true),
+        ("published_at", entry.published_at.is_some()),
+        ("section", entry.section.is_some()),
+        ("tags", !entry.tags.is_empty()),
+        ("language", entry.language.is_some()),
+        ("summary", entry.summary.is_some()),
+        ("image_url", entry.image_url.is_some()),
+        ("title", page.title.trim().is_empty()),
+        (
+            "authors",
+            page.authors.is_empty() && !entry.authors.is_empty(),
+        ),
+    ];
+    for (field, fed) in from_feed {
+        if fed {
+            page.metadata_sources
+                .insert(field.to_owned(), "feed".to_owned());
+        }
     }
     Article {
         url: entry.url,

@@ -1056,6 +1056,50 @@ pub(super) fn body_time(root: ElementRef<'_>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Elements that show when a page was published, most specific first.
+static DATELINE_ELEMENTS: Lazy<Vec<Selector>> = Lazy::new(|| {
+    [
+        "time",
+        "[class*=dateline]",
+        "[class*=publish]",
+        "[class*=timestamp]",
+        "[class*=date]",
+        "[class*=byline]",
+    ]
+    .iter()
+    .map(|css| selector(css))
+    .collect()
+});
+/// Elements of each kind looked at: datelines sit near the top.
+const DATELINE_CANDIDATES: usize = 4;
+
+/// The date a page shows as its dateline ("Published 17 March 2026", "Mar 17, 2026 | 09:00"),
+/// for pages whose markup declares none. Only full dates (with a year) count, and lines about
+/// an update are skipped: they date the revision, not the article.
+pub(super) fn dateline(doc: &Html) -> Option<chrono::NaiveDate> {
+    for sel in DATELINE_ELEMENTS.iter() {
+        for el in doc.select(sel).take(DATELINE_CANDIDATES) {
+            let text = collapse_whitespace(&el.text().collect::<String>());
+            if text.split_whitespace().count() > MAX_DATELINE_WORDS {
+                continue;
+            }
+            let lower = text.to_lowercase();
+            if ["updated", "modified", "edited"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                continue;
+            }
+            if let Some((m, _)) = crate::dates::find_date(&text, None, 200)
+                && m.had_year
+            {
+                return Some(m.date);
+            }
+        }
+    }
+    None
+}
+
 /// Author names from the page's byline element, for pages whose metadata names none.
 pub(super) fn byline_authors(doc: &Html) -> Vec<String> {
     for sel in BYLINE.iter() {

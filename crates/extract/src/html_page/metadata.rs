@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use once_cell::sync::Lazy;
 use scraper::{Html, Selector};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// JSON-LD types that describe one article.
 const ARTICLE_TYPES: &[&str] = &[
@@ -52,6 +52,8 @@ pub(super) struct Metadata {
     pub declares_article: bool,
     /// JSON-LD `articleBody`, a fallback when the DOM holds no body.
     pub article_body: Option<String>,
+    /// Which source filled each field, keyed by the Article field it feeds (`published_at`).
+    pub sources: BTreeMap<&'static str, &'static str>,
     /// Where the page says its text first appeared: JSON-LD `isBasedOn`, `<meta
     /// name=syndication-source|original-source>`, `<link rel=original-source>`.
     pub declared_original: Option<DeclaredOriginal>,
@@ -78,13 +80,21 @@ static ITEMSCOPE: Lazy<Selector> = Lazy::new(|| selector("[itemscope][itemtype]"
 static ITEMPROP: Lazy<Selector> = Lazy::new(|| selector("[itemprop]:not(meta)"));
 static ITEMPROP_NAME: Lazy<Selector> = Lazy::new(|| selector("[itemprop~=name]"));
 
-/// Reads all metadata of `doc`; JSON-LD first, OpenGraph and `<meta>` filling the gaps.
+/// Reads all metadata of `doc`, the most specific source first: JSON-LD, then OpenGraph, Twitter
+/// cards and other `<meta>`, then microdata, each filling only what is still open; records
+/// which source filled each field.
 pub(super) fn read(doc: &Html) -> Metadata {
     let mut meta = Metadata::default();
+    let before = meta.filled();
     read_json_ld(doc, &mut meta);
+    meta.credit(before, &BTreeMap::new(), "json-ld");
     let tags = meta_tags(doc);
-    fill_from_meta_tags(&mut meta, &tags);
+    let before = meta.filled();
+    let picked = fill_from_meta_tags(&mut meta, &tags);
+    meta.credit(before, &picked, "meta");
+    let before = meta.filled();
     fill_from_microdata(doc, &mut meta);
+    meta.credit(before, &BTreeMap::new(), "microdata");
     meta.canonical = link_href(doc, "canonical");
     if meta.declared_original.is_none() {
         meta.declared_original = tags
@@ -97,18 +107,86 @@ pub(super) fn read(doc: &Html) -> Metadata {
                 publisher: None,
             });
     }
-    meta.language = doc
+    // The language the document declares for itself beats what its metadata says.
+    if let Some(lang) = doc
         .select(&HTML_LANG)
         .next()
         .and_then(|h| h.attr("lang"))
         .and_then(primary_language)
-        .or(meta.language.take());
+    {
+        meta.language = Some(lang);
+        meta.sources.insert("language", "html-lang");
+    }
     meta.document_title = doc
         .select(&TITLE)
         .next()
         .map(|t| collapse_whitespace(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
     meta
+}
+
+/// The Article field each [`Metadata`] field feeds, in [`Metadata::filled`]'s order.
+const FIELDS: [&str; 11] = [
+    "title",
+    "authors",
+    "published_at",
+    "updated_at",
+    "section",
+    "tags",
+    "image_url",
+    "outlet",
+    "summary",
+    "language",
+    "url",
+];
+
+impl Metadata {
+    /// Which of [`FIELDS`] hold a value.
+    fn filled(&self) -> [bool; 11] {
+        [
+            self.title.is_some(),
+            !self.authors.is_empty(),
+            self.published.is_some(),
+            self.modified.is_some(),
+            self.section.is_some(),
+            !self.tags.is_empty(),
+            self.image.is_some(),
+            self.site_name.is_some(),
+            self.description.is_some(),
+            self.language.is_some(),
+            self.og_url.is_some(),
+        ]
+    }
+
+    /// Credits the fields a stage filled (open `before`, set now) to the source `picked` names
+    /// for them, else to `stage`.
+    fn credit(
+        &mut self,
+        before: [bool; 11],
+        picked: &BTreeMap<&'static str, &'static str>,
+        stage: &'static str,
+    ) {
+        let now = self.filled();
+        for (i, field) in FIELDS.iter().enumerate() {
+            if now[i] && !before[i] {
+                self.sources
+                    .insert(field, picked.get(field).copied().unwrap_or(stage));
+            }
+        }
+    }
+}
+
+/// The family of a `<meta>` key: `og:title` → "opengraph", `twitter:image` → "twitter".
+fn meta_source(key: &str) -> &'static str {
+    if key.starts_with("og:") || key.starts_with("article:") {
+        "opengraph"
+    } else if key.starts_with("twitter:") {
+        "twitter"
+    } else if key.starts_with("dc.") || key.starts_with("dcterms.") {
+        "dublin-core"
+    } else {
+        "meta"
+    }
 }
 
 /// The `href` of the first `<link>` whose `rel` holds `rel`.
@@ -344,13 +422,21 @@ fn meta_tags(doc: &Html) -> Vec<(String, String)> {
         .collect()
 }
 
-fn fill_from_meta_tags(meta: &mut Metadata, tags: &[(String, String)]) {
-    let first = |keys: &[&str]| {
-        keys.iter().find_map(|k| {
+/// Fills open fields from `<meta>` tags; returns, per field it read, the family of the tag
+/// that gave the value.
+fn fill_from_meta_tags(
+    meta: &mut Metadata,
+    tags: &[(String, String)],
+) -> BTreeMap<&'static str, &'static str> {
+    let picked = std::cell::RefCell::new(BTreeMap::new());
+    let first_for = |field: &'static str, keys: &[&str]| {
+        let (key, value) = keys.iter().find_map(|k| {
             tags.iter()
                 .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-        })
+                .map(|(_, v)| (*k, v.clone()))
+        })?;
+        picked.borrow_mut().insert(field, meta_source(key));
+        Some(value)
     };
     let all = |key: &str| -> Vec<String> {
         tags.iter()
@@ -358,39 +444,55 @@ fn fill_from_meta_tags(meta: &mut Metadata, tags: &[(String, String)]) {
             .map(|(_, v)| v.clone())
             .collect()
     };
-    fill(&mut meta.title, || first(&["og:title", "twitter:title"]));
-    fill(&mut meta.site_name, || {
-        first(&["og:site_name", "application-name", "publisher"])
+    fill(&mut meta.title, || {
+        first_for("title", &["og:title", "twitter:title"])
     });
-    fill(&mut meta.og_url, || first(&["og:url"]));
+    fill(&mut meta.site_name, || {
+        first_for("outlet", &["og:site_name", "application-name", "publisher"])
+    });
+    fill(&mut meta.og_url, || first_for("url", &["og:url"]));
     fill(&mut meta.image, || {
-        first(&[
-            "og:image",
-            "og:image:url",
-            "og:image:secure_url",
-            "twitter:image",
-        ])
+        first_for(
+            "image_url",
+            &[
+                "og:image",
+                "og:image:url",
+                "og:image:secure_url",
+                "twitter:image",
+            ],
+        )
     });
     fill(&mut meta.description, || {
-        first(&["description", "og:description", "twitter:description"])
+        first_for(
+            "summary",
+            &["description", "og:description", "twitter:description"],
+        )
     });
-    fill(&mut meta.section, || first(&["article:section"]));
+    fill(&mut meta.section, || {
+        first_for("section", &["article:section"])
+    });
     if meta.published.is_none() {
-        meta.published = first(&[
-            "article:published_time",
-            "datepublished",
-            "date",
-            "pubdate",
-            "publishdate",
-            "dc.date.issued",
-            "dc.date",
-            "dcterms.created",
-        ])
+        meta.published = first_for(
+            "published_at",
+            &[
+                "article:published_time",
+                "datepublished",
+                "date",
+                "pubdate",
+                "publishdate",
+                "dc.date.issued",
+                "dc.date",
+                "dcterms.created",
+            ],
+        )
         .and_then(|d| parse_datetime(&d));
     }
     if meta.modified.is_none() {
-        meta.modified = first(&["article:modified_time", "og:updated_time", "datemodified"])
-            .and_then(|d| parse_datetime(&d));
+        meta.modified = first_for(
+            "updated_at",
+            &["article:modified_time", "og:updated_time", "datemodified"],
+        )
+        .and_then(|d| parse_datetime(&d));
     }
     if meta.authors.is_empty() {
         let names = all("author")
@@ -406,19 +508,24 @@ fn fill_from_meta_tags(meta: &mut Metadata, tags: &[(String, String)]) {
     }
     if meta.tags.is_empty() {
         let mut raw = all("article:tag");
-        if raw.is_empty() {
-            raw = first(&["news_keywords", "keywords"])
+        if !raw.is_empty() {
+            picked.borrow_mut().insert("tags", "opengraph");
+        } else {
+            raw = first_for("tags", &["news_keywords", "keywords"])
                 .map(|k| k.split(',').map(str::to_string).collect())
                 .unwrap_or_default();
         }
         meta.tags = clean_tags(raw);
     }
     if meta.language.is_none() {
-        meta.language = first(&["og:locale", "language", "content-language"])
+        meta.language = first_for("language", &["og:locale", "language", "content-language"])
             .and_then(|l| primary_language(&l));
     }
-    let og_type = first(&["og:type"]).unwrap_or_default().to_ascii_lowercase();
+    let og_type = first_for("type", &["og:type"])
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     meta.declares_article |= og_type == "article" || og_type.ends_with(".article");
+    picked.into_inner()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -245,6 +245,58 @@ fn microdata_of_the_article_item_fills_the_gaps() {
 }
 
 #[test]
+fn each_field_names_the_source_that_won() {
+    let head = r#"<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ledger title",
+        "datePublished": "2026-11-16T08:00:00Z"}</script>
+        <meta property="og:title" content="Graph title">
+        <meta property="article:published_time" content="2026-11-15T08:00:00Z">
+        <meta name="twitter:image" content="https://img.example/card.jpg">
+        <meta property="og:site_name" content="The Paper">
+        <link rel="canonical" href="https://paper.example/a">"#;
+    let a = parse_ok(&page(head, ""), Some("https://paper.example/a?utm=x"));
+    assert_eq!(a.title, "Ledger title", "JSON-LD beats OpenGraph");
+    assert_eq!(
+        a.published_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-11-16T08:00:00+00:00")
+    );
+    let source = |field: &str| a.metadata_sources.get(field).map(String::as_str);
+    assert_eq!(source("title"), Some("json-ld"));
+    assert_eq!(source("published_at"), Some("json-ld"));
+    assert_eq!(source("image_url"), Some("twitter"));
+    assert_eq!(source("outlet"), Some("opengraph"));
+    assert_eq!(source("url"), Some("canonical-link"));
+    assert_eq!(source("summary"), Some("first-paragraph"));
+    assert_eq!(source("authors"), None, "no author was found");
+}
+
+#[test]
+fn a_visible_dateline_dates_a_page_without_date_markup() {
+    let html = page("<title>Budget agreed</title>", "").replace(
+        "<article>",
+        r#"<header><h1>Budget agreed</h1><p class="updated-date">Updated 20 November 2026</p>
+           <div class="article-date">Published: November 17, 2026 at 9:30</div></header><article>"#,
+    );
+    let a = parse_ok(&html, None);
+    assert_eq!(
+        a.published_at
+            .map(|t| t.date_naive().to_string())
+            .as_deref(),
+        Some("2026-11-17")
+    );
+    assert_eq!(
+        a.metadata_sources.get("published_at").map(String::as_str),
+        Some("dateline")
+    );
+    assert_eq!(
+        a.metadata_sources.get("title").map(String::as_str),
+        Some("h1")
+    );
+    // A yearless date is no dateline: the year would be a guess.
+    let yearless = page("", r#"<span class="date">17 November</span>"#);
+    assert_eq!(parse_ok(&yearless, None).published_at, None);
+}
+
+#[test]
 fn json_ld_variants() {
     let head = r#"<script type="application/ld+json">
         //<![CDATA[
