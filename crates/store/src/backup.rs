@@ -85,11 +85,14 @@ const SELF_REFERENCES: &[(&str, &str)] = &[
 const DERIVED_COLUMNS: &[(&str, &str)] = &[("articles", "search_vector")];
 
 /// Tables that are not data: the migration log (the header carries the schema version),
-/// SQLite's full-text index with its shadow tables, and the fetch nodes' host slots (leases
-/// that mean nothing to another cluster; slots are created again on the first claim).
+/// SQLite's full-text index with its shadow tables, the fetch nodes' host slots (leases that
+/// mean nothing to another cluster; slots are created again on the first claim) and the
+/// running week's shared ranking.
 fn is_skipped_table(name: &str) -> bool {
     name == "schema_migrations"
         || name == "host_slots"
+        // A cache of the running week's ranking, recomputed on the first request.
+        || name == "live_rankings"
         // SQLite's narrow copy of publication times for search, filled by a trigger on restore.
         || name == "article_times"
         || name.starts_with("articles_fts")

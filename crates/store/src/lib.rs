@@ -49,7 +49,7 @@ pub use subscribers::{Subscriber, Subscription};
 pub use syndication::{OutletLink, OutletSyndication};
 pub use tokens::{ApiToken, TOKEN_PREFIX, well_formed_token};
 pub use views::ViewOutcome;
-pub use weeks::KeptRow;
+pub use weeks::{KeptRow, LiveRanking};
 
 use r2d2_postgres::postgres;
 use r2d2_sqlite::{SqliteConnectionManager, rusqlite};

@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(17, "feed warning", "0017_feed_warning"),
     migration!(18, "article copies", "0018_article_copies"),
     migration!(19, "metadata sources", "0019_metadata_sources"),
+    migration!(20, "live rankings", "0020_live_rankings"),
 ];
 
 /// The schema version this binary brings.

@@ -191,4 +191,87 @@ impl Store {
             Ok(true)
         })
     }
+
+    /// Articles stored for `week`: a live ranking computed at another count is out of date.
+    pub fn week_article_count(&self, week: IsoWeek) -> Result<i64, StoreError> {
+        self.read(|c| {
+            c.query_one(
+                "SELECT COUNT(*) FROM articles WHERE week_key = ?",
+                params![week.key()],
+            )?
+            .i64(0)
+        })
+    }
+
+    /// The running week's shared ranking as some node last computed it.
+    pub fn live_ranking(&self, week: IsoWeek) -> Result<Option<LiveRanking>, StoreError> {
+        self.read(|c| {
+            c.query_opt(
+                "SELECT computed_at, article_count, ranking_json FROM live_rankings
+                 WHERE week_key = ? AND ranking_json <> ''",
+                params![week.key()],
+            )?
+            .map(|r| {
+                Ok(LiveRanking {
+                    computed_at: r.i64(0)?,
+                    article_count: r.i64(1)?,
+                    ranking_json: r.text(2)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// Claims the recomputation of `week`'s live ranking until `until` (unix seconds): true for
+    /// the one node that gets it while no other node's claim is running at `now`.
+    pub fn claim_live_ranking(
+        &self,
+        week: IsoWeek,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let claimed = tx.execute(
+                "INSERT INTO live_rankings (week_key, computed_at, article_count, claimed_until, ranking_json)
+                 VALUES (?, 0, -1, ?, '')
+                 ON CONFLICT (week_key) DO UPDATE SET claimed_until = excluded.claimed_until
+                 WHERE live_rankings.claimed_until <= ?",
+                params![week.key(), until, now],
+            )?;
+            Ok(claimed == 1)
+        })
+    }
+
+    /// Stores `week`'s live ranking, computed at `now` over `article_count` articles, and ends
+    /// the claim.
+    pub fn save_live_ranking(
+        &self,
+        week: IsoWeek,
+        now: i64,
+        article_count: i64,
+        ranking_json: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO live_rankings (week_key, computed_at, article_count, claimed_until, ranking_json)
+                 VALUES (?, ?, ?, 0, ?)
+                 ON CONFLICT (week_key) DO UPDATE SET computed_at = excluded.computed_at,
+                     article_count = excluded.article_count, claimed_until = 0,
+                     ranking_json = excluded.ranking_json",
+                params![week.key(), now, article_count, ranking_json],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// A running week's ranking shared between nodes (see [`Store::live_ranking`]).
+#[derive(Debug, Clone)]
+pub struct LiveRanking {
+    /// Unix seconds.
+    pub computed_at: i64,
+    /// Articles the week had when it was computed.
+    pub article_count: i64,
+    /// The ranked stories, as the ranking module writes them.
+    pub ranking_json: String,
 }

@@ -1,7 +1,9 @@
 //! A week's top stories as the site and the CLI show them: ranked fresh while the week runs,
-//! kept once it is over so that history does not reshuffle.
+//! kept once it is over so that history does not reshuffle. Web nodes share the running week's
+//! ranking through the database, so that it is computed once, not once per node.
 
 use chrono::NaiveDate;
+use std::time::Duration;
 use tidings_model::IsoWeek;
 use tidings_rank::{KeptRank, RankedStory, apply_kept, rank_week};
 use tidings_store::{KeptRow, Store, StoreError};
@@ -33,7 +35,61 @@ pub fn week_ranking(
             return Ok(fresh.into_iter().take(limit).collect());
         }
     }
-    // Only the kept stories' articles are loaded, not the whole week's.
+    ranked_as_kept(store, week, kept, limit)
+}
+
+/// A node's claim on recomputing the running week's shared ranking; past it (the node died)
+/// another node recomputes.
+const CLAIM_SECS: i64 = 60;
+
+/// [`week_ranking`] for web nodes: the running week's ranking is computed by one node and
+/// shared through the database while it is younger than `max_age` and the week's article count
+/// has not moved; the others read it and load only the ranked stories' articles.
+pub fn shared_week_ranking(
+    store: &Store,
+    week: IsoWeek,
+    today: NaiveDate,
+    limit: usize,
+    max_age: Duration,
+) -> Result<Vec<RankedStory>, StoreError> {
+    if week < IsoWeek::of_date(today) {
+        return week_ranking(store, week, today, limit);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let count = store.week_article_count(week)?;
+    let shared = store.live_ranking(week)?;
+    let max_age = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    let kept = shared
+        .as_ref()
+        .and_then(|l| serde_json::from_str::<Vec<KeptRank>>(&l.ranking_json).ok());
+    let current = shared
+        .as_ref()
+        .is_some_and(|l| l.article_count == count && now - l.computed_at < max_age);
+    if let (true, Some(kept)) = (current, &kept) {
+        return ranked_as_kept(store, week, kept.clone(), limit);
+    }
+    if store.claim_live_ranking(week, now, now + CLAIM_SECS)? {
+        let fresh = rank_week(week, &store.week_cards(week)?, KEPT_STORIES.max(limit));
+        let ranking: Vec<KeptRank> = fresh.iter().map(RankedStory::kept).collect();
+        let json = serde_json::to_string(&ranking).unwrap_or_default();
+        store.save_live_ranking(week, now, count, &json)?;
+        return Ok(fresh.into_iter().take(limit).collect());
+    }
+    // Another node is recomputing it: its last ranking serves meanwhile.
+    match kept {
+        Some(kept) => ranked_as_kept(store, week, kept, limit),
+        None => Ok(rank_week(week, &store.week_cards(week)?, limit)),
+    }
+}
+
+/// The stories of a kept ranking, in its order and with its scores; only their articles are
+/// loaded, not the whole week's.
+fn ranked_as_kept(
+    store: &Store,
+    week: IsoWeek,
+    mut kept: Vec<KeptRank>,
+    limit: usize,
+) -> Result<Vec<RankedStory>, StoreError> {
     kept.truncate(limit);
     let ids: Vec<i64> = kept.iter().map(|k| k.story_id).collect();
     let fresh = rank_week(week, &store.story_cards(week, &ids)?, ids.len());

@@ -647,6 +647,75 @@ fn a_finished_week_is_kept_when_it_ends_without_a_visit() {
 }
 
 #[test]
+fn web_nodes_share_the_running_weeks_ranking() {
+    use tidings_web::ranking::shared_week_ranking;
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let w47: tidings_model::IsoWeek = "2026-W47".parse().unwrap();
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+            let ttl = std::time::Duration::from_secs(30);
+            let rank = || {
+                shared_week_ranking(&store, w47, today, 10, ttl)
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.story_id)
+                    .collect::<Vec<_>>()
+            };
+            let first = rank();
+            assert!(first.len() >= 2, "{db}: {first:?}");
+            let shared = store.live_ranking(w47).unwrap().expect("shared");
+            assert_eq!(
+                shared.article_count,
+                store.week_article_count(w47).unwrap(),
+                "{db}"
+            );
+            // Another node's ranking, in another order, is read rather than recomputed.
+            let mut other: Vec<serde_json::Value> =
+                serde_json::from_str(&shared.ranking_json).unwrap();
+            other.reverse();
+            for (i, r) in other.iter_mut().enumerate() {
+                r["rank"] = (i + 1).into();
+            }
+            let other_json = serde_json::to_string(&other).unwrap();
+            store
+                .save_live_ranking(w47, shared.computed_at, shared.article_count, &other_json)
+                .unwrap();
+            let mut reversed = first.clone();
+            reversed.reverse();
+            assert_eq!(rank(), reversed, "{db}: the shared ranking serves");
+            // One node at a time recomputes; a claim ends when it runs out.
+            assert!(store.claim_live_ranking(w47, 1_000, 2_000).unwrap(), "{db}");
+            assert!(
+                !store.claim_live_ranking(w47, 1_500, 2_500).unwrap(),
+                "{db}"
+            );
+            assert!(store.claim_live_ranking(w47, 2_000, 3_000).unwrap(), "{db}");
+            // A new article moves the count: the next request recomputes.
+            store
+                .upsert_article(
+                    &article("Northmark Wire", "Ferry timetable changes", 20),
+                    None,
+                )
+                .unwrap();
+            let again = rank();
+            assert!(
+                again.len() > first.len() || again != reversed,
+                "{db}: {again:?}"
+            );
+            assert_eq!(
+                store.live_ranking(w47).unwrap().unwrap().article_count,
+                store.week_article_count(w47).unwrap(),
+                "{db}"
+            );
+        })
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
 fn entity_pages_and_trending_entities() {
     each_site(async |s| {
         let db = s.name;

@@ -2,7 +2,7 @@
 
 use crate::error::ApiError;
 use crate::format;
-use crate::ranking::week_ranking;
+use crate::ranking::shared_week_ranking;
 use crate::state::{CACHED_WEEKS, CURRENT_WEEK_TTL, CachedWeek, FINISHED_WEEK_TTL};
 use crate::{AppState, WebError};
 use askama::Template;
@@ -73,7 +73,7 @@ async fn compute(state: &AppState, week: IsoWeek) -> Result<WeekRanking, WebErro
     let (stories, (previous, next), trending) = state
         .db(move |s| {
             Ok((
-                week_ranking(s, week, today, limit)?,
+                shared_week_ranking(s, week, today, limit, CURRENT_WEEK_TTL)?,
                 s.neighbour_weeks(week)?,
                 s.week_entities(week, TRENDING)?,
             ))
