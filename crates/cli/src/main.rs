@@ -1,6 +1,7 @@
 //! `tidings`: the single entry point. Parses the command line and the configuration, runs the
 //! command, and maps every failure to a message on stderr and a sysexits(3) exit code.
 
+mod allocator;
 mod cli;
 mod commands;
 mod config;
@@ -16,14 +17,8 @@ mod synthetic;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc rather than glibc's malloc: parsing feeds allocates and frees many small strings and
-/// maps, where it was 5 % (small feeds) to 30 % (large ones) faster, and in the soak test the
-/// server's heap stays flat with it, where glibc (even capped at 2 arenas) kept freed memory
-/// and grew by ~7 MB a minute (docs/BENCHMARKS.md, "Feed parsing" and "Soak").
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    allocator::configure();
     let args = cli::Args::parse();
     init_logging(args.verbose);
     match commands::run(args) {

@@ -15,9 +15,9 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-/// The allocator the shipped binary uses (crates/cli/src/main.rs), so that the figures are its.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The allocator the shipped binary uses, configured as it does, so that the figures are its.
+#[path = "../../cli/src/allocator.rs"]
+mod allocator;
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -89,6 +89,7 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 fn main() -> ExitCode {
+    allocator::configure();
     let opts = match options() {
         Ok(o) => o,
         Err(e) => {
