@@ -72,6 +72,27 @@ async fn renumbered_feed() -> impl IntoResponse {
     )
 }
 
+/// A feed whose links change on every request (a session id in them) while its GUIDs stay.
+async fn relinked_feed() -> impl IntoResponse {
+    static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let items: String = ["tram", "bridge"]
+        .iter()
+        .map(|slug| {
+            format!(
+                "<item><title>The {slug} story</title><link>https://relinked.example/{slug}?session={n}</link>\
+                 <guid isPermaLink=\"false\">relinked-{slug}</guid><description>The {slug} report.</description></item>"
+            )
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        format!(
+            "<rss version=\"2.0\"><channel><title>Relinking Outlet</title>{items}</channel></rss>"
+        ),
+    )
+}
+
 fn article_page() -> String {
     let paragraph = "Dock workers in Port Avel ended their nine-day strike on Tuesday after the union accepted a pay offer from the shipping companies, which raises wages over two years and sets up a joint safety committee for the container terminals.";
     let body: String = (0..6)
@@ -109,6 +130,7 @@ fn fixture_outlet() -> String {
                 }))
                 .route("/latin1.xml", get(|| async { ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], latin1_feed()) }))
                 .route("/renumbered.xml", get(renumbered_feed))
+                .route("/relinked.xml", get(relinked_feed))
                 .route("/story", get(|| async { Html(article_page()) }))
                 .route("/private/story", get(|| async { Html(article_page()) }))
                 .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private\n" }));
@@ -302,11 +324,11 @@ fn summary_entries_get_their_article_page_where_robots_txt_allows() {
 }
 
 #[test]
-fn a_wrong_charset_and_renumbered_guids_are_survived() {
+fn a_wrong_charset_renumbered_guids_and_changing_links_are_survived() {
     let base = fixture_outlet();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for path in ["latin1.xml", "renumbered.xml"] {
+    for path in ["latin1.xml", "renumbered.xml", "relinked.xml"] {
         let added = tidings(d, true, &["source", "add", &format!("{base}/{path}")]);
         assert!(added.status.success(), "{path}: {}", err(&added));
     }
@@ -321,7 +343,8 @@ fn a_wrong_charset_and_renumbered_guids_are_survived() {
         "decoded as the declaration says, not as the wrong header says"
     );
 
-    // Fetch the renumbering feed twice more: its items keep their links, so nothing doubles.
+    // Fetch the renumbering feed twice more: its items keep their links, so nothing doubles;
+    // and the relinking one, whose items keep their GUIDs.
     let store =
         tidings_store::Store::open(&format!("sqlite://{}", d.join("t.db").display())).unwrap();
     for _ in 0..2 {
@@ -341,7 +364,12 @@ fn a_wrong_charset_and_renumbered_guids_are_survived() {
         .find(|f| f["url"].as_str().unwrap().ends_with("/renumbered.xml"))
         .unwrap();
     assert_eq!(renumbered["article_count"], 2, "{renumbered}");
-    assert_eq!(store.article_count().unwrap(), 3);
+    let relinked = feeds
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().ends_with("/relinked.xml"))
+        .unwrap();
+    assert_eq!(relinked["article_count"], 2, "{relinked}");
+    assert_eq!(store.article_count().unwrap(), 5);
     let latin1 = feeds
         .iter()
         .find(|f| f["url"].as_str().unwrap().ends_with("/latin1.xml"))

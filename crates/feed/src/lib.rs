@@ -169,10 +169,13 @@ impl Document {
             domain,
         };
         let language = self.language();
-        self.entries
+        let mut articles: Vec<Article> = self
+            .entries
             .iter()
             .filter_map(|e| entry_article(e, &outlet, language.as_deref()))
-            .collect()
+            .collect();
+        forget_shared_guids(&mut articles);
+        articles
     }
 
     /// The feed's site (its alternate link), else `url`.
@@ -342,6 +345,28 @@ fn body_html(value: &str, ty: &str, base: Option<&str>) -> String {
     }
 }
 
+/// A GUID that several entries of one feed share identifies none of them (a CMS that gives every
+/// item the feed's URL, or "1"): it is dropped, and those entries are known by their links.
+fn forget_shared_guids(articles: &mut [Article]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for a in articles.iter() {
+        if let Some(g) = &a.guid {
+            *seen.entry(g.clone()).or_default() += 1;
+        }
+    }
+    for a in articles.iter_mut() {
+        if a.guid
+            .as_ref()
+            .is_some_and(|g| seen.get(g).copied().unwrap_or(0) > 1)
+        {
+            a.guid = None;
+        }
+    }
+}
+
+/// Longest GUID kept: identifiers are short; anything longer is content, not an identity.
+const MAX_GUID_CHARS: usize = 512;
+
 fn entry_article(e: &Dict, outlet: &OutletRef, language: Option<&str>) -> Option<Article> {
     let link = str_of(e, "link")
         .filter(|l| !l.is_empty())
@@ -450,8 +475,13 @@ fn entry_article(e: &Dict, outlet: &OutletRef, language: Option<&str>) -> Option
         .and_then(Value::as_str)
         .filter(|l| !l.is_empty())
         .map(primary_language);
+    let guid = str_of(e, "id")
+        .map(str::trim)
+        .filter(|g| !g.is_empty() && g.chars().count() <= MAX_GUID_CHARS)
+        .map(str::to_owned);
     Some(Article {
         url: link.clone(),
+        guid,
         title,
         authors,
         outlet: outlet.clone(),

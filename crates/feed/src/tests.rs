@@ -1,5 +1,24 @@
 use super::*;
 
+#[test]
+fn entries_carry_their_guid_unless_the_feed_shares_one() {
+    let item = |guid: &str, slug: &str| {
+        format!(
+            "<item><title>{slug}</title><link>https://ex.example/{slug}</link>\
+             <guid isPermaLink=\"false\">{guid}</guid><description>{slug} text</description></item>"
+        )
+    };
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>T</title>{}{}{}</channel></rss>",
+        item("a-1", "one"),
+        item("same", "two"),
+        item("same", "three")
+    );
+    let doc = parse_document(feed.as_bytes(), None, &[]);
+    let guids: Vec<Option<String>> = doc.articles(None).into_iter().map(|a| a.guid).collect();
+    assert_eq!(guids, [Some("a-1".to_owned()), None, None]);
+}
+
 const RSS: &str = r#"<?xml version="1.0"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
 <title>Harbour Ledger</title><link>https://www.ledger.example/</link><language>en-GB</language>

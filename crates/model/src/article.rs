@@ -11,6 +11,10 @@ pub struct Article {
     pub id: Option<i64>,
     /// Canonical URL of the article, when it has one.
     pub url: Option<String>,
+    /// The feed's own identifier for the entry (RSS `guid`, Atom `id`), unique within its
+    /// outlet: the same entry under a changed link is still the same article.
+    #[serde(default)]
+    pub guid: Option<String>,
     pub title: String,
     pub authors: Vec<String>,
     pub outlet: OutletRef,

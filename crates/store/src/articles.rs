@@ -143,6 +143,23 @@ pub(crate) fn article_key(a: &Article, outlet_slug: &str, published: DateTime<Ut
     }
 }
 
+/// The article of the outlet named `outlet_slug` that has `a`'s GUID: the same feed entry under
+/// a changed link (a tracking redirect, a moved page) is updated, not stored twice.
+fn same_guid_from_outlet(
+    tx: &mut dyn Exec,
+    a: &Article,
+    outlet_slug: &str,
+) -> Result<Option<Row>, StoreError> {
+    let Some(guid) = a.guid.as_deref() else {
+        return Ok(None);
+    };
+    tx.query_opt(
+        "SELECT a.id, a.story_id, a.fingerprint FROM articles a JOIN outlets o ON o.id = a.outlet_id
+         WHERE a.guid = ? AND o.slug = ? LIMIT 1",
+        params![guid, outlet_slug],
+    )
+}
+
 /// Texts shorter than this are not compared whole: summaries and teasers repeat ("Read more").
 const SAME_TEXT_MIN_WORDS: usize = 50;
 
@@ -215,10 +232,13 @@ pub(crate) fn upsert_article(
     let outlet_slug = slugify(&a.outlet.name);
     let published = a.published_at.unwrap_or_else(Utc::now);
     let key = article_key(a, &outlet_slug, published);
-    let existing = tx.query_opt(
+    let existing = match tx.query_opt(
         "SELECT id, story_id, fingerprint FROM articles WHERE article_key = ?",
         params![&key],
-    )?;
+    )? {
+        Some(row) => Some(row),
+        None => same_guid_from_outlet(tx, a, &outlet_slug)?,
+    };
     let text_hash = content_hash(&a.text);
     let fingerprint = fingerprint(a);
     let unchanged = match &existing {
@@ -277,7 +297,7 @@ pub(crate) fn upsert_article(
 /// The scalar columns of an article, bound in one order for INSERT and UPDATE.
 struct ArticleFields(Vec<Value>);
 
-const FIELD_COLUMNS: [&str; 24] = [
+const FIELD_COLUMNS: [&str; 25] = [
     "outlet_id",
     "url",
     "content_hash",
@@ -302,6 +322,7 @@ const FIELD_COLUMNS: [&str; 24] = [
     "modified_at",
     "fingerprint",
     "metadata_sources_json",
+    "guid",
 ];
 
 impl ArticleFields {
@@ -345,6 +366,7 @@ impl ArticleFields {
             serde_json::to_string(&a.metadata_sources)
                 .unwrap_or_else(|_| "{}".into())
                 .into(),
+            a.guid.clone().into(),
         ])
     }
 
@@ -739,7 +761,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.url, a.title, a.authors_json, a.outlet_id
      a.original_outlet, a.original_url, a.original_published_at, \
      a.views_imported + a.views_counted, \
      a.comments_imported + (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'visible'), \
-     a.story_id, a.original_article_id, a.original_similarity, a.metadata_sources_json";
+     a.story_id, a.original_article_id, a.original_similarity, a.metadata_sources_json, a.guid";
 
 fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, StoreError> {
     let Some(r) = c.query_opt(
@@ -851,6 +873,7 @@ fn article_from_row(r: &Row, outlet: &Outlet) -> Result<Article, StoreError> {
         quotes: Vec::new(),
         metadata_sources: serde_json::from_str(&r.text(22)?)
             .map_err(|e| StoreError::Decode(format!("metadata_sources_json: {e}")))?,
+        guid: r.opt_text(23)?,
     })
 }
 

@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(18, "article copies", "0018_article_copies"),
     migration!(19, "metadata sources", "0019_metadata_sources"),
     migration!(20, "live rankings", "0020_live_rankings"),
+    migration!(21, "article guids", "0021_article_guids"),
 ];
 
 /// The schema version this binary brings.

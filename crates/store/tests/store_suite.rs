@@ -433,6 +433,27 @@ fn the_same_article_by_another_link_or_feed_is_stored_once() {
             "{db}: short texts are not compared whole"
         );
         assert_eq!(store.article_count().unwrap(), 4, "{db}");
+
+        // A feed entry keeps its GUID when its link changes, even when its text changed too.
+        let mut entry = article("Harbour Ledger", "Tram line opens", 19, "Trams run.");
+        entry.guid = Some("ledger-4711".into());
+        entry.url = Some("https://ledger.example/tram?session=1".into());
+        let first = store.upsert_article(&entry, None).unwrap();
+        entry.url = Some("https://ledger.example/tram?session=2".into());
+        entry.text = "Trams run from Monday.".into();
+        let again = store.upsert_article(&entry, None).unwrap();
+        assert_eq!((again.id, again.created), (first.id, false), "{db}");
+        let stored = store.article(first.id).unwrap().unwrap().article;
+        assert_eq!(stored.url, entry.url, "{db}: the newest link");
+        assert_eq!(stored.guid.as_deref(), Some("ledger-4711"), "{db}");
+        let mut elsewhere = entry.clone();
+        elsewhere.outlet.name = "Valley Courier".into();
+        elsewhere.url = Some("https://courier.example/tram".into());
+        assert!(
+            store.upsert_article(&elsewhere, None).unwrap().created,
+            "{db}: GUIDs are unique within an outlet only"
+        );
+        assert_eq!(store.article_count().unwrap(), 6, "{db}");
     });
 }
 
