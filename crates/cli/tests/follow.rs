@@ -51,46 +51,50 @@ fn latin1_feed() -> Vec<u8> {
     body
 }
 
-/// A feed that gives its items new GUIDs on every request (a CMS migration, a buggy plugin).
-async fn renumbered_feed() -> impl IntoResponse {
-    static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Requests served so far by the feeds that change on every request.
+static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// An RSS feed of two items whose links and GUIDs `identity(n, slug)` gives for request `n`.
+fn changing_feed(
+    title: &str,
+    slugs: [&str; 2],
+    identity: fn(usize, &str) -> (String, String),
+) -> impl IntoResponse {
     let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let items: String = ["harbour", "museum"]
+    let items: String = slugs
         .iter()
         .map(|slug| {
+            let (link, guid) = identity(n, slug);
             format!(
-                "<item><title>The {slug} story</title><link>https://outlet.example/{slug}</link>\
-                 <guid isPermaLink=\"false\">run-{n}-{slug}</guid><description>The {slug} report.</description></item>"
+                "<item><title>The {slug} story</title><link>{link}</link>\
+                 <guid isPermaLink=\"false\">{guid}</guid><description>The {slug} report.</description></item>"
             )
         })
         .collect();
     (
         [(header::CONTENT_TYPE, "application/rss+xml")],
-        format!(
-            "<rss version=\"2.0\"><channel><title>Renumbering Outlet</title>{items}</channel></rss>"
-        ),
+        format!("<rss version=\"2.0\"><channel><title>{title}</title>{items}</channel></rss>"),
     )
+}
+
+/// A feed that gives its items new GUIDs on every request (a CMS migration, a buggy plugin).
+async fn renumbered_feed() -> impl IntoResponse {
+    changing_feed("Renumbering Outlet", ["harbour", "museum"], |n, slug| {
+        (
+            format!("https://outlet.example/{slug}"),
+            format!("run-{n}-{slug}"),
+        )
+    })
 }
 
 /// A feed whose links change on every request (a session id in them) while its GUIDs stay.
 async fn relinked_feed() -> impl IntoResponse {
-    static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let items: String = ["tram", "bridge"]
-        .iter()
-        .map(|slug| {
-            format!(
-                "<item><title>The {slug} story</title><link>https://relinked.example/{slug}?session={n}</link>\
-                 <guid isPermaLink=\"false\">relinked-{slug}</guid><description>The {slug} report.</description></item>"
-            )
-        })
-        .collect();
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml")],
-        format!(
-            "<rss version=\"2.0\"><channel><title>Relinking Outlet</title>{items}</channel></rss>"
-        ),
-    )
+    changing_feed("Relinking Outlet", ["tram", "bridge"], |n, slug| {
+        (
+            format!("https://relinked.example/{slug}?session={n}"),
+            format!("relinked-{slug}"),
+        )
+    })
 }
 
 fn article_page() -> String {
