@@ -636,3 +636,166 @@ fn a_database_full_during_a_fetch_loses_no_entry() {
         "every entry stored once there was room"
     );
 }
+
+/// A small disk for PostgreSQL: a tmpfs mounted here and made a tablespace of the server, so a
+/// test database can fill up without filling the machine. Dropped after the databases in it.
+struct SmallDisk {
+    path: PathBuf,
+    tablespace: String,
+    admin_url: String,
+}
+
+impl SmallDisk {
+    /// `None`, with a notice, where it cannot be made: no PostgreSQL configured, a server on
+    /// another machine (the tablespace must be a folder of the server's), no right to mount.
+    fn new(bytes: u64) -> Option<Self> {
+        let skip = |why: &str| {
+            notice(&format!("skipping the PostgreSQL full-disk test: {why}"));
+            None
+        };
+        let Some(admin_url) = TestDatabase::postgres_url() else {
+            return skip("TIDINGS_TEST_POSTGRES_URL is not set");
+        };
+        if !(admin_url.contains("@127.0.0.1") || admin_url.contains("@localhost")) {
+            return skip("the PostgreSQL server is not on this machine");
+        }
+        let id = |flag: &str| {
+            let out = Command::new("id").args([flag, "postgres"]).output().ok()?;
+            String::from_utf8(out.stdout)
+                .ok()?
+                .trim()
+                .parse::<u32>()
+                .ok()
+        };
+        let (Some(uid), Some(gid)) = (id("-u"), id("-g")) else {
+            return skip("there is no postgres user here");
+        };
+        let tablespace = format!("tidings_small_disk_{}", std::process::id());
+        let path = std::env::temp_dir().join(&tablespace);
+        std::fs::create_dir_all(&path).ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={bytes},uid={uid},gid={gid},mode=0700"))
+            .args(["tmpfs"])
+            .arg(&path)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !mounted {
+            let _ = std::fs::remove_dir(&path);
+            return skip("cannot mount a tmpfs (needs root)");
+        }
+        let disk = Self {
+            path,
+            tablespace,
+            admin_url,
+        };
+        disk.admin(&format!(
+            "CREATE TABLESPACE {} LOCATION '{}'",
+            disk.tablespace,
+            disk.path.display()
+        ));
+        Some(disk)
+    }
+
+    fn admin(&self, sql: &str) -> Vec<r2d2_postgres::postgres::Row> {
+        let mut client = r2d2_postgres::postgres::Client::connect(
+            &self.admin_url,
+            r2d2_postgres::postgres::NoTls,
+        )
+        .unwrap();
+        client
+            .query(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Bytes the tablespace holds.
+    fn used(&self) -> u64 {
+        let rows = self.admin(&format!("SELECT pg_tablespace_size('{}')", self.tablespace));
+        u64::try_from(rows[0].get::<_, i64>(0)).unwrap()
+    }
+
+    fn resize(&self, bytes: u64) {
+        let out = Command::new("mount")
+            .args(["-o", &format!("remount,size={bytes}")])
+            .arg(&self.path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "remount: {}", stderr(&out));
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::panic::catch_unwind(|| {
+            self.admin(&format!("DROP TABLESPACE IF EXISTS {}", self.tablespace))
+        });
+        let _ = Command::new("umount").arg(&self.path).output();
+        let _ = std::fs::remove_dir(&self.path);
+    }
+}
+
+/// Bytes of the tables (with their indexes and TOAST) of a test database's schema.
+fn schema_bytes(db: &TestDatabase) -> u64 {
+    rows(
+        db,
+        "SELECT CAST(COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS TEXT) FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+    )[0][0]
+        .parse()
+        .unwrap()
+}
+
+/// PostgreSQL out of disk space during a fetch: the fetches that fail keep no validators, what
+/// was stored stays consistent, and once there is room every entry is stored.
+#[test]
+fn a_full_disk_on_postgresql_loses_no_entry() {
+    const ROOMY: u64 = 64 << 20;
+    let Some(disk) = SmallDisk::new(ROOMY) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (config, opml) = fixture_feeds(dir.path());
+    let opml = opml.as_str();
+    let reference = TestDatabase::postgres().expect("configured, as SmallDisk checked");
+    run_ok(reference.url(), Some(&config), &["opml", "import", opml]);
+    let imported = schema_bytes(&reference);
+    run_ok(reference.url(), Some(&config), &["fetch", "--once"]);
+    let growth = schema_bytes(&reference) - imported;
+    let want = content(&reference).articles;
+    assert_eq!(want.len(), FEEDS * ITEMS);
+
+    let db = TestDatabase::postgres_with(&[("default_tablespace", &disk.tablespace)]).unwrap();
+    run_ok(db.url(), Some(&config), &["opml", "import", opml]);
+    // Room for about half of what the fetch writes (tmpfs sizes are whole pages).
+    disk.resize((disk.used() + growth / 2).div_ceil(4096) * 4096);
+    let full = command(db.url(), Some(&config), &["fetch", "--once"])
+        .output()
+        .unwrap();
+    disk.resize(ROOMY);
+    let stored = content(&db).articles;
+    assert!(
+        !stored.is_empty() && stored.len() < want.len(),
+        "the disk filled part way: {} of {} stored; {}",
+        stored.len(),
+        want.len(),
+        stderr(&full)
+    );
+    assert!(
+        stderr(&full).contains("No space left on device"),
+        "the full disk is named: {}",
+        stderr(&full)
+    );
+    check_passes(&db, "after the disk filled up during a fetch");
+    let store = db.open().unwrap();
+    for feed in store.feeds().unwrap() {
+        store.fetch_feed_now(feed.id).unwrap();
+    }
+    drop(store);
+    run_ok(db.url(), Some(&config), &["fetch", "--once"]);
+    assert_eq!(
+        content(&db).articles,
+        want,
+        "every entry stored once there was room"
+    );
+}

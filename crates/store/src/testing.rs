@@ -68,6 +68,12 @@ impl TestDatabase {
     /// A fresh schema on the PostgreSQL server named by `TIDINGS_TEST_POSTGRES_URL`, or `None`
     /// (with a notice on stderr) when the variable is not set.
     pub fn postgres() -> Option<Self> {
+        Self::postgres_with(&[])
+    }
+
+    /// [`TestDatabase::postgres`] whose connections also set these run-time parameters
+    /// (`default_tablespace`, say).
+    pub fn postgres_with(settings: &[(&str, &str)]) -> Option<Self> {
         let Ok(base_url) = std::env::var(POSTGRES_ENV) else {
             notice(&format!(
                 "{POSTGRES_ENV} is not set; skipping the PostgreSQL run of this test"
@@ -87,12 +93,21 @@ impl TestDatabase {
             .batch_execute(&format!("CREATE SCHEMA {schema}"))
             .expect("create test schema");
         let sep = if base_url.contains('?') { '&' } else { '?' };
-        let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}");
+        let extra: String = settings
+            .iter()
+            .map(|(k, v)| format!("%20-c%20{k}%3D{v}"))
+            .collect();
+        let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}{extra}");
         Some(Self {
             url,
             name: "postgres",
             cleanup: Cleanup::Postgres { base_url, schema },
         })
+    }
+
+    /// The PostgreSQL server tests use (`TIDINGS_TEST_POSTGRES_URL`), when configured.
+    pub fn postgres_url() -> Option<String> {
+        std::env::var(POSTGRES_ENV).ok()
     }
 
     /// SQLite, plus PostgreSQL when configured: run a test body against each.
