@@ -25,8 +25,10 @@ pub enum StoreError {
     Pool(#[from] r2d2::Error),
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
-    Postgres(#[from] postgres::Error),
+    /// Not a `#[source]`: the server's own message is shown once, without the driver's
+    /// "db error" wrapping around it twice.
+    #[error("PostgreSQL: {}", postgres_message(.0))]
+    Postgres(postgres::Error),
     #[error("migration {version} ({name}) failed: {reason}")]
     Migration {
         version: i64,
@@ -158,4 +160,22 @@ fn is_sqlite_unavailable(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(DatabaseBusy | DatabaseLocked | CannotOpen | ReadOnly | PermissionDenied)
     )
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
+    }
+}
+
+/// The server's message with its severity and hint ("ERROR: could not extend file …: No space
+/// left on device (hint: Check free disk space.)"), else the driver's.
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.hint() {
+            Some(hint) => format!("{}: {} (hint: {hint})", db.severity(), db.message()),
+            None => format!("{}: {}", db.severity(), db.message()),
+        },
+        None => e.to_string(),
+    }
 }
