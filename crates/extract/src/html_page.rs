@@ -85,6 +85,11 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
         )),
         RootError::Empty => ExtractError::NotAnArticle("no article body (empty page)".into()),
     })?;
+    if let Some(title) = body::error_page(&meta, &doc) {
+        return Err(ExtractError::NotAnArticle(format!(
+            "an error page (“{title}”)"
+        )));
+    }
     let title = pick_title(&meta, &doc, &mut sources);
     let mut blocks = body::blocks(root, &furniture, base.as_ref(), &title);
     // A marked-up body that holds too little (a summary box, a teaser) gives way to the page's
@@ -120,7 +125,7 @@ pub fn parse(html: &str, url: Option<&str>) -> Result<Article, ExtractError> {
             None => {
                 return Err(ExtractError::NotAnArticle(format!(
                     "{} (only {} words of body text)",
-                    body::describe(&meta),
+                    body::describe(&meta, root),
                     word_count(&text)
                 )));
             }

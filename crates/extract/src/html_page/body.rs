@@ -1125,11 +1125,55 @@ pub(super) fn first_h1(doc: &Html) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
-/// The page declares it is an article, but nothing was found: say how much text there was.
-pub(super) fn describe(meta: &Metadata) -> &'static str {
-    if meta.declares_article {
-        "the page declares an article but its body holds too little text"
-    } else {
-        "no article body"
+/// Images in a body with too little text to be an article that make it a gallery.
+const GALLERY_IMAGES: usize = 4;
+
+/// What a page without enough body text is instead: behind a paywall (its markup says the
+/// article is not free to read), a photo gallery (images, few words), or simply without an
+/// article body.
+pub(super) fn describe(meta: &Metadata, root: ElementRef<'_>) -> String {
+    if meta.paywalled {
+        return "the article is behind a paywall (the page marks it as not free to read)".into();
     }
+    let images = root.select(&IMG).count();
+    if images >= GALLERY_IMAGES {
+        return format!("looks like a photo gallery ({images} images)");
+    }
+    if meta.declares_article {
+        "the page declares an article but its body holds too little text".into()
+    } else {
+        "no article body".into()
+    }
+}
+
+/// Titles of error pages: "404 Not Found", "Error 404", "500 Internal Server Error", "Page not
+/// found", "This page does not exist"; a bare "Not Found" or "Access denied". Strict, since a
+/// headline may well start with "500" or "Forbidden".
+static ERROR_TITLE: Lazy<Regex> = Lazy::new(|| {
+    re(concat!(
+        r"(?i)^\W*(?:",
+        r"error\s*[45]\d\d\b",
+        r"|[45]\d\d\W*(?:error|not\s+found|forbidden|gone|bad\s+request|unauthorized|internal|service|page)\b",
+        r"|(?:this\s+)?(?:page|file|article|story|content)\s+(?:was\s+)?(?:not\s+found|(?:does\s*n[o']t|no\s+longer)\s+exists?|(?:is\s+)?no\s+longer\s+available|could\s+not\s+be\s+found)",
+        r"|(?:not\s+found|access\s+denied|forbidden|server\s+error|service\s+unavailable)\W*$",
+        r")"
+    ))
+});
+
+/// The page is an error page ("Page not found" as its title or first heading), whatever text
+/// it also carries (search boxes, lists of popular articles): its title, quoted. Pages that
+/// declare an article in their metadata are taken at their word.
+pub(super) fn error_page(meta: &Metadata, doc: &Html) -> Option<String> {
+    if meta.declares_article {
+        return None;
+    }
+    let head_title = meta
+        .document_title
+        .as_deref()
+        .map(|t| super::split_title(t).0);
+    [head_title, first_h1(doc).as_deref()]
+        .into_iter()
+        .flatten()
+        .find(|t| ERROR_TITLE.is_match(t))
+        .map(str::to_owned)
 }

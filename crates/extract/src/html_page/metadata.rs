@@ -50,6 +50,9 @@ pub(super) struct Metadata {
     pub language: Option<String>,
     /// JSON-LD or `og:type` says the page is an article.
     pub declares_article: bool,
+    /// The page says its article is not free to read: JSON-LD `isAccessibleForFree: false`
+    /// (Google's paywall markup) or `article:content_tier` "locked" or "metered".
+    pub paywalled: bool,
     /// JSON-LD `articleBody`, a fallback when the DOM holds no body.
     pub article_body: Option<String>,
     /// Which source filled each field, keyed by the Article field it feeds (`published_at`).
@@ -301,6 +304,9 @@ fn fill_from_article(meta: &mut Metadata, node: &Value, ids: &HashMap<&str, &Val
             url_of(node.get("mainEntityOfPage"), ids).or_else(|| text_of(node.get("url")));
     }
     meta.declared_original = based_on(node.get("isBasedOn").or(node.get("isBasedOnUrl")), ids);
+    meta.paywalled = node.get("isAccessibleForFree").is_some_and(|v| {
+        v.as_bool() == Some(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+    });
 }
 
 /// `isBasedOn`: a URL, or a work with a `url` (or `@id`) and perhaps a `publisher`.
@@ -521,6 +527,8 @@ fn fill_from_meta_tags(
         meta.language = first_for("language", &["og:locale", "language", "content-language"])
             .and_then(|l| primary_language(&l));
     }
+    meta.paywalled |= first_for("paywall", &["article:content_tier"])
+        .is_some_and(|t| t.eq_ignore_ascii_case("locked") || t.eq_ignore_ascii_case("metered"));
     let og_type = first_for("type", &["og:type"])
         .unwrap_or_default()
         .to_ascii_lowercase();

@@ -63,7 +63,7 @@ fn non_articles_are_refused_with_a_reason() {
             "home.html",
             "looks like a listing or home page (8 article teasers",
         ),
-        ("not_found.html", "no article body (only"),
+        ("not_found.html", "an error page (“Page not found”)"),
     ] {
         let err = extract(&read(name), Some("https://news.example/"), None)
             .map(|a| a.title)
@@ -294,6 +294,47 @@ fn a_visible_dateline_dates_a_page_without_date_markup() {
     // A yearless date is no dateline: the year would be a guess.
     let yearless = page("", r#"<span class="date">17 November</span>"#);
     assert_eq!(parse_ok(&yearless, None).published_at, None);
+}
+
+#[test]
+fn error_pages_paywalls_and_galleries_are_named() {
+    let popular = "<ul><li>Council agrees budget after a long debate about buses and libraries</li>\
+                   <li>Harbour strike ends after nine days as union accepts the pay offer</li></ul>";
+    for title in [
+        "404 Not Found",
+        "Error 404 - The Paper",
+        "Page not found | The Paper",
+        "Not Found",
+    ] {
+        let html = page(&format!("<title>{title}</title>"), popular);
+        let err = parse(&html, None).map(|a| a.title).expect_err(title);
+        assert!(err.to_string().contains("an error page"), "{title}: {err}");
+    }
+    for title in [
+        "500 jobs go at the harbour",
+        "Forbidden City reopens to visitors",
+        "Not found yet: the missing ferry",
+    ] {
+        let html = page(&format!("<title>{title}</title>"), "");
+        assert_eq!(
+            parse_ok(&html, None).title,
+            title,
+            "a headline, not an error"
+        );
+    }
+    let teaser = "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\
+        \"headline\":\"Budget\",\"isAccessibleForFree\":false}</script></head>\
+        <body><article><p>The council met on Tuesday.</p></article></body></html>";
+    let err = parse(teaser, None).map(|a| a.title).expect_err("paywall");
+    assert!(err.to_string().contains("behind a paywall"), "{err}");
+    let images: String = (0..6).map(|i| format!("<figure><img src=\"https://img.example/{i}.jpg\"><figcaption>Pier {i}</figcaption></figure>")).collect();
+    let gallery =
+        format!("<html><body><article><h1>The pier at dawn</h1>{images}</article></body></html>");
+    let err = parse(&gallery, None).map(|a| a.title).expect_err("gallery");
+    assert!(
+        err.to_string().contains("photo gallery (6 images)"),
+        "{err}"
+    );
 }
 
 #[test]
