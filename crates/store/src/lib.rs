@@ -316,13 +316,16 @@ impl Store {
 }
 
 // A 16 MiB page cache and memory-mapped reads per connection keep a large database's indexes
-// out of read() system calls.
+// out of read() system calls. The map is as large as SQLite allows (its compile-time cap,
+// 0x7fff0000): storing an article updates B-trees all over the file, and with 256 MiB a
+// 1.4 GB store took 139–155 articles/s, with 2 GiB 171–195/s (docs/BENCHMARKS.md). Mapped
+// pages are the OS's file cache, shared by all connections, not memory of ours.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
      PRAGMA synchronous = NORMAL;
      PRAGMA foreign_keys = ON;
      PRAGMA busy_timeout = 10000;
      PRAGMA cache_size = -16384;
-     PRAGMA mmap_size = 268435456;
+     PRAGMA mmap_size = 2147418112;
      PRAGMA temp_store = MEMORY;";
 
 /// Prepared statements kept per SQLite connection.
