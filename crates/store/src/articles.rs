@@ -43,10 +43,16 @@ pub struct StoredArticle {
     /// [`COPIES_SHOWN`]), and how many there are in all.
     pub copies: Vec<Republication>,
     pub copy_count: i64,
+    /// When the original is itself a republication: its original, that one's, and so on (at
+    /// most [`CHAIN_HOPS`]), nearest first.
+    pub chain: Vec<Republication>,
 }
 
 /// Copies listed on an original's page.
 pub const COPIES_SHOWN: usize = 12;
+
+/// Originals of originals followed at most; a chain is rarely longer than two.
+pub const CHAIN_HOPS: usize = 8;
 
 /// An article that republished another.
 #[derive(Debug, Clone, PartialEq)]
@@ -618,6 +624,9 @@ fn cited_outlet(p: &Provenance) -> Option<(String, String)> {
 
 const MATCH_WINDOW_SECS: i64 = 14 * 86_400;
 
+/// The stored article a republication note points to: a piece of the cited outlet, published
+/// around the cited time, with the same title or text. It may be a republication itself (a copy
+/// of a copy): the note is followed as written, and the chain shows on the article's page.
 fn find_original(tx: &mut dyn Exec, a: &Article) -> Result<Option<(i64, i64)>, StoreError> {
     let Some((domain, slug)) = cited_outlet(&a.provenance) else {
         return Ok(None);
@@ -630,8 +639,7 @@ fn find_original(tx: &mut dyn Exec, a: &Article) -> Result<Option<(i64, i64)>, S
     let rows = tx.query(
         &format!(
             "SELECT a.id, a.story_id, a.title, a.text FROM articles a JOIN outlets o ON o.id = a.outlet_id
-             WHERE {} AND a.original_outlet IS NULL AND a.story_id IS NOT NULL
-               AND a.published_at BETWEEN ? AND ?
+             WHERE {} AND a.story_id IS NOT NULL AND a.published_at BETWEEN ? AND ?
              ORDER BY a.published_at LIMIT 50",
             outlet_matches_sql()
         ),
@@ -801,6 +809,7 @@ fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, Stor
             .transpose()?,
         _ => None,
     };
+    let chain = provenance_chain(c, id, original_article_id)?;
     let copies = c
         .query(
             &format!(
@@ -834,7 +843,43 @@ fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, Stor
         detected_original,
         copies,
         copy_count,
+        chain,
     }))
+}
+
+/// The originals beyond article `id`'s own original (`original`): whom that one republished,
+/// and so on, stopping at [`CHAIN_HOPS`] or at a link back into the chain.
+fn provenance_chain(
+    c: &mut dyn Exec,
+    id: i64,
+    original: Option<i64>,
+) -> Result<Vec<Republication>, StoreError> {
+    let mut seen = vec![id];
+    let mut chain = Vec::new();
+    let mut next = original;
+    while let Some(current) = next.filter(|n| !seen.contains(n)) {
+        seen.push(current);
+        let Some(row) = c.query_opt(
+            "SELECT oa.id, o.name, o.slug FROM articles a
+             JOIN articles oa ON oa.id = a.original_article_id
+             JOIN outlets o ON o.id = oa.outlet_id WHERE a.id = ?",
+            params![current],
+        )?
+        else {
+            break;
+        };
+        let link = Republication {
+            id: row.i64(0)?,
+            outlet: row.text(1)?,
+            outlet_slug: row.text(2)?,
+        };
+        if chain.len() >= CHAIN_HOPS || seen.contains(&link.id) {
+            break;
+        }
+        next = Some(link.id);
+        chain.push(link);
+    }
+    Ok(chain)
 }
 
 fn article_from_row(r: &Row, outlet: &Outlet) -> Result<Article, StoreError> {

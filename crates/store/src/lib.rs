@@ -30,7 +30,9 @@ mod views;
 mod weeks;
 
 pub use accounts::{Credentials, Role, User, normalize_email, token_hash};
-pub use articles::{COPIES_SHOWN, DetectedOriginal, Republication, StoredArticle, UpsertOutcome};
+pub use articles::{
+    CHAIN_HOPS, COPIES_SHOWN, DetectedOriginal, Republication, StoredArticle, UpsertOutcome,
+};
 pub use backup::{BackupError, BackupSummary};
 pub use check::{Check, CheckReport};
 pub use comments::{Comment, CommentTarget, Moderation, ModerationEntry, NewComment};

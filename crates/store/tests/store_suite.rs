@@ -231,6 +231,39 @@ fn republication_joins_its_originals_story_in_either_order() {
 }
 
 #[test]
+fn a_copy_of_a_copy_knows_the_whole_chain() {
+    each_db(|store, db| {
+        store.save_outlet(&ledger()).unwrap();
+        let original = store
+            .upsert_article(&article("Harbour Ledger", "Strike ends", 17, STRIKE), None)
+            .unwrap();
+        let first_copy = store.upsert_article(&republication(18), None).unwrap();
+        let mut second = republication(19);
+        second.outlet.name = "Coast Gazette".into();
+        second.text.push_str("\n\nFrom the Valdren Daily Post.");
+        second.provenance.original_outlet = Some("Valdren Daily Post".into());
+        let second_copy = store.upsert_article(&second, None).unwrap();
+        let stored = store.article(second_copy.id).unwrap().unwrap();
+        assert_eq!(stored.original_article_id, Some(first_copy.id), "{db}");
+        let chain: Vec<(i64, &str)> = stored
+            .chain
+            .iter()
+            .map(|l| (l.id, l.outlet.as_str()))
+            .collect();
+        assert_eq!(chain, [(original.id, "Harbour Ledger")], "{db}");
+        assert!(
+            store
+                .article(original.id)
+                .unwrap()
+                .unwrap()
+                .chain
+                .is_empty(),
+            "{db}"
+        );
+    });
+}
+
+#[test]
 fn unrelated_article_from_the_cited_outlet_is_not_taken_for_the_original() {
     each_db(|store, db| {
         store.save_outlet(&ledger()).unwrap();

@@ -2483,5 +2483,21 @@ fn outlet_pages_show_who_republishes_whom_and_detected_copies_say_so() {
             )),
             "{db}: the original lists its copies"
         );
+        // A copy of the copy, whose note names the copy: the chain back to the original shows.
+        let mut second = copy.clone();
+        second.outlet.name = "Coast Gazette".into();
+        second.url = Some("https://gazette.example/dockers".into());
+        second.provenance.original_outlet = Some("Saltmere Herald".into());
+        let second_id = tokio::task::block_in_place(|| s.store.upsert_article(&second, None))
+            .unwrap()
+            .id;
+        let (_, page) = get(&app, &format!("/articles/{second_id}"), BROWSER).await;
+        assert!(
+            page.contains(&format!(
+                "Originally published by Saltmere Herald</a>, which republished it from <a href=\"/articles/{}\">Harbour Ledger</a>",
+                s.full_id
+            )),
+            "{db}: {page}"
+        );
     });
 }

@@ -68,6 +68,14 @@ fn original_href(a: &Article, outlet_domain: Option<&str>) -> Option<String> {
         .or_else(|| outlet_domain.map(|d| format!("https://{d}/")))
 }
 
+/// (href, outlet) of stored articles, for the provenance lines.
+fn links(articles: &[tidings_store::Republication]) -> Vec<(String, String)> {
+    articles
+        .iter()
+        .map(|c| (format!("/articles/{}", c.id), c.outlet.clone()))
+        .collect()
+}
+
 /// The provenance line: a note's "Originally published by …", else a detected republication's
 /// "Republished from …, detected: …" (worded so a guess is never passed off as a statement).
 fn provenance_line(stored: &StoredArticle) -> Option<String> {
@@ -112,6 +120,8 @@ struct ArticlePage<'a> {
     read_more_href: Option<String>,
     provenance: Option<String>,
     provenance_href: Option<String>,
+    /// (href, outlet) of the original's own originals, nearest first.
+    chain: Vec<(String, String)>,
     /// (href, outlet) of the copies that name this article as their original.
     copies: Vec<(String, String)>,
     /// Copies beyond those listed.
@@ -198,11 +208,8 @@ fn page_of<'a>(
             .original_article_id
             .map(|id| format!("/articles/{id}"))
             .or_else(|| a.provenance.original_url.clone()),
-        copies: stored
-            .copies
-            .iter()
-            .map(|c| (format!("/articles/{}", c.id), c.outlet.clone()))
-            .collect(),
+        chain: links(&stored.chain),
+        copies: links(&stored.copies),
         more_copies: stored.copy_count - stored.copies.len() as i64,
         description: format::clip(a.summary.as_deref().unwrap_or(&a.text), 40),
         api_href: format!("/api/v1/articles/{}", a.id.unwrap_or_default()),
