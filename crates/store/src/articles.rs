@@ -149,21 +149,30 @@ pub(crate) fn article_key(a: &Article, outlet_slug: &str, published: DateTime<Ut
     }
 }
 
-/// The article of the outlet named `outlet_slug` that has `a`'s GUID: the same feed entry under
-/// a changed link (a tracking redirect, a moved page) is updated, not stored twice.
-fn same_guid_from_outlet(
+/// The article with `a`'s GUID from the same feed (`source`, as `feed:ID`), or from the outlet
+/// named `outlet_slug` when the article comes from no feed: the same entry under a changed
+/// link (a tracking redirect, a moved page) is updated, not stored twice. A GUID is unique
+/// within its feed only: two feeds of one outlet may both number their items from 1.
+fn same_guid(
     tx: &mut dyn Exec,
     a: &Article,
     outlet_slug: &str,
+    source: Option<&str>,
 ) -> Result<Option<Row>, StoreError> {
     let Some(guid) = a.guid.as_deref() else {
         return Ok(None);
     };
-    tx.query_opt(
-        "SELECT a.id, a.story_id, a.fingerprint FROM articles a JOIN outlets o ON o.id = a.outlet_id
-         WHERE a.guid = ? AND o.slug = ? LIMIT 1",
-        params![guid, outlet_slug],
-    )
+    match source {
+        Some(source) => tx.query_opt(
+            "SELECT id, story_id, fingerprint FROM articles WHERE guid = ? AND source = ? LIMIT 1",
+            params![guid, source],
+        ),
+        None => tx.query_opt(
+            "SELECT a.id, a.story_id, a.fingerprint FROM articles a JOIN outlets o ON o.id = a.outlet_id
+             WHERE a.guid = ? AND o.slug = ? AND a.source IS NULL LIMIT 1",
+            params![guid, outlet_slug],
+        ),
+    }
 }
 
 /// Texts shorter than this are not compared whole: summaries and teasers repeat ("Read more").
@@ -243,7 +252,7 @@ pub(crate) fn upsert_article(
         params![&key],
     )? {
         Some(row) => Some(row),
-        None => same_guid_from_outlet(tx, a, &outlet_slug)?,
+        None => same_guid(tx, a, &outlet_slug, source)?,
     };
     let text_hash = content_hash(&a.text);
     let fingerprint = fingerprint(a);

@@ -487,6 +487,39 @@ fn the_same_article_by_another_link_or_feed_is_stored_once() {
             "{db}: GUIDs are unique within an outlet only"
         );
         assert_eq!(store.article_count().unwrap(), 6, "{db}");
+
+        // Two feeds of one outlet that both number their items from 1: a GUID is the feed's.
+        let feed = |path: &str| {
+            store
+                .add_feed(&tidings_store::NewFeed {
+                    url: format!("https://ledger.example/{path}.xml"),
+                    outlet: OutletRef {
+                        name: "Harbour Ledger".into(),
+                        domain: None,
+                    },
+                    ..tidings_store::NewFeed::default()
+                })
+                .unwrap()
+                .id
+        };
+        let (sport, arts) = (feed("sport"), feed("arts"));
+        let mut item = article("Harbour Ledger", "Regatta postponed", 20, "Wind.");
+        item.guid = Some("1".into());
+        item.url = Some("https://ledger.example/sport/regatta".into());
+        store.upsert_feed_article(&item, sport).unwrap();
+        let mut other = article("Harbour Ledger", "Museum reopens", 20, "Paint.");
+        other.guid = Some("1".into());
+        other.url = Some("https://ledger.example/arts/museum".into());
+        assert!(
+            store.upsert_feed_article(&other, arts).unwrap().created,
+            "{db}"
+        );
+        item.url = Some("https://ledger.example/sport/regatta?from=rss".into());
+        assert!(
+            !store.upsert_feed_article(&item, sport).unwrap().created,
+            "{db}"
+        );
+        assert_eq!(store.article_count().unwrap(), 8, "{db}");
     });
 }
 
