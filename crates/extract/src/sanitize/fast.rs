@@ -89,6 +89,22 @@ fn lookup(name: &str) -> Option<Tag> {
         "code" => tag("code", true, false, false),
         "sub" => tag("sub", true, false, false),
         "sup" => tag("sup", true, false, false),
+        // Tables only in their plain shape (see `table_misplaced`): anything the tree builder
+        // would move (foster parenting) or add (a missing row) goes to ammonia.
+        "table" => tag("table", true, true, true),
+        "caption" => tag("caption", true, false, true),
+        "thead" => tag("thead", true, false, true),
+        "tbody" => tag("tbody", true, false, true),
+        "tfoot" => tag("tfoot", true, false, true),
+        "tr" => tag("tr", true, false, true),
+        "td" => Tag {
+            attrs: &["colspan", "rowspan"],
+            ..tag("td", true, false, true)
+        },
+        "th" => Tag {
+            attrs: &["colspan", "rowspan", "scope"],
+            ..tag("th", true, false, true)
+        },
         "div" => tag("div", false, true, true),
         "section" => tag("section", false, true, true),
         "article" => tag("article", false, true, true),
@@ -99,6 +115,12 @@ fn lookup(name: &str) -> Option<Tag> {
         "u" => tag("u", false, false, false),
         "s" => tag("s", false, false, false),
         "small" => tag("small", false, false, false),
+        // Formatting elements like `u` and `s`: unwrapped, and like them only when properly
+        // nested (a misnested one goes to the adoption agency, in ammonia).
+        "font" => tag("font", false, false, false),
+        "big" => tag("big", false, false, false),
+        "strike" => tag("strike", false, false, false),
+        "tt" => tag("tt", false, false, false),
         "abbr" => tag("abbr", false, false, false),
         "cite" => tag("cite", false, false, false),
         "q" => tag("q", false, false, false),
@@ -509,6 +531,25 @@ fn restructures(tag: &Tag, open: &[Tag]) -> bool {
     }
 }
 
+/// Elements whose content is table structure, where text and other elements would be moved
+/// out of the table by the tree builder (foster parenting).
+fn holds_rows(tag: &Tag) -> bool {
+    matches!(tag.name, "table" | "thead" | "tbody" | "tfoot" | "tr")
+}
+
+/// Whether start tag `tag` under `parent` is outside the plain table shape this path handles:
+/// caption and row groups directly in a table, rows in a row group (a row directly in a table
+/// gets its `tbody` from the caller), cells in a row, and nothing else directly in any of them.
+fn table_misplaced(tag: &Tag, parent: Option<&Tag>) -> bool {
+    let parent = parent.map(|p| p.name);
+    match tag.name {
+        "caption" | "thead" | "tbody" | "tfoot" => parent != Some("table"),
+        "tr" => !matches!(parent, Some("thead" | "tbody" | "tfoot")),
+        "td" | "th" => parent != Some("tr"),
+        _ => matches!(parent, Some("table" | "thead" | "tbody" | "tfoot" | "tr")),
+    }
+}
+
 /// For a `<script>` or `<style>` start tag named `name`, the length of its content and end tag
 /// at the start of `rest`, when the tokenizer is sure to end the element at the first
 /// `</script>` (`</style>`): no `<!--` before it (which would switch a script to its escaped
@@ -549,7 +590,16 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
     while i < bytes.len() {
         let text_end = memchr::memchr(b'<', &bytes[i..]).map_or(bytes.len(), |p| i + p);
         if text_end > i {
-            push_decoded(&mut out, &html[i..text_end], false)?;
+            let text = &html[i..text_end];
+            // Between a table's rows only whitespace stays where it is.
+            if open.last().is_some_and(holds_rows)
+                && !text
+                    .bytes()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0c))
+            {
+                return None;
+            }
+            push_decoded(&mut out, text, false)?;
             i = text_end;
             continue;
         }
@@ -576,6 +626,17 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
         }
         let tag = lookup_any_case(raw.name)?;
         if raw.end {
+            // `</table>` closes an open row group, as the tree builder does.
+            if tag.name == "table"
+                && let Some(group) = open
+                    .last()
+                    .filter(|t| matches!(t.name, "thead" | "tbody" | "tfoot"))
+            {
+                out.push_str("</");
+                out.push_str(group.name);
+                out.push('>');
+                open.pop();
+            }
             if tag.void || open.last().map(|t| t.name) != Some(tag.name) {
                 return None;
             }
@@ -588,6 +649,17 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
             continue;
         }
         if (raw.self_closing && !tag.void) || restructures(&tag, &open) {
+            return None;
+        }
+        // A row directly in a table is put in a `tbody`, as the tree builder does.
+        if tag.name == "tr"
+            && open.last().is_some_and(|t| t.name == "table")
+            && let Some(tbody) = lookup("tbody")
+        {
+            out.push_str("<tbody>");
+            open.push(tbody);
+        }
+        if table_misplaced(&tag, open.last()) {
             return None;
         }
         // The tree builder drops a newline right after `<pre>`; leave that to it.
@@ -694,6 +766,22 @@ mod tests {
 
     /// Pieces the property test strings together: tidy and untidy markup, references, quotes.
     const PIECES: &[&str] = &[
+        "<table>",
+        "</table>",
+        "<tbody>",
+        "</tbody>",
+        "<thead>",
+        "<tr>",
+        "</tr>",
+        "<td colspan=2 class=x>",
+        "</td>",
+        "<th scope=col>",
+        "</th>",
+        "<caption>",
+        "</caption>",
+        " ",
+        "<font color=red>",
+        "</font>",
         "<p>",
         "</p>",
         "<a href=\"/r\">",
@@ -757,6 +845,28 @@ mod tests {
         "<sub>",
         "</sub>",
     ];
+
+    #[test]
+    fn plain_tables_are_handled_here_and_odd_ones_by_ammonia() {
+        for html in [
+            "<table><tbody><tr><td>a</td><td colspan=\"2\" style=x>b</td></tr></tbody></table>",
+            "<table>\n <tr>\n  <th scope=\"col\">h</th>\n </tr>\n <tr><td><p>x</p></td></tr>\n</table>",
+            "<table><caption>Prices</caption><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></table>",
+            "<div><font color=\"red\">a</font><table><tr><td><b>x</b></td></tr></table></div>",
+        ] {
+            let fast = clean(html, Some(&base())).unwrap_or_else(|| panic!("fast path: {html}"));
+            assert_eq!(fast, slow(html, Some(base().as_str())), "{html}");
+        }
+        for html in [
+            "<table>loose text<tr><td>a</td></tr></table>",
+            "<table><tr><div>moved</div></tr></table>",
+            "<p>open<table><tr><td>a</td></tr></table>",
+            "<td>cell alone</td>",
+            "<table><tr><td>a<td>b</tr></table>",
+        ] {
+            assert!(clean(html, None).is_none(), "{html}");
+        }
+    }
 
     #[test]
     fn the_chunk_test_agrees_with_the_byte_table() {
