@@ -1,15 +1,18 @@
 //! The sanitizer's fast path: one linear pass over markup that is already tidy — only tags
-//! from a small known set, properly nested, no comments, scripts or tables — producing exactly
-//! what ammonia would, or `None` so the caller falls back to ammonia.
+//! from a small known set, properly nested, tables only in their plain shape, no comments or
+//! unusual scripts — producing exactly what ammonia would, or `None` so the caller falls back
+//! to ammonia.
 //!
 //! Why hand-written: ammonia builds a full html5ever DOM per fragment, and for feed bodies that
 //! are ordinary paragraphs, links and figures that tree costs more than the rest of feed parsing
 //! together. For such input the HTML tree builder adds nothing: every end tag closes the current
-//! element, no start tag implicitly closes another, nothing is re-parented. This module accepts
-//! only input where that holds (checked, not assumed: anything else returns `None`) and then
-//! serializes the token stream the way html5ever's serializer does. Output is rebuilt from
-//! scratch — allowed tags, allowed attributes with escaped values, escaped text — so nothing it
-//! emits can execute, and debug builds compare every result with ammonia's.
+//! element, no start tag implicitly closes another (one exception is made here: a table row
+//! gets the `tbody` the tree builder would add, and `</table>` closes it), nothing is
+//! re-parented. This module accepts only input where that holds (checked, not assumed:
+//! anything else returns `None`) and then serializes the token stream the way html5ever's
+//! serializer does. Output is rebuilt from scratch — allowed tags, allowed attributes with
+//! escaped values, escaped text — so nothing it emits can execute, and debug builds compare
+//! every result with ammonia's.
 
 use url::Url;
 
@@ -44,8 +47,9 @@ const fn tag(name: &'static str, keep: bool, closes_p: bool, special: bool) -> T
     }
 }
 
-/// The elements the fast path handles; everything else (tables, forms, unknown tags, scripts
-/// and styles other than plain blocks, see [`raw_text_len`]) goes to ammonia. Allowed ones mirror `super::TAGS` and `super::builder`'s attributes.
+/// The elements the fast path handles; everything else (forms, unknown tags, scripts and styles
+/// other than plain blocks, see [`raw_text_len`]) goes to ammonia. Allowed ones mirror
+/// `super::TAGS` and `super::builder`'s attributes.
 fn lookup(name: &str) -> Option<Tag> {
     Some(match name {
         "p" => tag("p", true, true, true),
