@@ -77,6 +77,11 @@ fn lookup(name: &str) -> Option<Tag> {
             void: true,
             ..tag("br", true, false, true)
         },
+        // Void elements the allow-list drops: nothing to keep, no content to lose, and none of
+        // them closes a `p`.
+        "meta" => dropped_void("meta"),
+        "link" => dropped_void("link"),
+        "embed" => dropped_void("embed"),
         "img" => Tag {
             void: true,
             attrs: &["src", "alt", "title", "width", "height"],
@@ -132,6 +137,14 @@ fn lookup(name: &str) -> Option<Tag> {
         "mark" => tag("mark", false, false, false),
         _ => return None,
     })
+}
+
+/// A void element the allow-list removes.
+const fn dropped_void(name: &'static str) -> Tag {
+    Tag {
+        void: true,
+        ..tag(name, false, false, true)
+    }
 }
 
 /// [`lookup`] for a tag name as written (HTML tag names are case-insensitive).
@@ -641,6 +654,11 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
                 out.push('>');
                 open.pop();
             }
+            // An end tag of a void element (`</img>`) is ignored by the tree builder; `</br>`,
+            // which it reads as `<br>`, is left to it.
+            if tag.void && tag.name != "br" {
+                continue;
+            }
             if tag.void || open.last().map(|t| t.name) != Some(tag.name) {
                 return None;
             }
@@ -785,6 +803,11 @@ mod tests {
         "</caption>",
         " ",
         "<font color=red>",
+        "</img>",
+        "</br>",
+        "<meta http-equiv=refresh content=0>",
+        "<link rel=stylesheet href=x.css>",
+        "</embed>",
         "</font>",
         "<p>",
         "</p>",
@@ -862,6 +885,15 @@ mod tests {
             assert_eq!(fast, slow(html, Some(base().as_str())), "{html}");
         }
         for html in [
+            "<p>a<img src=\"x.png\" onclick=\"y()\"></img>b</p>",
+            "<div>safe<meta http-equiv=\"Refresh\" content=\"0\"> <link rel=stylesheet href=x.css>text</div>",
+            "<p><embed src=\"x.swf\"></embed>after</p>",
+        ] {
+            let fast = clean(html, Some(&base())).unwrap_or_else(|| panic!("fast path: {html}"));
+            assert_eq!(fast, slow(html, Some(base().as_str())), "{html}");
+        }
+        for html in [
+            "<p>a</br>b</p>",
             "<table>loose text<tr><td>a</td></tr></table>",
             "<table><tr><div>moved</div></tr></table>",
             "<p>open<table><tr><td>a</td></tr></table>",
