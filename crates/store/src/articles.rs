@@ -62,6 +62,17 @@ pub struct Republication {
     pub outlet_slug: String,
 }
 
+impl Republication {
+    /// From a row of article id, outlet name and outlet slug.
+    fn from_row(r: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.i64(0)?,
+            outlet: r.text(1)?,
+            outlet_slug: r.text(2)?,
+        })
+    }
+}
+
 /// A republication found by near-duplicate detection rather than stated by a note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectedOriginal {
@@ -828,13 +839,7 @@ fn load_article(c: &mut dyn Exec, id: i64) -> Result<Option<StoredArticle>, Stor
             params![id],
         )?
         .iter()
-        .map(|r| {
-            Ok(Republication {
-                id: r.i64(0)?,
-                outlet: r.text(1)?,
-                outlet_slug: r.text(2)?,
-            })
-        })
+        .map(Republication::from_row)
         .collect::<Result<Vec<_>, StoreError>>()?;
     let copy_count = if copies.len() < COPIES_SHOWN {
         copies.len() as i64
@@ -877,11 +882,7 @@ fn provenance_chain(
         else {
             break;
         };
-        let link = Republication {
-            id: row.i64(0)?,
-            outlet: row.text(1)?,
-            outlet_slug: row.text(2)?,
-        };
+        let link = Republication::from_row(&row)?;
         if chain.len() >= CHAIN_HOPS || seen.contains(&link.id) {
             break;
         }

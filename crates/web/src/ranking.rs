@@ -98,7 +98,8 @@ fn ranked_as_kept(
 
 /// Keeps the ranking of the week before `today`'s, when it has stories and is not kept yet, so
 /// a finished week is fixed when it ends rather than when someone first asks for it. Returns
-/// whether this call kept it.
+/// whether the week was not kept before this call and is now (by this node or, in a race,
+/// another).
 pub fn keep_last_week(store: &Store, today: NaiveDate) -> Result<bool, StoreError> {
     let week = IsoWeek::of_date(today).previous();
     if !store.kept_ranking(week)?.is_empty() {

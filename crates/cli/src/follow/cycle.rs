@@ -251,20 +251,9 @@ async fn fetch_one(f: &Follower, feed: &Feed) -> Outcome {
         Err(message) => {
             tidings_web::metrics::METRICS.count_fetch("error");
             tracing::error!(feed = feed.id, url = %feed.url, panic = %message, "fetch panicked");
-            let failures = u32::try_from(feed.error_count + 1).unwrap_or(u32::MAX);
-            let interval = Duration::from_secs(feed.interval_secs.max(1) as u64);
             let error =
                 format!("internal error while reading this feed (a bug in tidings): {message}");
-            record(
-                f,
-                feed,
-                FetchResult::Failed { error },
-                f.schedule.after_failure(failures, None),
-                interval,
-                started.elapsed().as_millis() as i64,
-            )
-            .await;
-            Outcome::Failed
+            record_failure(f, feed, error, None, started.elapsed().as_millis() as i64).await
         }
     }
 }
@@ -347,24 +336,34 @@ async fn fetch_and_record(f: &Follower, feed: &Feed) -> Outcome {
             Outcome::Failed
         }
         Err((e, retry)) => {
-            let failures = u32::try_from(feed.error_count + 1).unwrap_or(u32::MAX);
-            let wait = f.schedule.after_failure(failures, retry);
             tracing::warn!(feed = feed.id, url = %feed.url, error = %format!("{e:#}"), "fetch failed");
-            let interval = Duration::from_secs(feed.interval_secs.max(1) as u64);
-            record(
-                f,
-                feed,
-                FetchResult::Failed {
-                    error: format!("{e:#}"),
-                },
-                wait,
-                interval,
-                elapsed,
-            )
-            .await;
-            Outcome::Failed
+            record_failure(f, feed, format!("{e:#}"), retry, elapsed).await
         }
     }
+}
+
+/// Records a failed fetch against `feed` with its error, backing off (or waiting `retry`, as
+/// the server asked).
+async fn record_failure(
+    f: &Follower,
+    feed: &Feed,
+    error: String,
+    retry: Option<Duration>,
+    elapsed_ms: i64,
+) -> Outcome {
+    let failures = u32::try_from(feed.error_count + 1).unwrap_or(u32::MAX);
+    let wait = f.schedule.after_failure(failures, retry);
+    let interval = Duration::from_secs(feed.interval_secs.max(1) as u64);
+    record(
+        f,
+        feed,
+        FetchResult::Failed { error },
+        wait,
+        interval,
+        elapsed_ms,
+    )
+    .await;
+    Outcome::Failed
 }
 
 fn database_unavailable(e: &anyhow::Error) -> bool {

@@ -48,13 +48,12 @@ pub async fn page(
             None => None,
         };
     let mut weeks = state.db(move |s| s.weeks(before, PAGE_SIZE + 1)).await?;
-    let next_href = (weeks.len() > PAGE_SIZE).then(|| {
-        weeks.truncate(PAGE_SIZE);
-        weeks
-            .last()
-            .map(|(w, _)| format!("/weeks?before={w}"))
-            .unwrap_or_default()
-    });
+    let more = weeks.len() > PAGE_SIZE;
+    weeks.truncate(PAGE_SIZE);
+    let next_href = weeks
+        .last()
+        .filter(|_| more)
+        .map(|(w, _)| format!("/weeks?before={w}"));
     let page = WeeksPage {
         site_name: &state.site.site_name,
         page_title: "All weeks".into(),
