@@ -21,7 +21,7 @@ fuzz_dir=$(pwd)
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(feed_parse extract_html text_page quotes enrich markdown)
+[ ${#targets[@]} -gt 0 ] || targets=(feed_parse extract_html sanitize text_page quotes enrich markdown)
 
 tools=${TIDINGS_TOOLS:-$HOME/.cache/tidings-tools}
 export CARGO_TARGET_DIR=${TIDINGS_FUZZ_TARGET:-$HOME/.cache/tidings-fuzz-target}
@@ -55,7 +55,7 @@ shared_inputs() {
     extract_html) echo "$datasets/extraction/dev/html" ;;
     text_page) echo "$shared/seed" ;;
     quotes | enrich) split_jsonl "$target" text "$datasets/quotes/polnear-dev.jsonl" ;;
-    markdown) split_jsonl "$target" payload "$datasets/xss-vectors/dompurify/expect.jsonl" \
+    markdown | sanitize) split_jsonl "$target" payload "$datasets/xss-vectors/dompurify/expect.jsonl" \
       "$datasets/xss-vectors/h5sc/items.jsonl" ;;
   esac
 }

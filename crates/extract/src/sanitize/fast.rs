@@ -684,8 +684,9 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
         if table_misplaced(&tag, open.last()) {
             return None;
         }
-        // The tree builder drops a newline right after `<pre>`; leave that to it.
-        if tag.name == "pre" && bytes.get(i) == Some(&b'\n') {
+        // The tree builder drops a newline right after `<pre>`, written or as a reference
+        // (`&#10;`); leave that to it.
+        if tag.name == "pre" && matches!(bytes.get(i), Some(b'\n' | b'&')) {
             return None;
         }
         if tag.keep {
@@ -767,6 +768,8 @@ mod tests {
             "<a href=x><a href=y>z</a></a>",
             "<p>a<div>b</div></p>",
             "<pre>\nx</pre>",
+            "<pre>&#10;x</pre>",
+            "<pre>&#x0A;x</pre>",
             "<p>&copy x</p>",
             "<p>&#128;</p>",
             "<p>a\r\nb</p>",
@@ -853,6 +856,7 @@ mod tests {
         "\u{a0}",
         "&#233;",
         "&#x2014;",
+        "&#10;",
         "\"",
         "'",
         ">",
