@@ -623,8 +623,10 @@ pub(super) fn clean(html: &str, base: Option<&Url>) -> Option<String> {
         match bytes.get(i + 1) {
             Some(c) if c.is_ascii_alphabetic() => {}
             Some(b'/') if bytes.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => {}
-            // A `<` that starts no tag is text.
-            Some(c) if c.is_ascii_digit() || *c == b' ' => {
+            // A `<` that starts no tag is text (which a table would move out of itself).
+            Some(c)
+                if (c.is_ascii_digit() || *c == b' ') && !open.last().is_some_and(holds_rows) =>
+            {
                 out.push_str("&lt;");
                 i += 1;
                 continue;
@@ -898,6 +900,8 @@ mod tests {
             "<p>open<table><tr><td>a</td></tr></table>",
             "<td>cell alone</td>",
             "<table><tr><td>a<td>b</tr></table>",
+            "<table>\n< ",
+            "<table><tr>< 3</tr></table>",
         ] {
             assert!(clean(html, None).is_none(), "{html}");
         }
