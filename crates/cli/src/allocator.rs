@@ -114,18 +114,21 @@ mod tests {
                 // once, through this allocator.
                 unsafe {
                     let p = GLOBAL.alloc(layout);
-                    assert!(!p.is_null() && p as usize % align == 0, "{size} at {align}");
+                    assert!(
+                        !p.is_null() && (p as usize).is_multiple_of(align),
+                        "{size} at {align}"
+                    );
                     p.write_bytes(0xab, size);
                     let q = GLOBAL.realloc(p, layout, size * 3);
                     assert!(
-                        !q.is_null() && q as usize % align == 0,
+                        !q.is_null() && (q as usize).is_multiple_of(align),
                         "{size}×3 at {align}"
                     );
                     assert!((0..size).all(|i| *q.add(i) == 0xab), "{size} at {align}");
                     GLOBAL.dealloc(q, Layout::from_size_align_unchecked(size * 3, align));
                     let z = GLOBAL.alloc_zeroed(layout);
                     assert!(
-                        !z.is_null() && z as usize % align == 0,
+                        !z.is_null() && (z as usize).is_multiple_of(align),
                         "zeroed {size} at {align}"
                     );
                     assert!(
