@@ -331,3 +331,18 @@ fn short_or_visibly_truncated_entries_are_summaries() {
     let short = parse(RSS.as_bytes(), None).unwrap().entries.remove(0);
     assert!(is_summary(&short), "under 150 words");
 }
+
+#[test]
+fn an_unknown_element_inside_content_keeps_no_event_handler() {
+    // Found by the `feed_parse` fuzz target: in a broken feed an unknown element nested in a
+    // description got a detail typed as the content's HTML, with its markup unsanitized.
+    let doc = parse_document(
+        b"<<channtml<item<description>&<svg <channtml<item><description></item><a+onclick\0\0",
+        None,
+        &[],
+    );
+    let detail = &doc.entries[0]["channtml_detail"];
+    assert_eq!(detail["type"], "application/xhtml+xml", "{detail}");
+    let html = detail["value"].as_str().unwrap_or_default();
+    assert!(!html.contains("onclick") && !html.contains("</item>"), "{html}");
+}
