@@ -95,7 +95,9 @@ for target in "${targets[@]}"; do
       -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
       -print_final_stats=1 >"$work/$target.log" 2>&1; then
     failed+=("$target")
-    tail -n 60 "$work/$target.log"
+    # The panic message first (the tail is mostly libFuzzer's report and a long input).
+    grep -m 1 -A 3 'panicked at' "$work/$target.log" | cut -c 1-3000 || true
+    tail -n 30 "$work/$target.log" | cut -c 1-3000
     echo "--- $target crashed; reproducers (run: cargo fuzz run --sanitizer none $target FILE):"
     find "$fuzz_dir/artifacts/$target" -type f -newer "$work/start-$target" -printf '  %p\n'
   else
