@@ -31,34 +31,40 @@ fn plain(size: usize, align: usize) -> bool {
     align <= PLAIN_ALIGN && align <= size
 }
 
+/// A mimalloc allocation function without and with an alignment argument.
+type PlainFn = unsafe extern "C" fn(usize) -> *mut c_void;
+type AlignedFn = unsafe extern "C" fn(usize, usize) -> *mut c_void;
+
+/// A block for `layout` from `plain_fn` when [`plain`] allows, else from `aligned_fn`.
+///
+/// # Safety
+/// `layout` has a non-zero size (as `GlobalAlloc::alloc` requires of its callers).
+unsafe fn allocate(layout: Layout, plain_fn: PlainFn, aligned_fn: AlignedFn) -> *mut u8 {
+    let (size, align) = (layout.size(), layout.align());
+    // SAFETY: both functions take any size and a power-of-two alignment, which `Layout` is.
+    unsafe {
+        if plain(size, align) {
+            plain_fn(size).cast()
+        } else {
+            aligned_fn(size, align).cast()
+        }
+    }
+}
+
 // SAFETY (all four): mimalloc returns blocks of at least the size asked for, aligned as
 // `plain` requires or as asked, or null on failure; `dealloc` and `realloc` get only pointers
 // this allocator returned, with their layout.
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
         // SAFETY: see the impl.
-        unsafe {
-            if plain(size, align) {
-                mi::mi_malloc(size).cast()
-            } else {
-                mi::mi_malloc_aligned(size, align).cast()
-            }
-        }
+        unsafe { allocate(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let (size, align) = (layout.size(), layout.align());
         // SAFETY: see the impl.
-        unsafe {
-            if plain(size, align) {
-                mi::mi_zalloc(size).cast()
-            } else {
-                mi::mi_zalloc_aligned(size, align).cast()
-            }
-        }
+        unsafe { allocate(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]

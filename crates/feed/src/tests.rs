@@ -344,5 +344,8 @@ fn an_unknown_element_inside_content_keeps_no_event_handler() {
     let detail = &doc.entries[0]["channtml_detail"];
     assert_eq!(detail["type"], "application/xhtml+xml", "{detail}");
     let html = detail["value"].as_str().unwrap_or_default();
-    assert!(!html.contains("onclick") && !html.contains("</item>"), "{html}");
+    assert!(
+        !html.contains("onclick") && !html.contains("</item>"),
+        "{html}"
+    );
 }
