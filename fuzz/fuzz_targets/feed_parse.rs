@@ -16,20 +16,36 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// feedparser's detail objects (`{type, value, …}`) typed as HTML carry sanitized markup.
+/// feedparser's text constructs — the objects under `*_detail` keys and in `content` lists,
+/// `{type, value, …}` — carry sanitized markup when typed as HTML. (Other objects are not
+/// text: a `<link type="text/html" value="…">` keeps its attributes as written, and `type` is
+/// then the linked document's type.)
 fn check_html_values(value: &Value) {
     match value {
         Value::Object(map) => {
-            let html = map
-                .get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t == "text/html" || t == "application/xhtml+xml");
-            if let (true, Some(Value::String(markup))) = (html, map.get("value")) {
-                assert_inert_html(markup, "feed value typed as HTML");
+            for (key, child) in map {
+                match child {
+                    Value::Object(detail) if key.ends_with("_detail") => check_detail(detail),
+                    Value::Array(items) if key == "content" => items
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .for_each(check_detail),
+                    _ => {}
+                }
+                check_html_values(child);
             }
-            map.values().for_each(check_html_values);
         }
         Value::Array(items) => items.iter().for_each(check_html_values),
         _ => {}
+    }
+}
+
+fn check_detail(detail: &serde_json::Map<String, Value>) {
+    let html = detail
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "text/html" || t == "application/xhtml+xml");
+    if let (true, Some(Value::String(markup))) = (html, detail.get("value")) {
+        assert_inert_html(markup, "feed value typed as HTML");
     }
 }
