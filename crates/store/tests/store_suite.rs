@@ -489,7 +489,7 @@ fn the_same_article_by_another_link_or_feed_is_stored_once() {
         assert_eq!(store.article_count().unwrap(), 6, "{db}");
 
         // Two feeds of one outlet that both number their items from 1: a GUID is the feed's.
-        let feed = |path: &str| follow(&store, &format!("https://ledger.example/{path}.xml"));
+        let feed = |path: &str| follow(store, &format!("https://ledger.example/{path}.xml"));
         let (sport, arts) = (feed("sport"), feed("arts"));
         let mut item = article("Harbour Ledger", "Regatta postponed", 20, "Wind.");
         item.guid = Some("1".into());
