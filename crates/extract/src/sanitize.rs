@@ -121,9 +121,7 @@ pub fn sanitize_html(html: &str, base_url: Option<&str>) -> String {
         // Plain text: escaping is all the sanitizer would do.
         return crate::textutil::escape_html(html);
     }
-    let base = base_url
-        .and_then(|b| url::Url::parse(b).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let base = base_url.and_then(parse_base);
     if let Some(clean) = fast::clean(html, base.as_ref()) {
         debug_assert_eq!(
             clean,
@@ -137,6 +135,28 @@ pub fn sanitize_html(html: &str, base_url: Option<&str>) -> String {
         return strip_all_tags(html);
     }
     ammonia_clean(html, base)
+}
+
+/// The base URL as an http(s) URL. A feed hands every entry the same base, so each thread keeps
+/// the last one parsed: parsing it again cost as much as sanitizing a short entry.
+fn parse_base(base: &str) -> Option<url::Url> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Option<url::Url>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((text, url)) = last.as_ref()
+            && text == base
+        {
+            return url.clone();
+        }
+        let url = url::Url::parse(base)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        *last = Some((base.to_owned(), url.clone()));
+        url
+    })
 }
 
 /// The full sanitizer: html5ever's tree builder and ammonia's allow-list.
@@ -206,6 +226,19 @@ mod tests {
 
     fn clean(html: &str) -> String {
         sanitize_html(html, Some("https://news.example/section/story.html"))
+    }
+
+    #[test]
+    fn each_call_resolves_against_its_own_base() {
+        // The last base is cached per thread: a new one, or none, must not reuse it.
+        let a = sanitize_html("<a href=\"x\">x</a>", Some("https://a.example/p/"));
+        let b = sanitize_html("<a href=\"x\">x</a>", Some("https://b.example/q/"));
+        let again = sanitize_html("<a href=\"x\">x</a>", Some("https://a.example/p/"));
+        let ftp = sanitize_html("<a href=\"x\">x</a>", Some("ftp://c.example/"));
+        assert!(a.contains("https://a.example/p/x"), "{a}");
+        assert!(b.contains("https://b.example/q/x"), "{b}");
+        assert_eq!(a, again);
+        assert!(!ftp.contains("c.example"), "{ftp}");
     }
 
     #[test]

@@ -57,16 +57,23 @@ pub(crate) fn trim(s: &str) -> &str {
 /// Escapes text for use inside HTML elements and double-quoted attributes.
 pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Runs between the special bytes are copied whole; all five are ASCII, so every cut falls
+    // on a character boundary.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -163,6 +170,9 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape_html("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(escape_html("é<ü>'ß"), "é&lt;ü&gt;&#39;ß");
+        assert_eq!(escape_html("naïve"), "naïve");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]

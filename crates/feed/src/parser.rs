@@ -266,14 +266,18 @@ impl ContentParams {
         self.ty.as_deref().unwrap_or(default)
     }
     fn detail(&self, value: &str) -> Value {
+        let text = |s: &str| Value::String(s.to_owned());
         let mut d = Dict::new();
-        d.insert("type".into(), json!(self.ty.clone().unwrap_or_default()));
-        d.insert("language".into(), json!(self.language));
-        d.insert("base".into(), json!(self.base));
+        d.insert("type".into(), text(self.ty.as_deref().unwrap_or_default()));
+        d.insert(
+            "language".into(),
+            self.language.as_deref().map_or(Value::Null, text),
+        );
+        d.insert("base".into(), text(&self.base));
         if let Some(src) = &self.src {
-            d.insert("src".into(), json!(src));
+            d.insert("src".into(), text(src));
         }
-        d.insert("value".into(), json!(value));
+        d.insert("value".into(), text(value));
         Value::Object(d)
     }
 }
@@ -1263,12 +1267,25 @@ impl<'a> Parser<'a> {
         if term.is_none() && scheme.is_none() && label.is_none() {
             return;
         }
-        let v = json!({"term": term, "scheme": scheme, "label": label});
+        // Compared field by field: building the dictionary first, only to find it is already
+        // there, cost more than the rest of a category (a feed repeats its sections).
+        let same = |t: &Value| {
+            let is = |k, want: Option<&str>| {
+                t.get(k).is_some_and(|x| match want {
+                    Some(w) => x.as_str() == Some(w),
+                    None => x.is_null(),
+                })
+            };
+            t.as_object().is_some_and(|o| o.len() == 3)
+                && is("term", term)
+                && is("scheme", scheme)
+                && is("label", label)
+        };
         if let Some(a) = tags.as_array_mut()
             && a.len() < MAX_ITEMS
-            && !a.contains(&v)
+            && !a.iter().any(same)
         {
-            a.push(v);
+            a.push(json!({"term": term, "scheme": scheme, "label": label}));
         }
     }
 

@@ -349,3 +349,21 @@ fn an_unknown_element_inside_content_keeps_no_event_handler() {
         "{html}"
     );
 }
+
+#[test]
+fn a_repeated_category_is_one_tag_and_a_new_scheme_another() {
+    let d = doc(
+        r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title>
+<category term="court"/><category term="court"/><category term="court" scheme="s"/>
+<category term="court" label="Court"/><category term="court" scheme="s"/></entry></feed>"#,
+    );
+    let tags = d.entries[0]["tags"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        tags,
+        vec![
+            json!({"term": "court", "scheme": null, "label": null}),
+            json!({"term": "court", "scheme": "s", "label": null}),
+            json!({"term": "court", "scheme": null, "label": "Court"}),
+        ]
+    );
+}
