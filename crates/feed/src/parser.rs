@@ -1267,19 +1267,21 @@ impl<'a> Parser<'a> {
         if term.is_none() && scheme.is_none() && label.is_none() {
             return;
         }
-        // Compared field by field: building the dictionary first, only to find it is already
-        // there, cost more than the rest of a category (a feed repeats its sections).
+        // Compared in place: building the dictionary first, only to find it is already there,
+        // cost more than the rest of a category (a feed repeats its sections). A map iterates
+        // in key order (label, scheme, term); the values, which usually differ, are compared
+        // before the keys.
+        let wanted = [("label", label), ("scheme", scheme), ("term", term)];
         let same = |t: &Value| {
-            let is = |k, want: Option<&str>| {
-                t.get(k).is_some_and(|x| match want {
+            t.as_object().is_some_and(|o| {
+                let is = |x: &Value, want: Option<&str>| match want {
                     Some(w) => x.as_str() == Some(w),
                     None => x.is_null(),
-                })
-            };
-            t.as_object().is_some_and(|o| o.len() == 3)
-                && is("term", term)
-                && is("scheme", scheme)
-                && is("label", label)
+                };
+                o.len() == 3
+                    && o.values().zip(wanted).all(|(x, (_, want))| is(x, want))
+                    && o.keys().zip(wanted).all(|(k, (name, _))| k == name)
+            })
         };
         if let Some(a) = tags.as_array_mut()
             && a.len() < MAX_ITEMS
