@@ -20,6 +20,7 @@
 
 pub mod eval;
 pub mod evidence;
+pub mod review;
 pub mod syndication;
 pub mod text;
 
@@ -152,6 +153,20 @@ pub struct Config {
     /// centroids are more alike, also across look-alike events).
     pub merge_threshold_long: f32,
     pub merge_doc_factor: f32,
+    /// A story gets a second look ([`review`]) when it reaches this many articles and at every
+    /// doubling after; 0 disables reviews.
+    pub review_from: usize,
+    /// The most recent articles a review reads.
+    pub review_articles: usize,
+    /// A group of a reviewed story leaves it only with at least this many articles…
+    pub split_min_articles: usize,
+    /// …and this share of the articles reviewed…
+    pub split_min_share: f32,
+    /// …and when its centroid's cosine with the kept group's is below this, or below the
+    /// merge threshold while the two groups' event evidence agrees less than `split_agreement`
+    /// (look-alike events: alike terms, different years, numbers and weekdays).
+    pub split_cosine: f32,
+    pub split_agreement: f32,
 }
 
 impl Default for Config {
@@ -188,6 +203,12 @@ impl Default for Config {
             merge_threshold: 0.3,
             merge_threshold_long: 0.5,
             merge_doc_factor: 0.5,
+            review_from: 8,
+            review_articles: 128,
+            split_min_articles: 3,
+            split_min_share: 0.2,
+            split_cosine: 0.15,
+            split_agreement: 0.0,
         }
     }
 }

@@ -307,11 +307,20 @@ pub(crate) fn upsert_article(
     replace_quotes(tx, id, &a.quotes, &linked)?;
     let started = std::time::Instant::now();
     let fingerprint = syndication::store_fingerprint(tx, id, &a.text)?;
-    let story_id = match story_id {
-        Some(s) => s,
-        None => assign_story(tx, id, outlet_id, a, fingerprint.as_ref())?,
+    let (story_id, assigned) = match story_id {
+        Some(s) => (s, false),
+        None => (
+            assign_story(tx, id, outlet_id, a, fingerprint.as_ref())?,
+            true,
+        ),
     };
     refresh_story(tx, story_id)?;
+    // A story that grew by this article may be due its second look, which can move the article.
+    let story_id = if assigned {
+        stories::review_if_due(tx, story_id, id)?
+    } else {
+        story_id
+    };
     Ok(UpsertOutcome {
         id,
         story_id,

@@ -12,14 +12,18 @@
 //! Like the in-memory clusterer, the event evidence (years, numbers, weekdays) of a story's
 //! recent articles is kept (`stories.recent_evidence`) and added to the similarity, and the
 //! fragments of one story that an article bridges are merged (the merged story's id redirects,
-//! `story_redirects`). Not done (the in-memory clusterer does it, and it did not change the
-//! scores there): cosine with individual recent members.
+//! `story_redirects`). A story that reaches a review size gets a second look
+//! ([`review_if_due`]): a substantial group of its articles far from the rest moves to a story of
+//! its own. Not done (the in-memory clusterer does it, and it did not change the scores there):
+//! cosine with individual recent members. The in-memory clusterer, for its part, does not review.
 
 mod detail;
 mod merge;
+mod review;
 
 pub use detail::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity};
 pub(crate) use merge::merge_fragments;
+pub(crate) use review::review_if_due;
 
 use crate::sql::{Dialect, Exec, Value, lookups};
 use crate::{StoreError, params};

@@ -1,0 +1,347 @@
+//! The second look at a grown story: does it still hold one event, or has it drifted (each
+//! article close enough to the centroid of those before it, the last ones about something else)
+//! or swallowed a look-alike event? Joining is one pass and never revisits a decision, so a
+//! story is reviewed at sizes that double ([`is_review_size`]), on its most recent articles.
+//!
+//! The review re-clusters the story's own articles with the joining rule and the fragment
+//! merging rule (centroid cosine against [`Config::threshold_for`], then
+//! [`Config::merge_threshold_for`]) and keeps the largest group as the story. Another group
+//! leaves for a story of its own only when it is substantial ([`Config::split_min_articles`],
+//! [`Config::split_min_share`]) and its centroid is far from the kept group's: below
+//! [`Config::split_cosine`] — well under the cosine at which fragments merge, so a review does
+//! not undo a merge the joining side would make again. Pure: vectors in, indices out.
+
+use crate::Config;
+use crate::evidence::{Evidence, mean_agreement, stories_agreement};
+use std::collections::HashMap;
+
+/// One article of the story under review: its L2-normalised feature vector (as
+/// [`crate::weigh`] makes it) and its event evidence.
+pub struct Member<'a> {
+    pub vector: &'a [(String, f32)],
+    pub evidence: &'a Evidence,
+}
+
+/// The articles that leave, by index into the members given (ascending), and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub leaving: Vec<usize>,
+    /// Cosine between the centroids of the group that stays and the group that leaves.
+    pub cosine: f32,
+    /// Mean evidence agreement between the two groups' members.
+    pub agreement: f32,
+}
+
+impl Split {
+    /// The reason recorded on each article that left.
+    pub fn reason(&self, kept: usize) -> String {
+        format!(
+            "moved to a story of its own when its story was reviewed: {} articles of {} formed \
+             a group whose terms match the rest only at {:.2}{}",
+            self.leaving.len(),
+            self.leaving.len() + kept,
+            self.cosine,
+            crate::evidence::describe(self.agreement)
+                .map(|d| format!("; {d}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// Whether a story that has just reached `size` articles gets a review: at
+/// [`Config::review_from`] and every doubling after it, so a story of n articles has had
+/// log₂ n reviews and the work per article stays bounded.
+pub fn is_review_size(c: &Config, size: usize) -> bool {
+    c.review_from > 0
+        && size.is_multiple_of(c.review_from)
+        && (size / c.review_from).is_power_of_two()
+}
+
+struct Group {
+    members: Vec<usize>,
+    centroid: HashMap<String, f32>,
+    /// Mean number of features of its members (which threshold applies).
+    features: usize,
+}
+
+impl Group {
+    fn add(&mut self, i: usize, v: &[(String, f32)]) {
+        let n = self.members.len();
+        self.features = (self.features * n + v.len()) / (n + 1);
+        self.members.push(i);
+        for (t, w) in v {
+            *self.centroid.entry(t.clone()).or_insert(0.0) += w;
+        }
+    }
+
+    fn absorb(&mut self, other: Group) {
+        let (n, m) = (self.members.len(), other.members.len());
+        self.features = (self.features * n + other.features * m) / (n + m).max(1);
+        self.members.extend(other.members);
+        for (t, w) in other.centroid {
+            *self.centroid.entry(t).or_insert(0.0) += w;
+        }
+    }
+}
+
+fn norm(c: &HashMap<String, f32>) -> f32 {
+    c.values().map(|w| w * w).sum::<f32>().sqrt()
+}
+
+fn cosine_to(c: &HashMap<String, f32>, v: &[(String, f32)]) -> f32 {
+    let n = norm(c);
+    if n <= 0.0 {
+        return 0.0;
+    }
+    v.iter()
+        .map(|(t, w)| w * c.get(t).copied().unwrap_or(0.0))
+        .sum::<f32>()
+        / n
+}
+
+fn centroid_cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+    let (na, nb) = (norm(a), norm(b));
+    if na <= 0.0 || nb <= 0.0 {
+        return 0.0;
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small
+        .iter()
+        .map(|(t, w)| w * large.get(t).copied().unwrap_or(0.0))
+        .sum::<f32>()
+        / (na * nb)
+}
+
+/// Reviews a story's `members` (oldest first): the group that should leave it, if any.
+pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        if m.vector.is_empty() {
+            continue;
+        }
+        let threshold = c.threshold_for(m.vector.len());
+        let best = groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                let recent = recent_evidence(c, members, group);
+                let agreement = mean_agreement(c, m.vector.len(), m.evidence, recent.into_iter());
+                (g, cosine_to(&group.centroid, m.vector) + agreement)
+            })
+            .filter(|&(_, sim)| sim >= threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((g, _)) => groups[g].add(i, m.vector),
+            None => {
+                let mut group = Group {
+                    members: Vec::new(),
+                    centroid: HashMap::new(),
+                    features: 0,
+                };
+                group.add(i, m.vector);
+                groups.push(group);
+            }
+        }
+    }
+    merge_fragments(c, members, &mut groups);
+    // The story is its largest group (the earliest on a tie: groups are in order of their
+    // first article).
+    let keep = (0..groups.len()).max_by(|&a, &b| {
+        groups[a]
+            .members
+            .len()
+            .cmp(&groups[b].members.len())
+            .then(b.cmp(&a))
+    })?;
+    let counted = groups.iter().map(|g| g.members.len()).sum::<usize>();
+    let min_size = c
+        .split_min_articles
+        .max((c.split_min_share * counted as f32).ceil() as usize);
+    let kept = &groups[keep];
+    let kept_evidence = recent_evidence(c, members, kept);
+    let (g, cosine, agreement) = groups
+        .iter()
+        .enumerate()
+        .filter(|&(g, group)| g != keep && group.members.len() >= min_size)
+        .map(|(g, group)| {
+            let cos = centroid_cosine(&kept.centroid, &group.centroid);
+            let agreement = stories_agreement(
+                c,
+                kept_evidence.iter().copied(),
+                recent_evidence(c, members, group),
+            );
+            (g, cos, agreement)
+        })
+        .filter(|&(g, cos, agreement)| {
+            let merge_at = c.merge_threshold_for(kept.features.min(groups[g].features));
+            cos < c.split_cosine || (cos < merge_at && agreement < c.split_agreement)
+        })
+        .max_by(|a, b| {
+            groups[a.0]
+                .members
+                .len()
+                .cmp(&groups[b.0].members.len())
+                .then(b.0.cmp(&a.0))
+        })?;
+    let mut leaving = groups[g].members.clone();
+    leaving.sort_unstable();
+    Some(Split {
+        leaving,
+        cosine,
+        agreement,
+    })
+}
+
+/// Joins groups whose centroids are as close as fragments the joining side would merge (the
+/// same rule, [`Config::merges`] without its size bound), in one sweep: each group absorbs every
+/// later one it matches, so the work is quadratic in the groups at most.
+fn merge_fragments(c: &Config, members: &[Member<'_>], groups: &mut Vec<Group>) {
+    let mut a = 0;
+    while a < groups.len() {
+        let mut b = a + 1;
+        while b < groups.len() {
+            let features = groups[a].features.min(groups[b].features);
+            let cos = centroid_cosine(&groups[a].centroid, &groups[b].centroid);
+            let agreement = stories_agreement(
+                c,
+                recent_evidence(c, members, &groups[a]),
+                recent_evidence(c, members, &groups[b]),
+            );
+            if cos >= c.merge_threshold_for(features) && agreement >= 0.0 {
+                let other = groups.remove(b);
+                groups[a].absorb(other);
+            } else {
+                b += 1;
+            }
+        }
+        a += 1;
+    }
+}
+
+/// The evidence of a group's most recent members, as a story remembers them.
+fn recent_evidence<'a>(c: &Config, members: &[Member<'a>], g: &Group) -> Vec<&'a Evidence> {
+    let recent = g.members.len().saturating_sub(c.member_memory);
+    g.members[recent..]
+        .iter()
+        .map(|&i| members[i].evidence)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(terms: &[(&str, f32)]) -> Vec<(String, f32)> {
+        let n = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        terms
+            .iter()
+            .map(|(t, w)| ((*t).to_owned(), w / n))
+            .collect()
+    }
+
+    fn members<'a>(vs: &'a [Vec<(String, f32)>], ev: &'a Evidence) -> Vec<Member<'a>> {
+        vs.iter()
+            .map(|v| Member {
+                vector: v,
+                evidence: ev,
+            })
+            .collect()
+    }
+
+    /// Long enough (40+ features) for the full-text thresholds.
+    fn article(topic: &str, shared: &str, k: usize) -> Vec<(String, f32)> {
+        let mut terms: Vec<(String, f32)> = (0..40)
+            .map(|i| (format!("{topic}{}", (i + k) % 48), 1.0))
+            .collect();
+        terms.push((shared.to_owned(), 1.0));
+        let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+        vector(&refs)
+    }
+
+    #[test]
+    fn reviews_at_sizes_that_double() {
+        let c = Config::default();
+        let sizes: Vec<usize> = (1..=200).filter(|&n| is_review_size(&c, n)).collect();
+        assert_eq!(sizes, vec![8, 16, 32, 64, 128]);
+        let off = Config {
+            review_from: 0,
+            ..Config::default()
+        };
+        assert!(!(1..=200).any(|n| is_review_size(&off, n)));
+    }
+
+    #[test]
+    fn a_coherent_story_stays_whole() {
+        let c = Config::default();
+        let vs: Vec<_> = (0..16).map(|k| article("quake", "island", k)).collect();
+        let ev = Evidence::default();
+        assert_eq!(review(&c, &members(&vs, &ev)), None);
+    }
+
+    #[test]
+    fn a_story_that_swallowed_another_event_splits_off_the_later_one() {
+        let c = Config::default();
+        let mut vs: Vec<_> = (0..10).map(|k| article("quake", "island", k)).collect();
+        vs.extend((0..6).map(|k| article("ferry", "island", k)));
+        let ev = Evidence::default();
+        let split = review(&c, &members(&vs, &ev)).expect("a split");
+        assert_eq!(split.leaving, (10..16).collect::<Vec<_>>());
+        assert!(split.cosine < c.split_cosine, "{split:?}");
+        assert!(
+            split.reason(10).contains("6 articles of 16"),
+            "{}",
+            split.reason(10)
+        );
+    }
+
+    /// Two look-alike events: many shared terms, different years. The later one leaves.
+    #[test]
+    fn look_alike_events_split_on_their_evidence() {
+        let c = Config::default();
+        let shifted = |from: usize, k: usize| {
+            let terms: Vec<(String, f32)> = (0..40)
+                .map(|i| (format!("t{}", from + (i + k) % 40), 1.0))
+                .collect();
+            let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            vector(&refs)
+        };
+        let mut vs: Vec<_> = (0..8).map(|k| shifted(0, k)).collect();
+        vs.extend((0..5).map(|k| shifted(26, k)));
+        let (then, now) = (
+            Evidence::from_features([("#2011", 1.0)]),
+            Evidence::from_features([("#2024", 1.0)]),
+        );
+        let ms: Vec<Member<'_>> = vs
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Member {
+                vector: v,
+                evidence: if i < 8 { &then } else { &now },
+            })
+            .collect();
+        let split = review(&c, &ms).expect("a split");
+        assert_eq!(split.leaving, (8..13).collect::<Vec<_>>());
+        assert!(
+            split.cosine >= c.split_cosine && split.agreement < 0.0,
+            "{split:?}"
+        );
+        // The same articles with agreeing evidence stay together.
+        let alike: Vec<Member<'_>> = vs
+            .iter()
+            .map(|v| Member {
+                vector: v,
+                evidence: &then,
+            })
+            .collect();
+        assert_eq!(review(&c, &alike), None);
+    }
+
+    #[test]
+    fn a_small_stray_group_does_not_split() {
+        let c = Config::default();
+        let mut vs: Vec<_> = (0..14).map(|k| article("quake", "island", k)).collect();
+        vs.extend((0..2).map(|k| article("ferry", "island", k)));
+        let ev = Evidence::default();
+        assert_eq!(review(&c, &members(&vs, &ev)), None);
+    }
+}

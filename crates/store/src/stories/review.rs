@@ -1,0 +1,305 @@
+//! The second look at a grown story ([`tidings_cluster::review`]): at the sizes the clustering
+//! configuration names, the story's most recent independent articles are vectorised again (from
+//! their stored text, against the current document frequencies) and re-clustered; a
+//! substantial group far from the rest moves, with its republications, to a story of its own.
+//!
+//! Vectors are recomputed rather than stored: keeping one per article would add kilobytes to
+//! every row for a read that happens log₂ n times per story.
+
+use super::{CHUNK, DOC_COUNT_TERM, Vectorised, add_to_story, capped_sum, config, create};
+use super::{load_state, store_state};
+use crate::articles::refresh_story;
+use crate::sql::{Exec, Value};
+use crate::{StoreError, params};
+use std::collections::HashMap;
+use tidings_cluster::Doc;
+use tidings_cluster::review::{Member, is_review_size, review};
+
+/// A reviewed article: its id, when it was published and its vector.
+struct Reviewed {
+    id: i64,
+    title: String,
+    at: i64,
+    vector: Vectorised,
+}
+
+/// Reviews the story `story_id` when it has just reached a review size, moving a group that
+/// left it to a new story. Returns the story article `article_id` is in afterwards.
+pub(crate) fn review_if_due(
+    tx: &mut dyn Exec,
+    story_id: i64,
+    article_id: i64,
+) -> Result<i64, StoreError> {
+    let c = config();
+    let size = tx
+        .query_opt(
+            "SELECT article_count FROM stories WHERE id = ?",
+            params![story_id],
+        )?
+        .map(|r| r.i64(0))
+        .transpose()?
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    if !is_review_size(c, size) {
+        return Ok(story_id);
+    }
+    let reviewed = members(tx, story_id)?;
+    let as_members: Vec<Member<'_>> = reviewed
+        .iter()
+        .map(|r| Member {
+            vector: &r.vector.v,
+            evidence: &r.vector.ev,
+        })
+        .collect();
+    let Some(split) = review(c, &as_members) else {
+        return Ok(story_id);
+    };
+    let (mut leaving, mut staying): (Vec<&Reviewed>, Vec<&Reviewed>) = (Vec::new(), Vec::new());
+    for (i, r) in reviewed.iter().enumerate() {
+        if split.leaving.binary_search(&i).is_ok() {
+            leaving.push(r);
+        } else {
+            staying.push(r);
+        }
+    }
+    let Some(first) = leaving.first() else {
+        return Ok(story_id);
+    };
+    let new_story = create(tx, first.title.trim(), first.id, first.at)?;
+    let reason = split.reason(staying.len());
+    for r in &leaving {
+        add_to_story(tx, new_story, &r.vector, r.at)?;
+        tx.execute(
+            "UPDATE articles SET story_id = ?, story_reason = ? WHERE id = ?",
+            params![new_story, reason.as_str(), r.id],
+        )?;
+        // Its republications follow it.
+        tx.execute(
+            "UPDATE articles SET story_id = ? WHERE original_article_id = ? AND story_id = ?",
+            params![new_story, r.id, story_id],
+        )?;
+    }
+    rebuild_state(tx, story_id, &staying)?;
+    refresh_story(tx, story_id)?;
+    refresh_story(tx, new_story)?;
+    let now_in = tx
+        .query_opt(
+            "SELECT story_id FROM articles WHERE id = ?",
+            params![article_id],
+        )?
+        .and_then(|r| r.opt_i64(0).transpose())
+        .transpose()?;
+    Ok(now_in.unwrap_or(story_id))
+}
+
+/// The story's centroid and recent evidence from the articles that stayed (postings of terms
+/// that left the centroid are dropped).
+fn rebuild_state(
+    tx: &mut dyn Exec,
+    story_id: i64,
+    staying: &[&Reviewed],
+) -> Result<(), StoreError> {
+    let old = load_state(tx, story_id)?.unwrap_or_default().centroid;
+    let terms = capped_sum(&[], staying.iter().flat_map(|r| r.vector.v.iter()));
+    let mut members = staying.iter().map(|r| r.vector.ev.clone()).collect();
+    store_state(tx, story_id, &old, &terms, &mut members)
+}
+
+/// The story's most recent independent articles (republications follow their originals),
+/// oldest first, vectorised against the current document frequencies without counting them
+/// again.
+fn members(tx: &mut dyn Exec, story_id: i64) -> Result<Vec<Reviewed>, StoreError> {
+    let c = config();
+    let rows = tx.query(
+        &format!(
+            "SELECT id, title, text, published_at FROM articles
+             WHERE story_id = ? AND original_article_id IS NULL
+             ORDER BY published_at DESC, id DESC LIMIT {}",
+            c.review_articles
+        ),
+        params![story_id],
+    )?;
+    let mut articles = Vec::with_capacity(rows.len());
+    for r in rows.iter().rev() {
+        articles.push((r.i64(0)?, r.text(1)?, r.text(2)?, r.opt_i64(3)?));
+    }
+    let entities = entity_names(tx, articles.iter().map(|a| a.0))?;
+    let raws: Vec<Vec<(String, f32)>> = articles
+        .iter()
+        .map(|(id, title, text, at)| {
+            let doc = Doc {
+                id: String::new(),
+                title: Some(title.clone()),
+                text: Some(text.clone()),
+                published_at: at.and_then(super::time),
+                entities: entities.get(id).cloned().unwrap_or_default(),
+            };
+            tidings_cluster::raw_features(c, &doc)
+        })
+        .collect();
+    let df = document_frequencies(tx, raws.iter().flatten().map(|(n, _)| n.as_str()))?;
+    let n_docs = df.get(DOC_COUNT_TERM).copied().unwrap_or(1);
+    Ok(articles
+        .into_iter()
+        .zip(raws)
+        .map(|((id, title, _, at), raw)| {
+            let (v, ev) =
+                tidings_cluster::weigh(c, &raw, |t| df.get(t).copied().unwrap_or(1), n_docs);
+            Reviewed {
+                id,
+                title,
+                at: at.unwrap_or_default(),
+                vector: Vectorised { v, ev },
+            }
+        })
+        .collect())
+}
+
+fn entity_names(
+    tx: &mut dyn Exec,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let ids: Vec<Value> = ids.map(Value::from).collect();
+    let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        for r in tx.query(
+            &format!(
+                "SELECT ae.article_id, e.name FROM article_entities ae
+                 JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks})
+                 ORDER BY ae.article_id, e.id"
+            ),
+            chunk,
+        )? {
+            names.entry(r.i64(0)?).or_default().push(r.text(1)?);
+        }
+    }
+    Ok(names)
+}
+
+/// `term_df` for the given terms and the document count (under [`DOC_COUNT_TERM`]).
+fn document_frequencies<'a>(
+    tx: &mut dyn Exec,
+    terms: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, u64>, StoreError> {
+    let mut names: Vec<&str> = terms.collect();
+    names.push(DOC_COUNT_TERM);
+    names.sort_unstable();
+    names.dedup();
+    let mut df = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let values: Vec<Value> = chunk.iter().map(|n| Value::from(*n)).collect();
+        for r in tx.query(
+            &format!("SELECT term, df FROM term_df WHERE term IN ({marks})"),
+            &values,
+        )? {
+            df.insert(r.text(0)?, u64::try_from(r.i64(1)?).unwrap_or(1));
+        }
+    }
+    Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDatabase;
+    use chrono::{TimeZone, Utc};
+    use tidings_model::{Article, OutletRef};
+
+    fn report(outlet: &str, title: &str, hour: i64, text: &str) -> Article {
+        let at = Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap() + chrono::Duration::hours(hour);
+        Article {
+            title: title.into(),
+            url: Some(format!("https://{outlet}.example/{hour}")),
+            outlet: OutletRef {
+                name: outlet.into(),
+                domain: Some(format!("{outlet}.example")),
+            },
+            published_at: Some(at),
+            text: text.into(),
+            html: format!("<p>{text}</p>"),
+            ..Article::default()
+        }
+    }
+
+    /// Sentences about one event; each report tells three of them, so that no report is a
+    /// near-duplicate of another.
+    const QUAKE: [&str; 6] = [
+        "A strong earthquake struck the island of Teralin before dawn on Tuesday.",
+        "The Teralin earthquake damaged the harbour wall and cut power to the old town.",
+        "Rescue teams searched houses the earthquake brought down near the Teralin lighthouse.",
+        "The governor of Teralin closed schools after the earthquake while engineers inspect bridges.",
+        "Seismologists measured the Teralin earthquake at magnitude 6.1, ten kilometres offshore.",
+        "Hospitals on Teralin treated dozens of people injured in the earthquake by falling glass.",
+    ];
+    const FERRY: [&str; 6] = [
+        "The ferry company Nordlys will add a night ferry between Harvik and Port Avel.",
+        "The new Nordlys ferry carries four hundred passengers and sixty cars from Harvik.",
+        "Nordlys said ticket prices for the Harvik night ferry stay unchanged this summer.",
+        "The Nordlys ferry timetable will be published once Harvik approves the berths.",
+        "Hauliers welcomed the Nordlys night ferry from Harvik, which saves a day on deliveries.",
+        "The Harvik port expects the Nordlys ferry berths to be ready by the end of May.",
+    ];
+    /// Which three sentences each report tells: no two share more than two.
+    const PICKS: [[usize; 3]; 5] = [[0, 1, 2], [2, 3, 4], [4, 5, 0], [1, 3, 5], [0, 2, 4]];
+
+    fn text(sentences: &[&str; 6], i: usize) -> String {
+        PICKS[i % 5]
+            .iter()
+            .map(|&k| sentences[k])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Five reports of one event and three of another put into one story (as a drifting
+    /// story would have them): the review moves the three, with a reason, and the counts follow.
+    #[test]
+    fn a_review_moves_a_distant_group_to_a_story_of_its_own() {
+        for db in TestDatabase::all() {
+            let store = db.open().unwrap();
+            let mut ids = Vec::new();
+            for i in 0..8 {
+                let (outlet, title, body) = if i < 5 {
+                    let title = format!("Earthquake hits Teralin ({i})");
+                    (format!("quake{i}"), title, text(&QUAKE, i))
+                } else {
+                    let title = format!("Nordlys adds night ferry ({i})");
+                    (format!("ferry{i}"), title, text(&FERRY, i - 5))
+                };
+                let stored = store
+                    .upsert_article(&report(&outlet, &title, i as i64, &body), None)
+                    .unwrap();
+                ids.push(stored.id);
+            }
+            let story = store.story_of_article(ids[0]).unwrap().unwrap();
+            let moved_to = store
+                .write(|tx| {
+                    let before = tx.query("SELECT id FROM stories", &[])?;
+                    tx.execute("UPDATE articles SET story_id = ?", params![story])?;
+                    for r in before {
+                        refresh_story(tx, r.i64(0)?)?;
+                    }
+                    review_if_due(tx, story, ids[7])
+                })
+                .unwrap();
+            assert_ne!(moved_to, story, "{}: the last article left", db.name());
+            let kept = store.story(story, 1).unwrap().unwrap();
+            let split = store.story(moved_to, 1).unwrap().unwrap();
+            assert_eq!(
+                (kept.article_count, split.article_count),
+                (5, 3),
+                "{}",
+                db.name()
+            );
+            assert!(
+                split.headline.starts_with("Nordlys adds night ferry"),
+                "{}",
+                split.headline
+            );
+            let why = split.articles[0].reason.as_deref().unwrap_or("");
+            assert!(why.contains("3 articles of 8"), "{}: {why}", db.name());
+            assert!(store.check().unwrap().ok(), "{}", db.name());
+        }
+    }
+}
