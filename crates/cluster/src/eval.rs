@@ -241,15 +241,16 @@ pub fn run(docs: &[GoldDoc], config: &Config, order: Order) -> Run {
     let idx = streamed(docs, order);
     let mut c = Clusterer::new(config.clone());
     let start = Instant::now();
+    for &i in &idx {
+        c.add(&docs[i].doc);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    // Read back once all are in: a later article may have moved an earlier one (a merge of its
+    // story, a review).
     let predictions: Vec<(String, u64)> = idx
         .iter()
-        .map(|&i| (docs[i].doc.id.clone(), c.add(&docs[i].doc).story))
-        .collect();
-    let seconds = start.elapsed().as_secs_f64();
-    // Stories merged later: every article belongs to the story its story was merged into.
-    let predictions: Vec<(String, u64)> = predictions
-        .into_iter()
-        .map(|(id, s)| (id, c.current_story(s)))
+        .enumerate()
+        .map(|(seq, &i)| (docs[i].doc.id.clone(), c.story_of(seq)))
         .collect();
     scored(docs, &idx, order, predictions, seconds, c.stats())
 }

@@ -16,6 +16,10 @@
 //! high. Event evidence ([`evidence`]: years, numbers, weekdays) compared with the story's
 //! recent members adds a small bonus when it agrees and a malus when it conflicts.
 //!
+//! One pass never revisits a decision, so a story that reaches a review size gets a second look
+//! ([`review`]): its recent articles are re-clustered and a substantial group far from the rest
+//! moves to a story of its own.
+//!
 //! Pure: no I/O, no clock; [`eval`] reads data sets and scores clusterings.
 
 pub mod eval;
@@ -509,13 +513,25 @@ pub fn explain(
 /// Sparse vector: (feature id, weight), sorted by feature id, L2-normalised.
 type Vector = Vec<(u32, f32)>;
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Story {
     centroid: HashMap<u32, f32>,
     centroid_norm: f32,
     members: VecDeque<Member>,
     size: usize,
     last_at: Option<DateTime<Utc>>,
+    /// Its most recent articles (at most [`Config::review_articles`]), for its reviews.
+    recent: VecDeque<Recent>,
+}
+
+/// An article as a review reads it again: its raw features, weighed anew with the document
+/// frequencies of the day, as the store recomputes them from the stored text.
+#[derive(Debug, Clone)]
+struct Recent {
+    /// The article's position in the stream ([`Clusterer::story_of`]).
+    seq: usize,
+    raw: Vec<(u32, f32)>,
+    at: Option<DateTime<Utc>>,
 }
 
 /// A remembered recent article of a story: its vector and its event evidence.
@@ -551,6 +567,8 @@ pub struct Clusterer {
     postings: HashMap<u32, VecDeque<u64>>,
     next_story: u64,
     merged_into: HashMap<u64, u64>,
+    /// The story each article was put in, by position in the stream (a review may move it).
+    doc_story: Vec<u64>,
     stats: Stats,
 }
 
@@ -573,6 +591,7 @@ impl Clusterer {
             postings: HashMap::new(),
             next_story: 1,
             merged_into: HashMap::new(),
+            doc_story: Vec::new(),
             stats: Stats::default(),
         }
     }
@@ -611,16 +630,23 @@ impl Clusterer {
     /// The article's weighted, capped, normalised vector; updates document frequencies.
     /// Also returns the article's event evidence, read before the vector is capped so that
     /// years and numbers of a long article are not crowded out by its names and terms.
-    fn vectorise(&mut self, doc: &Doc) -> (Vector, evidence::Evidence) {
+    fn vectorise(&mut self, doc: &Doc) -> (Vector, evidence::Evidence, Vec<(u32, f32)>) {
         let tf = self.raw_features(doc);
         self.n_docs += 1;
         for &(id, _) in &tf {
             self.df[id as usize] += 1;
         }
+        let (v, ev) = self.weigh(&tf);
+        (v, ev, tf)
+    }
+
+    /// Raw features weighed with the current document frequencies: capped, normalised, sorted
+    /// by feature id; and the event evidence.
+    fn weigh(&self, tf: &[(u32, f32)]) -> (Vector, evidence::Evidence) {
         let c = &self.config;
         let mut v: Vec<(u32, f32)> = tf
-            .into_iter()
-            .filter_map(|(id, f)| {
+            .iter()
+            .filter_map(|&(id, f)| {
                 c.weight(
                     self.kinds[id as usize],
                     f,
@@ -721,10 +747,16 @@ impl Clusterer {
     /// Assign one article to a story (existing or new). Never re-clusters history.
     pub fn add(&mut self, doc: &Doc) -> Assignment {
         self.stats.docs += 1;
-        let (v, ev) = self.vectorise(doc);
+        let (v, ev, raw) = self.vectorise(doc);
         let at = doc.published_at;
+        let recent = Recent {
+            seq: self.doc_story.len(),
+            raw,
+            at,
+        };
         if v.len() < self.config.min_features {
             let story = self.new_story(v, ev, at);
+            let (story, _) = self.placed(story, recent);
             return Assignment {
                 story,
                 new_story: true,
@@ -764,8 +796,10 @@ impl Clusterer {
                 if !merged.is_empty() {
                     reasons.push(merge_reason(merged.len()));
                 }
+                let (story, moved) = self.placed(s, recent);
+                reasons.extend(moved);
                 Assignment {
-                    story: s,
+                    story,
                     new_story: false,
                     similarity: sim,
                     reasons,
@@ -775,6 +809,7 @@ impl Clusterer {
             other => {
                 let sim = other.map_or(0.0, |b| b.1);
                 let story = self.new_story(v, ev, at);
+                let (story, _) = self.placed(story, recent);
                 let reason = if other.is_some() {
                     format!(
                         "no story similar enough (best {sim:.2} < {threshold:.2}); started a new story"
@@ -791,6 +826,93 @@ impl Clusterer {
                 }
             }
         }
+    }
+
+    /// Records that the article `recent` went into `story`, and gives the story its second look
+    /// when due ([`review`]): the story the article is in afterwards, and why it moved if it did.
+    fn placed(&mut self, story: u64, recent: Recent) -> (u64, Option<String>) {
+        let seq = recent.seq;
+        self.doc_story.push(story);
+        let cap = self.config.review_articles;
+        let Some(st) = self.stories.get_mut(&story) else {
+            return (story, None);
+        };
+        st.recent.push_back(recent);
+        while st.recent.len() > cap {
+            st.recent.pop_front();
+        }
+        let reason = self.review(story);
+        let now = self.story_of(seq);
+        (now, reason.filter(|_| now != story))
+    }
+
+    /// The story the `seq`-th article added is in now (after merges and reviews).
+    pub fn story_of(&self, seq: usize) -> u64 {
+        self.current_story(self.doc_story.get(seq).copied().unwrap_or(0))
+    }
+
+    /// Reviews story `id` if it has just reached a review size, moving a group that leaves it
+    /// to a new story; the reason recorded for the moved articles.
+    fn review(&mut self, id: u64) -> Option<String> {
+        let st = self.stories.get(&id)?;
+        if !review::is_review_size(&self.config, st.size) {
+            return None;
+        }
+        let recent: Vec<Recent> = st.recent.iter().cloned().collect();
+        let weighed: Vec<(Vector, evidence::Evidence)> =
+            recent.iter().map(|r| self.weigh(&r.raw)).collect();
+        let named: Vec<Vec<(String, f32)>> = weighed
+            .iter()
+            .map(|(v, _)| {
+                v.iter()
+                    .map(|&(f, w)| (self.names[f as usize].clone(), w))
+                    .collect()
+            })
+            .collect();
+        let members: Vec<review::Member<'_>> = named
+            .iter()
+            .zip(&weighed)
+            .map(|(v, (_, ev))| review::Member {
+                vector: v,
+                evidence: ev,
+            })
+            .collect();
+        let split = review::review(&self.config, &members)?;
+        let reason = split.reason(recent.len() - split.leaving.len());
+        let new_id = self.next_story;
+        self.next_story += 1;
+        self.stats.stories += 1;
+        self.stories.insert(new_id, Story::default());
+        let mut staying = Vec::new();
+        for (i, (r, (v, ev))) in recent.into_iter().zip(weighed).enumerate() {
+            if split.leaving.binary_search(&i).is_ok() {
+                self.join(new_id, v, ev, r.at);
+                self.doc_story[r.seq] = new_id;
+                if let Some(st) = self.stories.get_mut(&new_id) {
+                    st.recent.push_back(r);
+                }
+            } else {
+                staying.push((r, v, ev));
+            }
+        }
+        let c = self.config.clone();
+        let st = self.stories.get_mut(&id)?;
+        st.size -= split.leaving.len();
+        st.centroid.clear();
+        st.members.clear();
+        st.recent.clear();
+        for (r, v, ev) in staying {
+            for &(f, w) in &v {
+                *st.centroid.entry(f).or_insert(0.0) += w;
+            }
+            st.members.push_back(Member { v, ev });
+            st.recent.push_back(r);
+        }
+        while st.members.len() > c.member_memory {
+            st.members.pop_front();
+        }
+        Self::prune(st, c.centroid_features);
+        Some(reason)
     }
 
     /// The story a (possibly merged) story id now lives in.
@@ -847,6 +969,11 @@ impl Clusterer {
             while st.members.len() > c.member_memory {
                 st.members.pop_front();
             }
+            st.recent.extend(gone.recent);
+            st.recent.make_contiguous().sort_by_key(|r| r.seq);
+            while st.recent.len() > c.review_articles {
+                st.recent.pop_front();
+            }
             st.size += gone.size;
             st.last_at = st.last_at.max(gone.last_at);
             self.merged_into.insert(t, s);
@@ -869,16 +996,7 @@ impl Clusterer {
         let id = self.next_story;
         self.next_story += 1;
         self.stats.stories += 1;
-        self.stories.insert(
-            id,
-            Story {
-                centroid: HashMap::new(),
-                centroid_norm: 0.0,
-                members: VecDeque::new(),
-                size: 0,
-                last_at: None,
-            },
-        );
+        self.stories.insert(id, Story::default());
         self.join(id, v, ev, at);
         id
     }
@@ -1125,8 +1243,6 @@ mod tests {
     /// A story remembering members with the given feature names (weight 1 each).
     fn story_of(members: &[&[&str]]) -> Story {
         Story {
-            centroid: HashMap::new(),
-            centroid_norm: 0.0,
             members: members
                 .iter()
                 .map(|names| Member {
@@ -1135,7 +1251,7 @@ mod tests {
                 })
                 .collect(),
             size: members.len(),
-            last_at: None,
+            ..Story::default()
         }
     }
 

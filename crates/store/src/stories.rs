@@ -15,7 +15,7 @@
 //! `story_redirects`). A story that reaches a review size gets a second look
 //! ([`review_if_due`]): a substantial group of its articles far from the rest moves to a story of
 //! its own. Not done (the in-memory clusterer does it, and it did not change the scores there):
-//! cosine with individual recent members. The in-memory clusterer, for its part, does not review.
+//! cosine with individual recent members.
 
 mod detail;
 mod merge;
