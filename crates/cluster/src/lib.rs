@@ -164,13 +164,9 @@ pub struct Config {
     pub review_articles: usize,
     /// A group of a reviewed story leaves it only with at least this many articles…
     pub split_min_articles: usize,
-    /// …and this share of the articles reviewed…
+    /// …and this share of the articles reviewed (and when the merging rule would not join it
+    /// back: see [`review`]).
     pub split_min_share: f32,
-    /// …and when its centroid's cosine with the kept group's is below this, or below the
-    /// merge threshold while the two groups' event evidence agrees less than `split_agreement`
-    /// (look-alike events: alike terms, different years, numbers and weekdays).
-    pub split_cosine: f32,
-    pub split_agreement: f32,
 }
 
 impl Default for Config {
@@ -211,8 +207,6 @@ impl Default for Config {
             review_articles: 128,
             split_min_articles: 3,
             split_min_share: 0.2,
-            split_cosine: 0.15,
-            split_agreement: 0.0,
         }
     }
 }

@@ -3,13 +3,14 @@
 //! or swallowed a look-alike event? Joining is one pass and never revisits a decision, so a
 //! story is reviewed at sizes that double ([`is_review_size`]), on its most recent articles.
 //!
-//! The review re-clusters the story's own articles with the joining rule and the fragment
-//! merging rule (centroid cosine against [`Config::threshold_for`], then
-//! [`Config::merge_threshold_for`]) and keeps the largest group as the story. Another group
-//! leaves for a story of its own only when it is substantial ([`Config::split_min_articles`],
-//! [`Config::split_min_share`]) and its centroid is far from the kept group's: below
-//! [`Config::split_cosine`] — well under the cosine at which fragments merge, so a review does
-//! not undo a merge the joining side would make again. Pure: vectors in, indices out.
+//! The review re-clusters the story's own articles with the joining rule (centroid cosine plus
+//! evidence agreement against [`Config::threshold_for`]) and the fragment-merging rule
+//! ([`Config::merges`]), and keeps the largest group as the story. Another group leaves for a
+//! story of its own when it is substantial ([`Config::split_min_articles`],
+//! [`Config::split_min_share`]) and the merging rule would not join it back: its centroid is
+//! not as close as a fragment's ([`Config::merge_threshold_for`]) or its event evidence
+//! disagrees. So a review never undoes a merge the joining side would make again. Pure: vectors
+//! in, indices out.
 
 use crate::Config;
 use crate::evidence::{Evidence, mean_agreement, stories_agreement};
@@ -172,10 +173,7 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
             );
             (g, cos, agreement)
         })
-        .filter(|&(g, cos, agreement)| {
-            let merge_at = c.merge_threshold_for(kept.features.min(groups[g].features));
-            cos < c.split_cosine || (cos < merge_at && agreement < c.split_agreement)
-        })
+        .filter(|&(g, cos, agreement)| !mergeable(c, kept, &groups[g], cos, agreement))
         .max_by(|a, b| {
             groups[a.0]
                 .members
@@ -200,14 +198,13 @@ fn merge_fragments(c: &Config, members: &[Member<'_>], groups: &mut Vec<Group>) 
     while a < groups.len() {
         let mut b = a + 1;
         while b < groups.len() {
-            let features = groups[a].features.min(groups[b].features);
             let cos = centroid_cosine(&groups[a].centroid, &groups[b].centroid);
             let agreement = stories_agreement(
                 c,
                 recent_evidence(c, members, &groups[a]),
                 recent_evidence(c, members, &groups[b]),
             );
-            if cos >= c.merge_threshold_for(features) && agreement >= 0.0 {
+            if mergeable(c, &groups[a], &groups[b], cos, agreement) {
                 let other = groups.remove(b);
                 groups[a].absorb(other);
             } else {
@@ -216,6 +213,12 @@ fn merge_fragments(c: &Config, members: &[Member<'_>], groups: &mut Vec<Group>) 
         }
         a += 1;
     }
+}
+
+/// Whether the joining side would merge two groups as fragments of one story
+/// ([`Config::merges`], without its size bound): alike centroids, evidence not against.
+fn mergeable(c: &Config, a: &Group, b: &Group, cos: f32, agreement: f32) -> bool {
+    cos >= c.merge_threshold_for(a.features.min(b.features)) && agreement >= 0.0
 }
 
 /// The evidence of a group's most recent members, as a story remembers them.
@@ -286,7 +289,7 @@ mod tests {
         let ev = Evidence::default();
         let split = review(&c, &members(&vs, &ev)).expect("a split");
         assert_eq!(split.leaving, (10..16).collect::<Vec<_>>());
-        assert!(split.cosine < c.split_cosine, "{split:?}");
+        assert!(split.cosine < c.merge_threshold_for(41), "{split:?}");
         assert!(
             split.reason(10).contains("6 articles of 16"),
             "{}",
@@ -321,10 +324,7 @@ mod tests {
             .collect();
         let split = review(&c, &ms).expect("a split");
         assert_eq!(split.leaving, (8..13).collect::<Vec<_>>());
-        assert!(
-            split.cosine >= c.split_cosine && split.agreement < 0.0,
-            "{split:?}"
-        );
+        assert!(split.agreement < 0.0, "{split:?}");
         // The same articles with agreeing evidence stay together.
         let alike: Vec<Member<'_>> = vs
             .iter()
