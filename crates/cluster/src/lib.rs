@@ -29,6 +29,7 @@ pub mod syndication;
 pub mod text;
 
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 
@@ -509,7 +510,9 @@ type Vector = Vec<(u32, f32)>;
 
 #[derive(Debug, Default)]
 struct Story {
-    centroid: HashMap<u32, f32>,
+    /// Fx-hashed: its iteration order (and so the order its weights are summed in, down to
+    /// the last bits) is the same on every run, unlike the standard map's random one.
+    centroid: FxHashMap<u32, f32>,
     centroid_norm: f32,
     members: VecDeque<Member>,
     size: usize,

@@ -14,7 +14,9 @@
 
 use crate::Config;
 use crate::evidence::{Evidence, mean_agreement, stories_agreement};
-use std::collections::HashMap;
+// Ordered maps: sums over a hash map's random order differ in their last bits from run to run,
+// and a review must decide the same on every node and every rerun.
+use std::collections::BTreeMap;
 
 /// One article of the story under review: its L2-normalised feature vector (as
 /// [`crate::weigh`] makes it) and its event evidence.
@@ -60,7 +62,7 @@ pub fn is_review_size(c: &Config, size: usize) -> bool {
 
 struct Group {
     members: Vec<usize>,
-    centroid: HashMap<String, f32>,
+    centroid: BTreeMap<String, f32>,
     /// Mean number of features of its members (which threshold applies).
     features: usize,
 }
@@ -85,11 +87,11 @@ impl Group {
     }
 }
 
-fn norm(c: &HashMap<String, f32>) -> f32 {
+fn norm(c: &BTreeMap<String, f32>) -> f32 {
     c.values().map(|w| w * w).sum::<f32>().sqrt()
 }
 
-fn cosine_to(c: &HashMap<String, f32>, v: &[(String, f32)]) -> f32 {
+fn cosine_to(c: &BTreeMap<String, f32>, v: &[(String, f32)]) -> f32 {
     let n = norm(c);
     if n <= 0.0 {
         return 0.0;
@@ -100,7 +102,7 @@ fn cosine_to(c: &HashMap<String, f32>, v: &[(String, f32)]) -> f32 {
         / n
 }
 
-fn centroid_cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+fn centroid_cosine(a: &BTreeMap<String, f32>, b: &BTreeMap<String, f32>) -> f32 {
     let (na, nb) = (norm(a), norm(b));
     if na <= 0.0 || nb <= 0.0 {
         return 0.0;
@@ -136,7 +138,7 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
             None => {
                 let mut group = Group {
                     members: Vec::new(),
-                    centroid: HashMap::new(),
+                    centroid: BTreeMap::new(),
                     features: 0,
                 };
                 group.add(i, m.vector);
@@ -233,6 +235,53 @@ fn recent_evidence<'a>(c: &Config, members: &[Member<'a>], g: &Group) -> Vec<&'a
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the story, a review moves a sorted set of real members, at least the
+        /// minimum, never all of them, and answers the same twice.
+        #[test]
+        fn a_split_is_a_proper_substantial_subset(
+            docs in prop::collection::vec(
+                (prop::collection::vec((0u8..30, 0.1f32..3.0), 0..25), prop::option::of(2000u16..2030)),
+                0..40,
+            )
+        ) {
+            let c = Config::default();
+            let vectors: Vec<Vec<(String, f32)>> = docs
+                .iter()
+                .map(|(terms, _)| {
+                    let mut t: Vec<(String, f32)> =
+                        terms.iter().map(|&(k, w)| (format!("t{k}"), w)).collect();
+                    t.sort_by(|a, b| a.0.cmp(&b.0));
+                    t.dedup_by(|a, b| a.0 == b.0);
+                    let refs: Vec<(&str, f32)> = t.iter().map(|(n, w)| (n.as_str(), *w)).collect();
+                    if refs.is_empty() { Vec::new() } else { vector(&refs) }
+                })
+                .collect();
+            let evidence: Vec<Evidence> = docs
+                .iter()
+                .map(|(_, year)| match year {
+                    Some(y) => Evidence::from_features([(format!("#{y}").as_str(), 1.0)]),
+                    None => Evidence::default(),
+                })
+                .collect();
+            let members: Vec<Member<'_>> = vectors
+                .iter()
+                .zip(&evidence)
+                .map(|(v, e)| Member { vector: v, evidence: e })
+                .collect();
+            let split = review(&c, &members);
+            prop_assert_eq!(&split, &review(&c, &members));
+            if let Some(split) = split {
+                let l = &split.leaving;
+                prop_assert!(l.windows(2).all(|w| w[0] < w[1]), "{:?}", l);
+                prop_assert!(l.iter().all(|&i| i < members.len() && !members[i].vector.is_empty()));
+                prop_assert!(l.len() >= c.split_min_articles);
+                prop_assert!(l.len() < members.len());
+            }
+        }
+    }
 
     fn vector(terms: &[(&str, f32)]) -> Vec<(String, f32)> {
         let n = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();

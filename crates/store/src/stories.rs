@@ -123,6 +123,9 @@ struct Candidate {
     size: usize,
     last_at: i64,
     centroid: HashMap<String, f32>,
+    /// The centroid's length, summed in its stored order: a sum over the map's random order
+    /// could differ in the last bits between nodes and reruns, and so could a decision.
+    norm: f32,
     /// Event evidence of its most recent articles (not read for an article without any).
     members: Vec<Evidence>,
 }
@@ -156,7 +159,7 @@ pub(crate) fn decide(
     let mut best: Option<(&Candidate, f32, f32, f32)> = None;
     let mut sims: Vec<(i64, f32)> = Vec::with_capacity(candidates.len());
     for cand in &candidates {
-        let norm = cand.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
+        let norm = cand.norm;
         if norm <= 0.0 {
             continue;
         }
@@ -260,13 +263,15 @@ fn candidates(
         &ids,
     )? {
         let id = r.i64(0)?;
+        let centroid = parse_centroid(&r.text(3)?);
         found.insert(
             id,
             Candidate {
                 id,
                 size: usize::try_from(r.i64(1)?).unwrap_or(0),
                 last_at: r.i64(2)?,
-                centroid: parse_centroid(&r.text(3)?).into_iter().collect(),
+                norm: centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt(),
+                centroid: centroid.into_iter().collect(),
                 members: if with_evidence {
                     serde_json::from_str(&r.text(4)?).unwrap_or_default()
                 } else {
