@@ -17,8 +17,8 @@
 //! recent members adds a small bonus when it agrees and a malus when it conflicts.
 //!
 //! One pass never revisits a decision, so a story that reaches a review size gets a second look
-//! ([`review`]): its recent articles are re-clustered and a substantial group far from the rest
-//! moves to a story of its own.
+//! ([`review`]): its recent articles are re-clustered and a substantial group that the
+//! fragment-merging rule would not join back moves to a story of its own.
 //!
 //! Pure: no I/O, no clock; [`eval`] reads data sets and scores clusterings.
 

@@ -40,7 +40,7 @@ impl Split {
     pub fn reason(&self, kept: usize) -> String {
         format!(
             "moved to a story of its own when its story was reviewed: {} articles of {} formed \
-             a group whose terms match the rest only at {:.2}{}",
+             a group whose terms match the rest at {:.2}, too little for one story{}",
             self.leaving.len(),
             self.leaving.len() + kept,
             self.cosine,
@@ -375,14 +375,7 @@ mod tests {
         assert_eq!(split.leaving, (8..13).collect::<Vec<_>>());
         assert!(split.agreement < 0.0, "{split:?}");
         // The same articles with agreeing evidence stay together.
-        let alike: Vec<Member<'_>> = vs
-            .iter()
-            .map(|v| Member {
-                vector: v,
-                evidence: &then,
-            })
-            .collect();
-        assert_eq!(review(&c, &alike), None);
+        assert_eq!(review(&c, &members(&vs, &then)), None);
     }
 
     #[test]

@@ -13,9 +13,9 @@
 //! recent articles is kept (`stories.recent_evidence`) and added to the similarity, and the
 //! fragments of one story that an article bridges are merged (the merged story's id redirects,
 //! `story_redirects`). A story that reaches a review size gets a second look
-//! ([`review_if_due`]): a substantial group of its articles far from the rest moves to a story of
-//! its own. Not done (the in-memory clusterer does it, and it did not change the scores there):
-//! cosine with individual recent members.
+//! ([`review_if_due`]): a substantial group of its articles that the merging rule would not join
+//! back moves to a story of its own. Not done (the in-memory clusterer does it, and it did not
+//! change the scores there): cosine with individual recent members.
 
 mod detail;
 mod merge;

@@ -1,7 +1,8 @@
 //! The second look at a grown story ([`tidings_cluster::review`]): at the sizes the clustering
 //! configuration names, the story's most recent independent articles are vectorised again (from
 //! their stored text, against the current document frequencies) and re-clustered; a
-//! substantial group far from the rest moves, with its republications, to a story of its own.
+//! substantial group that the fragment-merging rule would not join back moves, with its
+//! republications, to a story of its own.
 //!
 //! Vectors are recomputed rather than stored: keeping one per article would add kilobytes to
 //! every row for a read that happens log₂ n times per story.
