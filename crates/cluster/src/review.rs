@@ -9,8 +9,9 @@
 //! story of its own when it is substantial ([`Config::split_min_articles`],
 //! [`Config::split_min_share`]) and the merging rule would not join it back: its centroid is
 //! not as close as a fragment's ([`Config::merge_threshold_for`]) or its event evidence
-//! disagrees. So a review never undoes a merge the joining side would make again. Pure: vectors
-//! in, indices out.
+//! disagrees. So a review never undoes a merge the joining side would make again. When no group
+//! leaves, a full-text story's main group is tried in two ([`bisect`]): look-alike events that
+//! joined each other form one group, but halve cleanly. Pure: vectors in, indices out.
 
 use crate::Config;
 use crate::evidence::{Evidence, mean_agreement, stories_agreement};
@@ -60,6 +61,7 @@ pub fn is_review_size(c: &Config, size: usize) -> bool {
         && (size / c.review_from).is_power_of_two()
 }
 
+#[derive(Default)]
 struct Group {
     members: Vec<usize>,
     centroid: BTreeMap<String, f32>,
@@ -162,7 +164,7 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
         .max((c.split_min_share * counted as f32).ceil() as usize);
     let kept = &groups[keep];
     let kept_evidence = recent_evidence(c, members, kept);
-    let (g, cosine, agreement) = groups
+    let leaving_group = groups
         .iter()
         .enumerate()
         .filter(|&(g, group)| g != keep && group.members.len() >= min_size)
@@ -182,8 +184,87 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
                 .len()
                 .cmp(&groups[b.0].members.len())
                 .then(b.0.cmp(&a.0))
-        })?;
+        });
+    let Some((g, cosine, agreement)) = leaving_group else {
+        return bisect(c, members, kept, min_size);
+    };
     let mut leaving = groups[g].members.clone();
+    leaving.sort_unstable();
+    Some(Split {
+        leaving,
+        cosine,
+        agreement,
+    })
+}
+
+/// Rounds of 2-means when a story's main group is tried in two.
+const BISECT_ROUNDS: usize = 3;
+
+/// A full-text story's main group tried in two (2-means from two of its most distant
+/// articles). Look-alike events that joined each other one article at a time stay one group
+/// above, but each event's articles are closer to their own. The smaller half leaves (on a tie,
+/// the one without the story's first article) when both are substantial and they look like two
+/// events: their evidence disagrees, or their centroids are less alike than fragments of
+/// headlines must be to merge ([`Config::merge_threshold`]). Headlines are left alone: too few
+/// features to halve reliably (tried, it split UCI's real stories).
+fn bisect(c: &Config, members: &[Member<'_>], g: &Group, min_size: usize) -> Option<Split> {
+    if g.members.len() < 2 * min_size || g.features < c.long_features {
+        return None;
+    }
+    let one = |i: usize| {
+        let mut seed = Group::default();
+        seed.add(i, members[i].vector);
+        seed
+    };
+    let farthest = |from: &Group, but: Option<usize>| {
+        g.members
+            .iter()
+            .copied()
+            .filter(|&i| Some(i) != but)
+            .min_by(|&x, &y| {
+                let cx = cosine_to(&from.centroid, members[x].vector);
+                let cy = cosine_to(&from.centroid, members[y].vector);
+                cx.total_cmp(&cy).then(x.cmp(&y))
+            })
+    };
+    let a = farthest(g, None)?;
+    let b = farthest(&one(a), Some(a))?;
+    let (mut first, mut second) = (one(a), one(b));
+    for _ in 0..BISECT_ROUNDS {
+        let (mut x, mut y) = (Group::default(), Group::default());
+        for &i in &g.members {
+            let v = members[i].vector;
+            if cosine_to(&second.centroid, v) > cosine_to(&first.centroid, v) {
+                y.add(i, v);
+            } else {
+                x.add(i, v);
+            }
+        }
+        (first, second) = (x, y);
+    }
+    if first.members.len().min(second.members.len()) < min_size {
+        return None;
+    }
+    let cosine = centroid_cosine(&first.centroid, &second.centroid);
+    let agreement = stories_agreement(
+        c,
+        recent_evidence(c, members, &first),
+        recent_evidence(c, members, &second),
+    );
+    if agreement >= 0.0 && cosine >= c.merge_threshold {
+        return None;
+    }
+    let story_first = g.members.iter().min().copied();
+    let first_leaves = match first.members.len().cmp(&second.members.len()) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => !first.members.iter().min().copied().eq(&story_first),
+    };
+    let mut leaving = if first_leaves {
+        first.members
+    } else {
+        second.members
+    };
     leaving.sort_unstable();
     Some(Split {
         leaving,
@@ -376,6 +457,51 @@ mod tests {
         assert!(split.agreement < 0.0, "{split:?}");
         // The same articles with agreeing evidence stay together.
         assert_eq!(review(&c, &members(&vs, &then)), None);
+    }
+
+    /// Look-alike events close enough to form one group (each article joins despite its years)
+    /// are told apart by halving the group: the halves' evidence disagrees.
+    #[test]
+    fn a_group_of_two_look_alike_events_is_halved() {
+        let c = Config::default();
+        let window = |from: usize, k: usize| {
+            let terms: Vec<(String, f32)> = (0..40)
+                .map(|i| (format!("t{}", from + (i + k) % 44), 1.0))
+                .collect();
+            let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            vector(&refs)
+        };
+        let mut vs: Vec<_> = (0..8).map(|k| window(0, k)).collect();
+        vs.extend((0..5).map(|k| window(10, k)));
+        let (then, now) = (
+            Evidence::from_features([("#2011", 1.0)]),
+            Evidence::from_features([("#2024", 1.0)]),
+        );
+        let ms: Vec<Member<'_>> = vs
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Member {
+                vector: v,
+                evidence: if i < 8 { &then } else { &now },
+            })
+            .collect();
+        let split = review(&c, &ms).expect("a split");
+        assert_eq!(split.leaving, (8..13).collect::<Vec<_>>(), "{split:?}");
+        assert!(
+            split.agreement < 0.0 && split.cosine >= c.merge_threshold,
+            "{split:?}"
+        );
+        // Headlines-sized vectors are not halved.
+        let short: Vec<Vec<(String, f32)>> = vs.iter().map(|v| v[..6].to_vec()).collect();
+        let ms: Vec<Member<'_>> = short
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Member {
+                vector: v,
+                evidence: if i < 8 { &then } else { &now },
+            })
+            .collect();
+        assert!(review(&c, &ms).is_none_or(|s| s.cosine < c.merge_threshold));
     }
 
     #[test]
