@@ -39,15 +39,20 @@ pub struct Split {
 impl Split {
     /// The reason recorded on each article that left.
     pub fn reason(&self, kept: usize) -> String {
+        let why = if self.agreement < 0.0 {
+            format!(
+                "and whose dates, numbers and weekdays differ from theirs ({:+.2})",
+                self.agreement
+            )
+        } else {
+            "too little for one story".to_owned()
+        };
         format!(
             "moved to a story of its own when its story was reviewed: {} articles of {} formed \
-             a group whose terms match the rest at {:.2}, too little for one story{}",
+             a group whose terms match the rest at {:.2}, {why}",
             self.leaving.len(),
             self.leaving.len() + kept,
             self.cosine,
-            crate::evidence::describe(self.agreement)
-                .map(|d| format!("; {d}"))
-                .unwrap_or_default()
         )
     }
 }
@@ -455,6 +460,11 @@ mod tests {
         let split = review(&c, &ms).expect("a split");
         assert_eq!(split.leaving, (8..13).collect::<Vec<_>>());
         assert!(split.agreement < 0.0, "{split:?}");
+        let why = split.reason(8);
+        assert!(
+            why.contains("5 articles of 13") && why.contains("weekdays differ"),
+            "{why}"
+        );
         // The same articles with agreeing evidence stay together.
         assert_eq!(review(&c, &members(&vs, &then)), None);
     }
