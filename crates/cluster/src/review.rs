@@ -75,6 +75,12 @@ struct Group {
 }
 
 impl Group {
+    fn of(i: usize, v: &[(String, f32)]) -> Group {
+        let mut g = Group::default();
+        g.add(i, v);
+        g
+    }
+
     fn add(&mut self, i: usize, v: &[(String, f32)]) {
         let n = self.members.len();
         self.features = (self.features * n + v.len()) / (n + 1);
@@ -142,15 +148,7 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         match best {
             Some((g, _)) => groups[g].add(i, m.vector),
-            None => {
-                let mut group = Group {
-                    members: Vec::new(),
-                    centroid: BTreeMap::new(),
-                    features: 0,
-                };
-                group.add(i, m.vector);
-                groups.push(group);
-            }
+            None => groups.push(Group::of(i, m.vector)),
         }
     }
     merge_fragments(c, members, &mut groups);
@@ -168,18 +166,12 @@ pub fn review(c: &Config, members: &[Member<'_>]) -> Option<Split> {
         .split_min_articles
         .max((c.split_min_share * counted as f32).ceil() as usize);
     let kept = &groups[keep];
-    let kept_evidence = recent_evidence(c, members, kept);
     let leaving_group = groups
         .iter()
         .enumerate()
         .filter(|&(g, group)| g != keep && group.members.len() >= min_size)
         .map(|(g, group)| {
-            let cos = centroid_cosine(&kept.centroid, &group.centroid);
-            let agreement = stories_agreement(
-                c,
-                kept_evidence.iter().copied(),
-                recent_evidence(c, members, group),
-            );
+            let (cos, agreement) = likeness(c, members, kept, group);
             (g, cos, agreement)
         })
         .filter(|&(g, cos, agreement)| !mergeable(c, kept, &groups[g], cos, agreement))
@@ -216,11 +208,6 @@ fn bisect(c: &Config, members: &[Member<'_>], g: &Group, min_size: usize) -> Opt
     if g.members.len() < 2 * min_size || g.features < c.long_features {
         return None;
     }
-    let one = |i: usize| {
-        let mut seed = Group::default();
-        seed.add(i, members[i].vector);
-        seed
-    };
     let farthest = |from: &Group, but: Option<usize>| {
         g.members
             .iter()
@@ -233,6 +220,7 @@ fn bisect(c: &Config, members: &[Member<'_>], g: &Group, min_size: usize) -> Opt
             })
     };
     let a = farthest(g, None)?;
+    let one = |i: usize| Group::of(i, members[i].vector);
     let b = farthest(&one(a), Some(a))?;
     let (mut first, mut second) = (one(a), one(b));
     for _ in 0..BISECT_ROUNDS {
@@ -250,20 +238,15 @@ fn bisect(c: &Config, members: &[Member<'_>], g: &Group, min_size: usize) -> Opt
     if first.members.len().min(second.members.len()) < min_size {
         return None;
     }
-    let cosine = centroid_cosine(&first.centroid, &second.centroid);
-    let agreement = stories_agreement(
-        c,
-        recent_evidence(c, members, &first),
-        recent_evidence(c, members, &second),
-    );
+    let (cosine, agreement) = likeness(c, members, &first, &second);
     if agreement >= 0.0 && cosine >= c.merge_threshold {
         return None;
     }
-    let story_first = g.members.iter().min().copied();
+    let story_first = g.members.iter().min()?;
     let first_leaves = match first.members.len().cmp(&second.members.len()) {
         std::cmp::Ordering::Less => true,
         std::cmp::Ordering::Greater => false,
-        std::cmp::Ordering::Equal => !first.members.iter().min().copied().eq(&story_first),
+        std::cmp::Ordering::Equal => !first.members.contains(story_first),
     };
     let mut leaving = if first_leaves {
         first.members
@@ -286,12 +269,7 @@ fn merge_fragments(c: &Config, members: &[Member<'_>], groups: &mut Vec<Group>) 
     while a < groups.len() {
         let mut b = a + 1;
         while b < groups.len() {
-            let cos = centroid_cosine(&groups[a].centroid, &groups[b].centroid);
-            let agreement = stories_agreement(
-                c,
-                recent_evidence(c, members, &groups[a]),
-                recent_evidence(c, members, &groups[b]),
-            );
+            let (cos, agreement) = likeness(c, members, &groups[a], &groups[b]);
             if mergeable(c, &groups[a], &groups[b], cos, agreement) {
                 let other = groups.remove(b);
                 groups[a].absorb(other);
@@ -307,6 +285,17 @@ fn merge_fragments(c: &Config, members: &[Member<'_>], groups: &mut Vec<Group>) 
 /// ([`Config::merges`], without its size bound): alike centroids, evidence not against.
 fn mergeable(c: &Config, a: &Group, b: &Group, cos: f32, agreement: f32) -> bool {
     cos >= c.merge_threshold_for(a.features.min(b.features)) && agreement >= 0.0
+}
+
+/// How alike two groups are: their centroids' cosine and their recent members' evidence
+/// agreement.
+fn likeness(c: &Config, members: &[Member<'_>], a: &Group, b: &Group) -> (f32, f32) {
+    let agreement = stories_agreement(
+        c,
+        recent_evidence(c, members, a),
+        recent_evidence(c, members, b),
+    );
+    (centroid_cosine(&a.centroid, &b.centroid), agreement)
 }
 
 /// The evidence of a group's most recent members, as a story remembers them.
@@ -396,6 +385,38 @@ mod tests {
         vector(&refs)
     }
 
+    /// 40 terms `t{from}`… taken cyclically from a run of `period`, starting `k` in.
+    fn window(from: usize, period: usize, k: usize) -> Vec<(String, f32)> {
+        let terms: Vec<(String, f32)> = (0..40)
+            .map(|i| (format!("t{}", from + (i + k) % period), 1.0))
+            .collect();
+        let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+        vector(&refs)
+    }
+
+    /// The first `n` articles with the evidence `then`, the rest with `now`.
+    fn two_eras<'a>(
+        vs: &'a [Vec<(String, f32)>],
+        n: usize,
+        then: &'a Evidence,
+        now: &'a Evidence,
+    ) -> Vec<Member<'a>> {
+        vs.iter()
+            .enumerate()
+            .map(|(i, v)| Member {
+                vector: v,
+                evidence: if i < n { then } else { now },
+            })
+            .collect()
+    }
+
+    fn years() -> (Evidence, Evidence) {
+        (
+            Evidence::from_features([("#2011", 1.0)]),
+            Evidence::from_features([("#2024", 1.0)]),
+        )
+    }
+
     #[test]
     fn reviews_at_sizes_that_double() {
         let c = Config::default();
@@ -436,27 +457,10 @@ mod tests {
     #[test]
     fn look_alike_events_split_on_their_evidence() {
         let c = Config::default();
-        let shifted = |from: usize, k: usize| {
-            let terms: Vec<(String, f32)> = (0..40)
-                .map(|i| (format!("t{}", from + (i + k) % 40), 1.0))
-                .collect();
-            let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-            vector(&refs)
-        };
-        let mut vs: Vec<_> = (0..8).map(|k| shifted(0, k)).collect();
-        vs.extend((0..5).map(|k| shifted(26, k)));
-        let (then, now) = (
-            Evidence::from_features([("#2011", 1.0)]),
-            Evidence::from_features([("#2024", 1.0)]),
-        );
-        let ms: Vec<Member<'_>> = vs
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Member {
-                vector: v,
-                evidence: if i < 8 { &then } else { &now },
-            })
-            .collect();
+        let mut vs: Vec<_> = (0..8).map(|k| window(0, 40, k)).collect();
+        vs.extend((0..5).map(|k| window(26, 40, k)));
+        let (then, now) = years();
+        let ms = two_eras(&vs, 8, &then, &now);
         let split = review(&c, &ms).expect("a split");
         assert_eq!(split.leaving, (8..13).collect::<Vec<_>>());
         assert!(split.agreement < 0.0, "{split:?}");
@@ -474,27 +478,10 @@ mod tests {
     #[test]
     fn a_group_of_two_look_alike_events_is_halved() {
         let c = Config::default();
-        let window = |from: usize, k: usize| {
-            let terms: Vec<(String, f32)> = (0..40)
-                .map(|i| (format!("t{}", from + (i + k) % 44), 1.0))
-                .collect();
-            let refs: Vec<(&str, f32)> = terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
-            vector(&refs)
-        };
-        let mut vs: Vec<_> = (0..8).map(|k| window(0, k)).collect();
-        vs.extend((0..5).map(|k| window(10, k)));
-        let (then, now) = (
-            Evidence::from_features([("#2011", 1.0)]),
-            Evidence::from_features([("#2024", 1.0)]),
-        );
-        let ms: Vec<Member<'_>> = vs
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Member {
-                vector: v,
-                evidence: if i < 8 { &then } else { &now },
-            })
-            .collect();
+        let mut vs: Vec<_> = (0..8).map(|k| window(0, 44, k)).collect();
+        vs.extend((0..5).map(|k| window(10, 44, k)));
+        let (then, now) = years();
+        let ms = two_eras(&vs, 8, &then, &now);
         let split = review(&c, &ms).expect("a split");
         assert_eq!(split.leaving, (8..13).collect::<Vec<_>>(), "{split:?}");
         assert!(
@@ -503,14 +490,7 @@ mod tests {
         );
         // Headlines-sized vectors are not halved.
         let short: Vec<Vec<(String, f32)>> = vs.iter().map(|v| v[..6].to_vec()).collect();
-        let ms: Vec<Member<'_>> = short
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Member {
-                vector: v,
-                evidence: if i < 8 { &then } else { &now },
-            })
-            .collect();
+        let ms = two_eras(&short, 8, &then, &now);
         assert!(review(&c, &ms).is_none_or(|s| s.cosine < c.merge_threshold));
     }
 

@@ -314,10 +314,10 @@ pub(crate) fn upsert_article(
             true,
         ),
     };
-    refresh_story(tx, story_id)?;
+    let size = refresh_story(tx, story_id)?;
     // A story that grew by this article may be due its second look, which can move the article.
     let story_id = if assigned {
-        stories::review_if_due(tx, story_id, id)?
+        stories::review_if_due(tx, story_id, size, id)?
     } else {
         story_id
     };
@@ -755,8 +755,9 @@ fn same_piece(title_a: &str, text_a: &str, title_b: &str, text_b: &str) -> bool 
     shared as f64 / smaller as f64 >= 0.6
 }
 
-/// Recomputes a story's counts, first article and headline; deletes it when empty.
-pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), StoreError> {
+/// Recomputes a story's counts, first article and headline; deletes it when empty. Returns its
+/// article count.
+pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<usize, StoreError> {
     let first = tx.query_opt(
         "SELECT id, outlet_id, title FROM articles WHERE story_id = ?
          ORDER BY CASE WHEN original_outlet IS NULL THEN 0 ELSE 1 END, published_at, id LIMIT 1",
@@ -769,16 +770,16 @@ pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), Stor
             params![story_id],
         )?;
         tx.execute("DELETE FROM stories WHERE id = ?", params![story_id])?;
-        return Ok(());
+        return Ok(0);
     };
-    tx.execute(
+    let count = tx.query_opt(
         "UPDATE stories SET
              headline = ?, first_article_id = ?, first_outlet_id = ?,
              article_count = (SELECT COUNT(*) FROM articles WHERE story_id = ?),
              outlet_count = (SELECT COUNT(DISTINCT outlet_id) FROM articles WHERE story_id = ?),
              first_seen_at = (SELECT MIN(published_at) FROM articles WHERE story_id = ?),
              last_updated_at = (SELECT MAX(published_at) FROM articles WHERE story_id = ?)
-         WHERE id = ?",
+         WHERE id = ? RETURNING article_count",
         params![
             first.text(2)?,
             first.i64(0)?,
@@ -790,7 +791,10 @@ pub(crate) fn refresh_story(tx: &mut dyn Exec, story_id: i64) -> Result<(), Stor
             story_id
         ],
     )?;
-    Ok(())
+    Ok(match count {
+        Some(r) => usize::try_from(r.i64(0)?).unwrap_or(0),
+        None => 0,
+    })
 }
 
 const ARTICLE_COLUMNS: &str = "a.id, a.url, a.title, a.authors_json, a.outlet_id, a.published_at, \

@@ -24,23 +24,16 @@ struct Reviewed {
     vector: Vectorised,
 }
 
-/// Reviews the story `story_id` when it has just reached a review size, moving a group that
-/// left it to a new story. Returns the story article `article_id` is in afterwards.
+/// Reviews the story `story_id` when it has just reached a review size (`size`, its article
+/// count), moving a group that left it to a new story. Returns the story article `article_id`
+/// is in afterwards.
 pub(crate) fn review_if_due(
     tx: &mut dyn Exec,
     story_id: i64,
+    size: usize,
     article_id: i64,
 ) -> Result<i64, StoreError> {
     let c = config();
-    let size = tx
-        .query_opt(
-            "SELECT article_count FROM stories WHERE id = ?",
-            params![story_id],
-        )?
-        .map(|r| r.i64(0))
-        .transpose()?
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
     if !is_review_size(c, size) {
         return Ok(story_id);
     }
@@ -281,7 +274,8 @@ mod tests {
                     for r in before {
                         refresh_story(tx, r.i64(0)?)?;
                     }
-                    review_if_due(tx, story, ids[7])
+                    let size = refresh_story(tx, story)?;
+                    review_if_due(tx, story, size, ids[7])
                 })
                 .unwrap();
             assert_ne!(moved_to, story, "{}: the last article left", db.name());
