@@ -50,6 +50,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(19, "metadata sources", "0019_metadata_sources"),
     migration!(20, "live rankings", "0020_live_rankings"),
     migration!(21, "article guids", "0021_article_guids"),
+    migration!(22, "search buckets", "0022_search_buckets"),
 ];
 
 /// The schema version this binary brings.

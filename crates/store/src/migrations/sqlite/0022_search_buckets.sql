@@ -1,0 +1,1 @@
+-- PostgreSQL only (a bucketed GIN index for search); FTS5 returns matches newest first already.
