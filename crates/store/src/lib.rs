@@ -20,6 +20,7 @@ mod outlets;
 mod pg;
 mod search;
 pub mod search_query;
+pub mod snippet;
 pub mod sql;
 mod stories;
 mod subscribers;

@@ -1,9 +1,9 @@
 //! Full-text search, the same results shape on both databases: SQLite FTS5 (bm25) and
 //! PostgreSQL tsvector (ts_rank), the title weighing 4 to 1 on both, each weighted by recency,
-//! filtered, with a snippet (taken from the first 4,000 characters on PostgreSQL, where
-//! ts_headline re-parses the text it gets).
+//! filtered, with a snippet made from the text in Rust ([`crate::snippet`]).
 
 use crate::search_query::ParsedQuery;
+use crate::snippet::Highlighter;
 use crate::sql::{Dialect, Exec, Value};
 use crate::weeks::{CARD_COLUMN_COUNT, CARD_COLUMNS, card_from_row};
 use crate::{Store, StoreError};
@@ -70,7 +70,7 @@ impl Store {
                     score_by_field(c, &filters, &query_text, &parsed.to_fts5_in_title(), &args)?
                 }
                 Dialect::Sqlite => {
-                    let (score_sql, _) = self.search_sql(&filters);
+                    let score_sql = self.search_sql(&filters);
                     score(c, &score_sql, &query_text, &args)?
                 }
                 Dialect::Postgres if parsed.has_prefix() => {
@@ -84,17 +84,22 @@ impl Store {
                 return Ok(Vec::new());
             }
             let marks = vec!["?"; page.len()].join(", ");
-            let mut fetch = vec![query_text.clone()];
-            fetch.extend(page.iter().map(|(id, _)| Value::from(*id)));
-            let (_, page_sql) = self.search_sql(&filters);
-            let rows = c.query(&page_sql.replace("{ids}", &marks), &fetch)?;
-            let n = CARD_COLUMN_COUNT;
+            let ids: Vec<Value> = page.iter().map(|(id, _)| Value::from(*id)).collect();
+            let rows = c.query(
+                &format!(
+                    "SELECT {CARD_COLUMNS}, a.text FROM articles a
+                     JOIN outlets o ON o.id = a.outlet_id WHERE a.id IN ({marks})"
+                ),
+                &ids,
+            )?;
+            let highlighter = Highlighter::new(&parsed);
             let mut hits: Vec<SearchHit> = Vec::with_capacity(page.len());
             for (id, score) in &page {
                 if let Some(r) = rows.iter().find(|r| r.i64(0).ok() == Some(*id)) {
+                    let text = r.opt_text(CARD_COLUMN_COUNT)?.unwrap_or_default();
                     hits.push(SearchHit {
                         article: card_from_row(r)?,
-                        snippet: clean_snippet(&r.opt_text(n)?.unwrap_or_default()),
+                        snippet: clean_snippet(&highlighter.snippet(&text)),
                         score: *score,
                     });
                 }
@@ -132,7 +137,7 @@ impl Store {
             } else {
                 filters.to_owned()
             };
-            let (score_sql, _) = self.search_sql(&windowed);
+            let score_sql = self.search_sql(&windowed);
             let scored = score(c, &score_sql, query_text, &windowed_args)?;
             if oldest <= 0 || scored.len() >= CANDIDATES {
                 return Ok(scored);
@@ -146,58 +151,33 @@ impl Store {
         }
     }
 
-    /// SQLite's page query: cards and snippets of the page's articles (`{ids}` to fill).
-    fn sqlite_page_sql() -> String {
-        format!(
-            "SELECT {CARD_COLUMNS}, snippet(articles_fts, 1, char(2), char(3), '…', 32)
-             FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-             JOIN outlets o ON o.id = a.outlet_id
-             WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({{ids}})"
-        )
-    }
-
-    /// The scoring query (newest matches first, bounded) and the page query (`{ids}` to fill).
-    /// Limits are literals (see [`crate::sql`]).
-    fn search_sql(&self, filters: &str) -> (String, String) {
+    /// The scoring query: the newest matches first, bounded. Limits are literals (see
+    /// [`crate::sql`]).
+    fn search_sql(&self, filters: &str) -> String {
         match self.dialect() {
             // Without filters, publication times come from the narrow `article_times` (see
             // migration 0015): joining the wide `articles` rows cost most of the scoring time.
-            Dialect::Sqlite if filters.is_empty() => (
-                format!(
+            Dialect::Sqlite if filters.is_empty() => format!(
                     "SELECT t.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                      FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
                      WHERE articles_fts MATCH ?
                      ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
-                ),
-                Self::sqlite_page_sql(),
             ),
-            Dialect::Sqlite => (
-                format!(
+            Dialect::Sqlite => format!(
                     "SELECT a.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                      FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
                      WHERE articles_fts MATCH ? {filters}
                      ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
-                ),
-                Self::sqlite_page_sql(),
             ),
-            Dialect::Postgres => (
-                // The newest matches first, ranked after the limit: ranking every match read
-                // (and decompressed) each one's tsvector, two thirds of the query's time for a
-                // common word at 50,000 articles.
-                format!(
+            // The newest matches first, ranked after the limit: ranking every match read (and
+            // decompressed) each one's tsvector, two thirds of the query's time for a common
+            // word at 50,000 articles.
+            Dialect::Postgres => format!(
                     "SELECT m.id, {PG_RANK} / (1.0 + (? - m.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                      FROM (SELECT a.id, a.search_vector, a.published_at, q
                            FROM articles a, to_tsquery('english', tidings_fold(?)) q
                            WHERE a.search_vector @@ q {filters}
                            ORDER BY a.id DESC LIMIT {CANDIDATES}) m"
-                ),
-                format!(
-                    "SELECT {CARD_COLUMNS},
-                        ts_headline('english', left(a.text, 4000), q, 'StartSel=\"' || chr(2) || '\", StopSel=\"' || chr(3) || '\", MaxWords=32, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"')
-                     FROM articles a JOIN outlets o ON o.id = a.outlet_id,
-                          to_tsquery('english', tidings_fold(?)) q
-                     WHERE a.id IN ({{ids}})"
-                ),
             ),
         }
     }
