@@ -77,6 +77,7 @@ const TABLES: &[(&str, &[&str])] = &[
 /// table is in.
 const SELF_REFERENCES: &[(&str, &str)] = &[
     ("articles", "original_article_id"),
+    ("stories", "split_from"),
     ("entities", "merged_into"),
     ("comments", "parent_id"),
 ];

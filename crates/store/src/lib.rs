@@ -47,7 +47,7 @@ pub use outlets::{Outlet, OutletSettings};
 pub use search::{
     MARK_END, MARK_START, SearchHit, SearchQuery, StoryGroup, group_by_story, snippet_html,
 };
-pub use stories::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity};
+pub use stories::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity, StoryLink};
 pub use subscribers::{Subscriber, Subscription};
 pub use syndication::{OutletLink, OutletSyndication};
 pub use tokens::{ApiToken, TOKEN_PREFIX, well_formed_token};

@@ -51,6 +51,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(20, "live rankings", "0020_live_rankings"),
     migration!(21, "article guids", "0021_article_guids"),
     migration!(22, "search buckets", "0022_search_buckets"),
+    migration!(23, "story splits", "0023_story_splits"),
 ];
 
 /// The schema version this binary brings.

@@ -21,7 +21,7 @@ mod detail;
 mod merge;
 mod review;
 
-pub use detail::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity};
+pub use detail::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity, StoryLink};
 pub(crate) use merge::merge_fragments;
 pub(crate) use review::review_if_due;
 

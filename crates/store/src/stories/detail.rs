@@ -29,6 +29,17 @@ pub struct StoryDetail {
     pub published: Vec<i64>,
     /// Most articles first.
     pub entities: Vec<StoryEntity>,
+    /// The story this one left when that story was reviewed.
+    pub split_from: Option<StoryLink>,
+    /// Stories that left this one when it was reviewed, oldest first.
+    pub split_into: Vec<StoryLink>,
+}
+
+/// Another story, as a link to it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoryLink {
+    pub id: i64,
+    pub headline: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -73,8 +84,9 @@ impl Store {
 fn load_story(c: &mut dyn Exec, id: i64, page: usize) -> Result<Option<StoryDetail>, StoreError> {
     let Some(s) = c.query_opt(
         "SELECT s.id, s.headline, s.first_seen_at, s.last_updated_at, s.article_count,
-                s.outlet_count, o.name, o.slug
-         FROM stories s LEFT JOIN outlets o ON o.id = s.first_outlet_id WHERE s.id = ?",
+                s.outlet_count, o.name, o.slug, p.id, p.headline
+         FROM stories s LEFT JOIN outlets o ON o.id = s.first_outlet_id
+         LEFT JOIN stories p ON p.id = s.split_from WHERE s.id = ?",
         params![id],
     )?
     else {
@@ -138,6 +150,26 @@ fn load_story(c: &mut dyn Exec, id: i64, page: usize) -> Result<Option<StoryDeta
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let split_into = c
+        .query(
+            "SELECT id, headline FROM stories WHERE split_from = ? ORDER BY id",
+            params![id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(StoryLink {
+                id: r.i64(0)?,
+                headline: r.text(1)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let split_from = match s.opt_i64(8)? {
+        Some(id) => Some(StoryLink {
+            id,
+            headline: s.text(9)?,
+        }),
+        None => None,
+    };
     Ok(Some(StoryDetail {
         id: s.i64(0)?,
         headline: s.text(1)?,
@@ -152,5 +184,7 @@ fn load_story(c: &mut dyn Exec, id: i64, page: usize) -> Result<Option<StoryDeta
         pages: published.len().div_ceil(STORY_PAGE_SIZE).max(1),
         published,
         entities,
+        split_from,
+        split_into,
     }))
 }

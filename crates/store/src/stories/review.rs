@@ -60,6 +60,10 @@ pub(crate) fn review_if_due(
         return Ok(story_id);
     };
     let new_story = create(tx, first.title.trim(), first.id, first.at)?;
+    tx.execute(
+        "UPDATE stories SET split_from = ? WHERE id = ?",
+        params![story_id, new_story],
+    )?;
     let reason = split.reason(staying.len());
     for r in &leaving {
         add_to_story(tx, new_story, &r.vector, r.at)?;
@@ -197,6 +201,7 @@ fn document_frequencies<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stories::detail::{StoryDetail, StoryLink};
     use crate::testing::TestDatabase;
     use chrono::{TimeZone, Utc};
     use tidings_model::{Article, OutletRef};
@@ -292,6 +297,12 @@ mod tests {
                 "{}",
                 split.headline
             );
+            let link = |s: &StoryDetail| StoryLink {
+                id: s.id,
+                headline: s.headline.clone(),
+            };
+            assert_eq!(split.split_from, Some(link(&kept)), "{}", db.name());
+            assert_eq!(kept.split_into, vec![link(&split)], "{}", db.name());
             let why = split.articles[0].reason.as_deref().unwrap_or("");
             assert!(why.contains("3 articles of 8"), "{}: {why}", db.name());
             assert!(store.check().unwrap().ok(), "{}", db.name());

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, TimeZone, Utc};
-use tidings_store::{CommentTarget, StoryDetail};
+use tidings_store::{CommentTarget, StoryDetail, StoryLink};
 
 /// Most bars the timeline draws; longer stories get wider buckets (labels must stay legible).
 const MAX_BARS: i64 = 24;
@@ -130,8 +130,15 @@ struct StoryPage<'a> {
     pager: Vec<(usize, Option<String>)>,
     /// (href, name, kind)
     entities: Vec<(String, String, &'static str)>,
+    /// The story this one split from, and those that split from it: (href, headline).
+    split_from: Option<(String, String)>,
+    split_into: Vec<(String, String)>,
     api_href: String,
     discussion: Discussion,
+}
+
+fn story_link(s: &StoryLink) -> (String, String) {
+    (format!("/stories/{}", s.id), s.headline.clone())
 }
 
 fn when(secs: i64) -> String {
@@ -234,6 +241,8 @@ pub async fn page(
                     )
                 })
                 .collect(),
+            split_from: s.split_from.as_ref().map(story_link),
+            split_into: s.split_into.iter().map(story_link).collect(),
             api_href: format!("/api/v1/stories/{}", s.id),
             discussion: Discussion::new(target, comments, viewer.as_ref(), token.to_owned()),
         }
