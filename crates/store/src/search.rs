@@ -158,26 +158,26 @@ impl Store {
             // Without filters, publication times come from the narrow `article_times` (see
             // migration 0015): joining the wide `articles` rows cost most of the scoring time.
             Dialect::Sqlite if filters.is_empty() => format!(
-                    "SELECT t.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
-                     FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
-                     WHERE articles_fts MATCH ?
-                     ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+                "SELECT t.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                 FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
+                 WHERE articles_fts MATCH ?
+                 ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
             ),
             Dialect::Sqlite => format!(
-                    "SELECT a.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
-                     FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-                     WHERE articles_fts MATCH ? {filters}
-                     ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+                "SELECT a.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                 WHERE articles_fts MATCH ? {filters}
+                 ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
             ),
             // The newest matches first, ranked after the limit: ranking every match read (and
             // decompressed) each one's tsvector, two thirds of the query's time for a common
             // word at 50,000 articles.
             Dialect::Postgres => format!(
-                    "SELECT m.id, {PG_RANK} / (1.0 + (? - m.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
-                     FROM (SELECT a.id, a.search_vector, a.published_at, q
-                           FROM articles a, to_tsquery('english', tidings_fold(?)) q
-                           WHERE a.search_vector @@ q {filters}
-                           ORDER BY a.id DESC LIMIT {CANDIDATES}) m"
+                "SELECT m.id, {PG_RANK} / (1.0 + (? - m.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                 FROM (SELECT a.id, a.search_vector, a.published_at, q
+                       FROM articles a, to_tsquery('english', tidings_fold(?)) q
+                       WHERE a.search_vector @@ q {filters}
+                       ORDER BY a.id DESC LIMIT {CANDIDATES}) m"
             ),
         }
     }
