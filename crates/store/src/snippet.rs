@@ -51,7 +51,7 @@ impl Highlighter {
         }
     }
 
-    /// Which query word `word` matches, if any (stems first, then prefixes).
+    /// Which query word `word` matches, if any (prefixes first, then stems).
     fn matches(&self, word: &str) -> Option<usize> {
         if !self.could_match(word) {
             return None;
