@@ -243,17 +243,15 @@ fn score_prefix_on_postgres(
                WHERE a.search_vector @@ CAST(CAST(? AS TEXT) AS tsquery) {filters}
                ORDER BY a.id DESC LIMIT {CANDIDATES}) m"
     );
-    let mut values = vec![
-        Value::from(crate::now() as f64),
-        tsquery.clone().into(),
-        tsquery.into(),
-    ];
-    values.extend(args.iter().cloned());
+    let tsquery = Value::from(tsquery);
+    // The tsquery twice: for the rank, then for the match.
+    let mut then_filters = vec![tsquery.clone()];
+    then_filters.extend(args.iter().cloned());
     c.execute("SET plan_cache_mode = force_custom_plan", &[])?;
-    let rows = c.query(&sql, &values);
+    let scored = score(c, &sql, &tsquery, &then_filters);
     // Reset whatever the query did: the connection goes back to the pool.
     c.execute("RESET plan_cache_mode", &[])?;
-    rows?.iter().map(|r| Ok((r.i64(0)?, r.f64(1)?))).collect()
+    scored
 }
 
 /// The first id window of PostgreSQL's scoring (see `Store::score_newest_first`), and the
