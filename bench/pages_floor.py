@@ -23,8 +23,15 @@ def queries(week_key, entity, word, dialect, oldest):
                 "(SELECT ae.article_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
                 f"WHERE e.slug = '{entity}') ORDER BY a.published_at DESC, a.id DESC LIMIT 26")
     if dialect == "sqlite":
-        search = ("SELECT a.id, -bm25(articles_fts, 4.0, 1.0) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                  f"WHERE articles_fts MATCH '\"{word}\"' ORDER BY articles_fts.rowid DESC LIMIT 2000")
+        # The shell lacks tidings_rank() (registered by the store on its connections), so the
+        # floor is what it scores: the newest 2,000 matches and their publication times. The
+        # same with the built-in bm25(), which the store used before, is shown beside it.
+        matches = ("FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid "
+                   f"WHERE articles_fts MATCH '\"{word}\"' ORDER BY articles_fts.rowid DESC LIMIT 2000")
+        return [("week page: the week's cards", cards), ("entity page: newest articles", entity_q),
+                ("search: the newest matches to score", f"SELECT t.id, t.published_at {matches}"),
+                ("search: the same scored by FTS5's bm25()",
+                 f"SELECT t.id, -bm25(articles_fts, 4.0, 1.0) / (1.0 + (CAST(strftime('%s', 'now') AS REAL) - t.published_at) / 86400.0 / 60.0) {matches}")]
     else:
         # The store's first window: the newest 16,000 ids, in the bucketed index (migration 22),
         # the query folded as the store does (which also keeps the planner from guessing at it).

@@ -12,6 +12,7 @@ mod digest;
 mod entities;
 mod error;
 mod feeds;
+mod fts_rank;
 mod leases;
 mod listings;
 mod locks;
@@ -340,6 +341,7 @@ fn init_sqlite(c: &rusqlite::Connection, max_bytes: u64) -> rusqlite::Result<()>
     // Storing one article runs ~40 distinct statements (some with a varying number of values);
     // rusqlite's default cache of 16 made most of them parse and plan again every time.
     c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    fts_rank::register(c)?;
     if max_bytes > 0 {
         let page_size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         let pages = max_bytes / u64::try_from(page_size.max(512)).unwrap_or(4096);

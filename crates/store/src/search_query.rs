@@ -14,6 +14,14 @@ pub struct Term {
     pub prefix: bool,
 }
 
+impl Term {
+    /// FTS5 MATCH syntax: a quoted string, starred when a prefix.
+    pub fn to_fts5(&self) -> String {
+        let star = if self.prefix { "*" } else { "" };
+        format!("\"{}\"{star}", self.words.join(" "))
+    }
+}
+
 /// A parsed query: all terms must match.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ParsedQuery {
@@ -63,10 +71,7 @@ impl ParsedQuery {
     pub fn to_fts5(&self) -> String {
         self.terms
             .iter()
-            .map(|t| {
-                let star = if t.prefix { "*" } else { "" };
-                format!("\"{}\"{star}", t.words.join(" "))
-            })
+            .map(Term::to_fts5)
             .collect::<Vec<_>>()
             .join(" ")
     }

@@ -563,6 +563,40 @@ fn prefix_searches_rank_title_matches_and_newer_articles_first() {
 }
 
 #[test]
+fn sqlite_search_weighs_the_rarer_word_more() {
+    each_db(|store, db| {
+        let stories = [
+            (
+                "Quay report",
+                "The quay, the quay and the quay were busy at the port.",
+            ),
+            (
+                "Port report",
+                "The port, the port and the port were busy at the quay.",
+            ),
+        ];
+        for (i, (title, text)) in stories.iter().enumerate() {
+            store
+                .upsert_article(&article("Harbour Ledger", title, 10 + i as u32, text), None)
+                .unwrap();
+        }
+        for day in 12..18 {
+            let title = format!("Port notes {day}");
+            let text = format!("Ships left the port on day {day} of the month, as they do.");
+            store
+                .upsert_article(&article("Valley Courier", &title, day, &text), None)
+                .unwrap();
+        }
+        let found = search_titles(store, "port quay");
+        assert_eq!(found.len(), 2, "{db}: {found:?}");
+        // PostgreSQL's ts_rank has no document frequencies; there the two tie.
+        if db == "sqlite" {
+            assert_eq!(found, vec!["Quay report", "Port report"], "{db}");
+        }
+    });
+}
+
+#[test]
 fn search_finds_stems_phrases_prefixes_and_folds_diacritics() {
     use tidings_store::{MARK_START, SearchQuery, snippet_html};
     each_db(|store, db| {
