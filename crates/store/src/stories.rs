@@ -19,7 +19,7 @@
 
 mod detail;
 mod merge;
-mod review;
+pub(crate) mod review;
 
 pub use detail::{STORY_PAGE_SIZE, StoryArticle, StoryDetail, StoryEntity, StoryLink};
 pub(crate) use merge::merge_fragments;

@@ -2,8 +2,10 @@
 //! when `TIDINGS_TEST_POSTGRES_URL` is set (CI sets it), so every test run is isolated.
 
 use crate::{Store, StoreError};
+use chrono::{TimeZone, Utc};
 use r2d2_postgres::postgres;
 use std::sync::atomic::{AtomicU32, Ordering};
+use tidings_model::{Article, OutletRef};
 
 /// Prints a notice that the test harness does not swallow: it captures `eprintln!`, not
 /// writes to the stderr handle, so skipped checks stay visible in a passing run.
@@ -140,4 +142,97 @@ impl Drop for TestDatabase {
             let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
     }
+}
+
+// A story that drifted, for the review's tests here and the story page's in tidings-web.
+
+/// Five reports of an earthquake and three of a ferry service, stored, then all put into the
+/// first one's story (as a story grown by small steps can end up) and reviewed as the store
+/// reviews a story that reaches a review size. Returns that story and the story the last
+/// (ferry) report is in afterwards: another one when the review split the ferry reports off.
+pub fn drifted_story_reviewed(store: &Store) -> Result<(i64, i64), StoreError> {
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let (outlet, title, body) = if i < 5 {
+            let title = format!("Earthquake hits Teralin ({i})");
+            (format!("quake{i}"), title, drift_text(&QUAKE, i))
+        } else {
+            let title = format!("Nordlys adds night ferry ({i})");
+            (format!("ferry{i}"), title, drift_text(&FERRY, i - 5))
+        };
+        let stored = store.upsert_article(&drift_report(&outlet, &title, i as i64, &body), None)?;
+        ids.push(stored.id);
+    }
+    let story = store
+        .story_of_article(ids[0])?
+        .ok_or_else(|| StoreError::NotFound(format!("story of article {}", ids[0])))?;
+    let moved_to = store.write(|tx| {
+        let mut stories = Vec::new();
+        for &id in &ids {
+            let row = tx.query_one(
+                "SELECT story_id FROM articles WHERE id = ?",
+                crate::params![id],
+            )?;
+            stories.push(row.i64(0)?);
+            tx.execute(
+                "UPDATE articles SET story_id = ? WHERE id = ?",
+                crate::params![story, id],
+            )?;
+        }
+        for old in stories {
+            crate::articles::refresh_story(tx, old)?;
+        }
+        let size = crate::articles::refresh_story(tx, story)?;
+        crate::stories::review::review_if_due(tx, story, size, ids[7])
+    })?;
+    Ok((story, moved_to))
+}
+
+fn drift_report(outlet: &str, title: &str, hour: i64, text: &str) -> Article {
+    let at = Utc
+        .with_ymd_and_hms(2026, 3, 4, 7, 0, 0)
+        .single()
+        .expect("a valid constant date")
+        + chrono::Duration::hours(hour);
+    Article {
+        title: title.into(),
+        url: Some(format!("https://{outlet}.example/{hour}")),
+        outlet: OutletRef {
+            name: outlet.into(),
+            domain: Some(format!("{outlet}.example")),
+        },
+        published_at: Some(at),
+        text: text.into(),
+        html: format!("<p>{text}</p>"),
+        ..Article::default()
+    }
+}
+
+/// Sentences about one event; each report tells three of them, so that no report is a
+/// near-duplicate of another.
+const QUAKE: [&str; 6] = [
+    "A strong earthquake struck the island of Teralin before dawn on Tuesday.",
+    "The Teralin earthquake damaged the harbour wall and cut power to the old town.",
+    "Rescue teams searched houses the earthquake brought down near the Teralin lighthouse.",
+    "The governor of Teralin closed schools after the earthquake while engineers inspect bridges.",
+    "Seismologists measured the Teralin earthquake at magnitude 6.1, ten kilometres offshore.",
+    "Hospitals on Teralin treated dozens of people injured in the earthquake by falling glass.",
+];
+const FERRY: [&str; 6] = [
+    "The ferry company Nordlys will add a night ferry between Harvik and Port Avel.",
+    "The new Nordlys ferry carries four hundred passengers and sixty cars from Harvik.",
+    "Nordlys said ticket prices for the Harvik night ferry stay unchanged this summer.",
+    "The Nordlys ferry timetable will be published once Harvik approves the berths.",
+    "Hauliers welcomed the Nordlys night ferry from Harvik, which saves a day on deliveries.",
+    "The Harvik port expects the Nordlys ferry berths to be ready by the end of May.",
+];
+/// Which three sentences each report tells: no two share more than two.
+const PICKS: [[usize; 3]; 5] = [[0, 1, 2], [2, 3, 4], [4, 5, 0], [1, 3, 5], [0, 2, 4]];
+
+fn drift_text(sentences: &[&str; 6], i: usize) -> String {
+    PICKS[i % 5]
+        .iter()
+        .map(|&k| sentences[k])
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -989,6 +989,41 @@ fn digest_sign_up_is_double_opt_in_with_csrf_and_a_honeypot() {
 }
 
 #[test]
+fn split_stories_link_to_each_other() {
+    each_site(async |s| {
+        let db = s.name;
+        let store = s.store.clone();
+        let (kept, split) = tokio::task::spawn_blocking(move || {
+            tidings_store::testing::drifted_story_reviewed(&store).unwrap()
+        })
+        .await
+        .unwrap();
+        assert_ne!(kept, split, "{db}: the review split the story");
+        let app = app(&s.store, (2026, 3, 5));
+        let (status, html) = get(&app, &format!("/stories/{split}"), BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            html.contains(&format!(
+                "Split from <a href=\"/stories/{kept}\">Earthquake hits Teralin"
+            )),
+            "{db}: the split story names the story it left"
+        );
+        let (status, html) = get(&app, &format!("/stories/{kept}"), BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{db}");
+        assert!(
+            html.contains("Reviewed and split")
+                && html.contains(&format!(
+                    "<a href=\"/stories/{split}\">Nordlys adds night ferry"
+                )),
+            "{db}: the story that was reviewed names where its articles went"
+        );
+        let (_, json) = get(&app, &format!("/api/v1/stories/{split}"), BROWSER).await;
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["split_from"]["id"], kept, "{db}: {json}");
+    });
+}
+
+#[test]
 fn story_pages_gather_every_outlets_report_with_reasons() {
     each_site(async |s| {
         let db = s.name;

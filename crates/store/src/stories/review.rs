@@ -200,56 +200,8 @@ fn document_frequencies<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::stories::detail::{StoryDetail, StoryLink};
-    use crate::testing::TestDatabase;
-    use chrono::{TimeZone, Utc};
-    use tidings_model::{Article, OutletRef};
-
-    fn report(outlet: &str, title: &str, hour: i64, text: &str) -> Article {
-        let at = Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap() + chrono::Duration::hours(hour);
-        Article {
-            title: title.into(),
-            url: Some(format!("https://{outlet}.example/{hour}")),
-            outlet: OutletRef {
-                name: outlet.into(),
-                domain: Some(format!("{outlet}.example")),
-            },
-            published_at: Some(at),
-            text: text.into(),
-            html: format!("<p>{text}</p>"),
-            ..Article::default()
-        }
-    }
-
-    /// Sentences about one event; each report tells three of them, so that no report is a
-    /// near-duplicate of another.
-    const QUAKE: [&str; 6] = [
-        "A strong earthquake struck the island of Teralin before dawn on Tuesday.",
-        "The Teralin earthquake damaged the harbour wall and cut power to the old town.",
-        "Rescue teams searched houses the earthquake brought down near the Teralin lighthouse.",
-        "The governor of Teralin closed schools after the earthquake while engineers inspect bridges.",
-        "Seismologists measured the Teralin earthquake at magnitude 6.1, ten kilometres offshore.",
-        "Hospitals on Teralin treated dozens of people injured in the earthquake by falling glass.",
-    ];
-    const FERRY: [&str; 6] = [
-        "The ferry company Nordlys will add a night ferry between Harvik and Port Avel.",
-        "The new Nordlys ferry carries four hundred passengers and sixty cars from Harvik.",
-        "Nordlys said ticket prices for the Harvik night ferry stay unchanged this summer.",
-        "The Nordlys ferry timetable will be published once Harvik approves the berths.",
-        "Hauliers welcomed the Nordlys night ferry from Harvik, which saves a day on deliveries.",
-        "The Harvik port expects the Nordlys ferry berths to be ready by the end of May.",
-    ];
-    /// Which three sentences each report tells: no two share more than two.
-    const PICKS: [[usize; 3]; 5] = [[0, 1, 2], [2, 3, 4], [4, 5, 0], [1, 3, 5], [0, 2, 4]];
-
-    fn text(sentences: &[&str; 6], i: usize) -> String {
-        PICKS[i % 5]
-            .iter()
-            .map(|&k| sentences[k])
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
+    use crate::testing::{TestDatabase, drifted_story_reviewed};
 
     /// Five reports of one event and three of another put into one story (as a drifting
     /// story would have them): the review moves the three, with a reason, and the counts follow.
@@ -257,32 +209,7 @@ mod tests {
     fn a_review_moves_a_distant_group_to_a_story_of_its_own() {
         for db in TestDatabase::all() {
             let store = db.open().unwrap();
-            let mut ids = Vec::new();
-            for i in 0..8 {
-                let (outlet, title, body) = if i < 5 {
-                    let title = format!("Earthquake hits Teralin ({i})");
-                    (format!("quake{i}"), title, text(&QUAKE, i))
-                } else {
-                    let title = format!("Nordlys adds night ferry ({i})");
-                    (format!("ferry{i}"), title, text(&FERRY, i - 5))
-                };
-                let stored = store
-                    .upsert_article(&report(&outlet, &title, i as i64, &body), None)
-                    .unwrap();
-                ids.push(stored.id);
-            }
-            let story = store.story_of_article(ids[0]).unwrap().unwrap();
-            let moved_to = store
-                .write(|tx| {
-                    let before = tx.query("SELECT id FROM stories", &[])?;
-                    tx.execute("UPDATE articles SET story_id = ?", params![story])?;
-                    for r in before {
-                        refresh_story(tx, r.i64(0)?)?;
-                    }
-                    let size = refresh_story(tx, story)?;
-                    review_if_due(tx, story, size, ids[7])
-                })
-                .unwrap();
+            let (story, moved_to) = drifted_story_reviewed(&store).unwrap();
             assert_ne!(moved_to, story, "{}: the last article left", db.name());
             let kept = store.story(story, 1).unwrap().unwrap();
             let split = store.story(moved_to, 1).unwrap().unwrap();
