@@ -623,6 +623,11 @@ fn a_database_full_during_a_fetch_loses_no_entry() {
         want.len(),
         stderr(&full)
     );
+    assert!(
+        stderr(&full).contains("database or disk is full, articles not stored"),
+        "the full database is named: {}",
+        stderr(&full)
+    );
     check_passes(&db, "after the database filled up during a fetch");
     refetch_stores_every_entry(&db, &config, &want);
 }
@@ -787,7 +792,7 @@ fn a_full_disk_on_postgresql_loses_no_entry() {
         stderr(&full)
     );
     assert!(
-        stderr(&full).contains("No space left on device"),
+        stderr(&full).contains("database or disk is full, articles not stored"),
         "the full disk is named: {}",
         stderr(&full)
     );

@@ -336,8 +336,15 @@ async fn fetch_and_record(f: &Follower, feed: &Feed) -> Outcome {
             Outcome::Failed
         }
         Err((e, retry)) => {
-            tracing::warn!(feed = feed.id, url = %feed.url, error = %format!("{e:#}"), "fetch failed");
-            record_failure(f, feed, format!("{e:#}"), retry, elapsed).await
+            // The server's wording for a full disk varies ("No space left on device", "wrote
+            // only 4096 of 8192 bytes"); the admin reads the same words for every one of them.
+            let message = if database_full(&e) {
+                format!("database or disk is full, articles not stored: {e:#}")
+            } else {
+                format!("{e:#}")
+            };
+            tracing::warn!(feed = feed.id, url = %feed.url, error = %message, "fetch failed");
+            record_failure(f, feed, message, retry, elapsed).await
         }
     }
 }
@@ -369,6 +376,12 @@ async fn record_failure(
 fn database_unavailable(e: &anyhow::Error) -> bool {
     e.downcast_ref::<tidings_store::StoreError>()
         .is_some_and(|s| s.class() == ErrorClass::Unavailable)
+}
+
+/// The database (or the disk under it) is full.
+fn database_full(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<tidings_store::StoreError>()
+        .is_some_and(tidings_store::StoreError::is_storage_full)
 }
 
 /// A database failure that may pass by itself (see [`tidings_store::StoreError::is_transient`]).
