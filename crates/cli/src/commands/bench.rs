@@ -30,7 +30,8 @@ pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
     let end = Utc::now();
     let mut synth = Synthetic::new(SEED, end, 364);
     // The first article's person: stored by any fill, however small.
-    let person = slugify(&synth.article(0).entities[0].name);
+    let person_name = synth.article(0).entities[0].name.clone();
+    let person = slugify(&person_name);
     let mut synth = Synthetic::new(SEED, end, 364);
     fill(&store, &mut synth, args.articles)?;
     let words: Vec<String> = (0..5).map(|i| synth.word(i * 7).to_owned()).collect();
@@ -62,6 +63,14 @@ pub fn run(config: &Config, args: BenchArgs) -> Result<ExitCode> {
         (
             "search: two words".into(),
             format!("/search?q={}+{}", words[1], words[2]),
+        ),
+        (
+            "search: three words".into(),
+            format!("/search?q={}+{}+{}", words[1], words[2], words[4]),
+        ),
+        (
+            "search: phrase (a person's name in quotes)".into(),
+            format!("/search?q=%22{}%22", person_name.replace(' ', "+")),
         ),
         (
             "search: prefix".into(),
