@@ -157,21 +157,25 @@ impl Store {
     /// [`crate::sql`]). On SQLite, `idfs` parameters come first, one per term
     /// ([`sqlite_idfs`]).
     fn search_sql(&self, filters: &str, idfs: usize) -> String {
-        let rank = format!("tidings_rank(articles_fts{})", ", ?".repeat(idfs));
+        let rank = || format!("tidings_rank(articles_fts{})", ", ?".repeat(idfs));
         match self.dialect() {
             // Without filters, publication times come from the narrow `article_times` (see
             // migration 0015): joining the wide `articles` rows cost most of the scoring time.
             Dialect::Sqlite if filters.is_empty() => format!(
-                "SELECT t.id, {rank} / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                "SELECT t.id, {} / (1.0 + (? - t.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                  FROM articles_fts JOIN article_times t ON t.id = articles_fts.rowid
                  WHERE articles_fts MATCH ?
                  ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+            ,
+                rank()
             ),
             Dialect::Sqlite => format!(
-                "SELECT a.id, {rank} / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
+                "SELECT a.id, {} / (1.0 + (? - a.published_at) / 86400.0 / {RECENCY_HALF_LIFE_DAYS})
                  FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
                  WHERE articles_fts MATCH ? {filters}
                  ORDER BY articles_fts.rowid DESC LIMIT {CANDIDATES}"
+            ,
+                rank()
             ),
             // The newest matches first, ranked after the limit: ranking every match read (and
             // decompressed) each one's tsvector, two thirds of the query's time for a common
